@@ -1,0 +1,595 @@
+//! Target documents (绩效目标申报表): the one place raw JSON becomes a typed
+//! [`TargetDocument`]. Parsing never fails: what cannot be read becomes `None` and a
+//! violation with a JSON Pointer, so every problem is reported, in document order.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde_json::{Map, Value};
+
+use crate::profile::Framework;
+use crate::values::{Amount, Date, is_blank, is_placeholder, parse_points, parse_signed_decimal};
+use crate::violation::{Code, Sink, params};
+
+/// Kind of target (FORMATS.md `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// 项目支出.
+    Project,
+    /// 部门整体支出.
+    Department,
+}
+
+/// A budget unit reference `{code, name}`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Party {
+    /// Code, if given.
+    pub code: Option<String>,
+    /// Name, if given.
+    pub name: Option<String>,
+}
+
+/// The `project` block (project kind only).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Project {
+    /// 项目编码.
+    pub code: Option<String>,
+    /// 项目名称.
+    pub name: Option<String>,
+    /// 新增 (`new`) or 延续 (`continuing`).
+    pub attribute: Option<String>,
+    /// Start date.
+    pub start: Option<Date>,
+    /// End date.
+    pub end: Option<Date>,
+}
+
+/// Funds (万元).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Funds {
+    /// 年度资金总额.
+    pub annual_total: Option<Amount>,
+    /// 中期资金总额.
+    pub mid_term_total: Option<Amount>,
+    /// Sources `(name, amount)`; an invalid amount is `None`.
+    pub sources: Vec<(Option<String>, Option<Amount>)>,
+}
+
+/// Comparison operator of a quantitative indicator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operator {
+    /// ≥
+    Ge,
+    /// >
+    Gt,
+    /// =
+    Eq,
+    /// ≤
+    Le,
+    /// <
+    Lt,
+}
+
+impl Operator {
+    /// Parses `ge`, `gt`, `eq`, `le`, `lt`.
+    pub fn parse(s: &str) -> Option<Operator> {
+        Some(match s {
+            "ge" => Operator::Ge,
+            "gt" => Operator::Gt,
+            "eq" => Operator::Eq,
+            "le" => Operator::Le,
+            "lt" => Operator::Lt,
+            _ => return None,
+        })
+    }
+
+    /// Whether this is a reverse (≤, <) operator.
+    pub fn is_reverse(self) -> bool {
+        matches!(self, Operator::Le | Operator::Lt)
+    }
+}
+
+/// Nature (指标性质).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nature {
+    /// 定量.
+    Quantitative,
+    /// 定性.
+    Qualitative,
+}
+
+/// A target value, typed by what it parsed as.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetValue {
+    /// A decimal number (quantitative).
+    Number(Decimal),
+    /// A date (quantitative, e.g. a deadline).
+    Date(Date),
+    /// Text (qualitative).
+    Text(String),
+}
+
+/// A level-3 indicator as far as it could be read.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Indicator {
+    /// Position in the `indicators` array.
+    pub index: usize,
+    /// `id`.
+    pub id: Option<String>,
+    /// `level1`, when it is a string.
+    pub level1: Option<String>,
+    /// `level2`, when it is a string.
+    pub level2: Option<String>,
+    /// `name`, when non-blank.
+    pub name: Option<String>,
+    /// `nature`.
+    pub nature: Option<Nature>,
+    /// `operator`.
+    pub operator: Option<Operator>,
+    /// `value`, when valid for its nature.
+    pub value: Option<TargetValue>,
+    /// `unit`, when non-blank.
+    pub unit: Option<String>,
+    /// `points`, when valid.
+    pub points: Option<Decimal>,
+    /// Whether level 1 is known and level 2 allowed under it (counted in tree checks).
+    pub counted: bool,
+    /// `core` flag.
+    pub core: bool,
+}
+
+/// A parsed target document.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TargetDocument {
+    /// Kind.
+    pub kind: Option<Kind>,
+    /// 年度.
+    pub fiscal_year: Option<u16>,
+    /// 区划 code.
+    pub region: Option<String>,
+    /// 主管部门.
+    pub department: Option<Party>,
+    /// 实施单位.
+    pub unit: Option<Party>,
+    /// Project block (project kind only).
+    pub project: Option<Project>,
+    /// Funds.
+    pub funds: Funds,
+    /// 年度目标.
+    pub annual_goal: Option<String>,
+    /// 涉密.
+    pub classified: bool,
+    /// Indicators that are objects (others are skipped with a violation).
+    pub indicators: Vec<Indicator>,
+}
+
+impl TargetDocument {
+    /// The period dates are checked against: the project period when both ends are valid
+    /// and ordered (project kind), otherwise the fiscal year.
+    pub fn period(&self) -> Option<(Date, Date)> {
+        if let Some(p) = &self.project {
+            if let (Some(s), Some(e)) = (p.start, p.end) {
+                if s <= e {
+                    return Some((s, e));
+                }
+            }
+        }
+        self.fiscal_year.map(|y| (Date::first_of_year(y), Date::last_of_year(y)))
+    }
+
+    /// The indicator with this id (first occurrence).
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id.as_deref() == Some(id))
+    }
+}
+
+/// Maximum indicator name length in Unicode scalar values.
+pub const NAME_MAX_CHARS: usize = 100;
+
+fn str_field<'a>(obj: &'a Map<String, Value>, key: &str, path: &str, sink: &mut Sink, required: bool) -> Option<&'a str> {
+    let v = obj.get(key);
+    if is_blank(v) {
+        if required {
+            sink.push(Code::DocFieldRequired, format!("{path}/{key}"));
+        }
+        return None;
+    }
+    match v {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => {
+            sink.push(Code::DocFieldInvalid, format!("{path}/{key}"));
+            None
+        }
+    }
+}
+
+/// An object member that must be an object: `Ok(None)` when blank.
+fn obj_field<'a>(obj: &'a Map<String, Value>, key: &str, sink: &mut Sink, required: bool) -> Option<&'a Map<String, Value>> {
+    let v = obj.get(key);
+    if is_blank(v) {
+        if required {
+            sink.push(Code::DocFieldRequired, format!("/{key}"));
+        }
+        return None;
+    }
+    match v {
+        Some(Value::Object(o)) => Some(o),
+        _ => {
+            sink.push(Code::DocFieldInvalid, format!("/{key}"));
+            None
+        }
+    }
+}
+
+fn amount_field(obj: &Map<String, Value>, key: &str, path: &str, sink: &mut Sink, required: bool) -> Option<Amount> {
+    let v = obj.get(key);
+    if is_blank(v) {
+        if required {
+            sink.push(Code::DocFieldRequired, format!("{path}/{key}"));
+        }
+        return None;
+    }
+    let parsed = match v {
+        Some(Value::String(s)) => Amount::parse(s),
+        _ => None,
+    };
+    if parsed.is_none() {
+        sink.push(Code::AmountInvalid, format!("{path}/{key}"));
+    }
+    parsed
+}
+
+fn party(obj: &Map<String, Value>, key: &str, sink: &mut Sink, required: bool) -> Option<Party> {
+    let o = obj_field(obj, key, sink, required)?;
+    let path = format!("/{key}");
+    let code = str_field(o, "code", &path, sink, false).map(str::to_owned);
+    let name = str_field(o, "name", &path, sink, required).map(str::to_owned);
+    Some(Party { code, name })
+}
+
+fn project(obj: &Map<String, Value>, sink: &mut Sink) -> Option<Project> {
+    let o = obj_field(obj, "project", sink, true)?;
+    let code = str_field(o, "code", "/project", sink, false).map(str::to_owned);
+    let name = str_field(o, "name", "/project", sink, true).map(str::to_owned);
+    let attribute = str_field(o, "attribute", "/project", sink, false).and_then(|a| {
+        if a == "new" || a == "continuing" {
+            Some(a.to_owned())
+        } else {
+            sink.push(Code::DocFieldInvalid, "/project/attribute");
+            None
+        }
+    });
+    let date = |key: &str, sink: &mut Sink| {
+        str_field(o, key, "/project", sink, false).and_then(|s| {
+            let d = Date::parse(s);
+            if d.is_none() {
+                sink.push(Code::DocFieldInvalid, format!("/project/{key}"));
+            }
+            d
+        })
+    };
+    let start = date("start", sink);
+    let end = date("end", sink);
+    if let (Some(s), Some(e)) = (start, end) {
+        if s > e {
+            sink.push(Code::DocFieldInvalid, "/project/end");
+        }
+    }
+    Some(Project { code, name, attribute, start, end })
+}
+
+fn funds(obj: &Map<String, Value>, sink: &mut Sink) -> Funds {
+    let mut out = Funds::default();
+    let Some(f) = obj_field(obj, "funds", sink, true) else {
+        return out;
+    };
+    out.annual_total = amount_field(f, "annual_total", "/funds", sink, true);
+    out.mid_term_total = amount_field(f, "mid_term_total", "/funds", sink, false);
+    let mut sources_valid = true;
+    let sources_present = match f.get("sources") {
+        None | Some(Value::Null) => false,
+        Some(Value::Array(items)) => {
+            for (k, item) in items.iter().enumerate() {
+                let path = format!("/funds/sources/{k}");
+                match item {
+                    Value::Object(s) => {
+                        let name = str_field(s, "source", &path, sink, false).map(str::to_owned);
+                        let amount = amount_field(s, "amount", &path, sink, true);
+                        sources_valid &= amount.is_some();
+                        out.sources.push((name, amount));
+                    }
+                    _ => {
+                        sink.push(Code::DocFieldInvalid, path);
+                        sources_valid = false;
+                    }
+                }
+            }
+            true
+        }
+        Some(_) => {
+            sink.push(Code::DocFieldInvalid, "/funds/sources");
+            sources_valid = false;
+            false
+        }
+    };
+    if let (Some(annual), Some(mid)) = (out.annual_total, out.mid_term_total) {
+        if annual > mid {
+            sink.push_with(
+                Code::FundsAnnualExceedsMidTerm,
+                "/funds/annual_total",
+                params([("annual", annual.to_string().into()), ("mid_term", mid.to_string().into())]),
+            );
+        }
+    }
+    if sources_present && sources_valid {
+        if let Some(annual) = out.annual_total {
+            let sum = out.sources.iter().try_fold(Decimal::ZERO, |acc, (_, a)| a.and_then(|a| acc.checked_add(a.value())));
+            if sum != Some(annual.value()) {
+                let actual = sum.map_or(Value::Null, |s| Value::from(s.to_string()));
+                sink.push_with(
+                    Code::FundsSourcesSum,
+                    "/funds/sources",
+                    params([("expected", annual.to_string().into()), ("actual", actual)]),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn tasks(obj: &Map<String, Value>, sink: &mut Sink) {
+    match obj.get("tasks") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (k, item) in items.iter().enumerate() {
+                let path = format!("/tasks/{k}");
+                match item {
+                    Value::Object(t) => {
+                        str_field(t, "name", &path, sink, true);
+                        str_field(t, "content", &path, sink, false);
+                        amount_field(t, "amount", &path, sink, false);
+                    }
+                    _ => sink.push(Code::DocFieldInvalid, path),
+                }
+            }
+        }
+        Some(_) => sink.push(Code::DocFieldInvalid, "/tasks"),
+    }
+}
+
+/// Per-document state used while indicators are read (duplicate detection).
+#[derive(Default)]
+struct Seen<'a> {
+    ids: HashMap<&'a str, usize>,
+    names: HashMap<&'a str, usize>,
+}
+
+fn indicator<'a>(
+    n: usize,
+    o: &'a Map<String, Value>,
+    framework: &Framework,
+    period: Option<(Date, Date)>,
+    seen: &mut Seen<'a>,
+    sink: &mut Sink,
+) -> Indicator {
+    let base = format!("/indicators/{n}");
+    let at = |field: &str| format!("{base}/{field}");
+    let mut ind = Indicator { index: n, ..Indicator::default() };
+
+    // id
+    match o.get("id") {
+        v if is_blank(v) => sink.push(Code::DocFieldRequired, at("id")),
+        Some(Value::String(s)) => {
+            if let Some(&first) = seen.ids.get(s.as_str()) {
+                sink.push_with(Code::IndIdDuplicate, at("id"), params([("id", s.as_str().into()), ("first", first.into())]));
+            } else {
+                seen.ids.insert(s.as_str(), n);
+            }
+            ind.id = Some(s.clone());
+        }
+        _ => sink.push(Code::DocFieldInvalid, at("id")),
+    }
+
+    // level1 / level2
+    let level1 = match o.get("level1") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let level2 = match o.get("level2") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    ind.level1 = level1.map(str::to_owned);
+    ind.level2 = level2.map(str::to_owned);
+    match level1.and_then(|l1| framework.level1(l1)) {
+        None => sink.push(Code::IndLevel1Unknown, at("level1")),
+        Some(l1) => {
+            if level2.is_some_and(|l2| l1.level2.iter().any(|c| c.code == l2)) {
+                ind.counted = true;
+            } else {
+                sink.push(Code::IndLevel2Invalid, at("level2"));
+            }
+        }
+    }
+
+    // name
+    match o.get("name") {
+        Some(Value::String(s)) if !s.trim().is_empty() => {
+            let chars = s.chars().count();
+            if chars > NAME_MAX_CHARS {
+                sink.push_with(Code::IndNameTooLong, at("name"), params([("max", NAME_MAX_CHARS.into()), ("actual", chars.into())]));
+            }
+            let key = s.trim();
+            if let Some(&first) = seen.names.get(key) {
+                sink.push_with(Code::IndNameDuplicate, at("name"), params([("first", (first + 1).into()), ("first_index", first.into())]));
+            } else {
+                seen.names.insert(key, n);
+            }
+            ind.name = Some(s.clone());
+        }
+        _ => sink.push(Code::IndNameRequired, at("name")),
+    }
+
+    // nature
+    ind.nature = match o.get("nature") {
+        Some(Value::String(s)) if s == "quantitative" => Some(Nature::Quantitative),
+        Some(Value::String(s)) if s == "qualitative" => Some(Nature::Qualitative),
+        _ => {
+            sink.push(Code::IndNatureInvalid, at("nature"));
+            None
+        }
+    };
+
+    // operator
+    let op_raw = o.get("operator");
+    if is_blank(op_raw) {
+        if ind.nature == Some(Nature::Quantitative) {
+            sink.push(Code::IndOperatorRequired, at("operator"));
+        }
+    } else {
+        let parsed = match op_raw {
+            Some(Value::String(s)) => Operator::parse(s),
+            _ => None,
+        };
+        match (ind.nature, parsed) {
+            (Some(Nature::Qualitative), _) | (_, None) => sink.push(Code::IndOperatorInvalid, at("operator")),
+            (_, Some(op)) => ind.operator = Some(op),
+        }
+    }
+
+    // value
+    let val_raw = o.get("value");
+    if is_blank(val_raw) {
+        sink.push(Code::IndValueRequired, at("value"));
+    } else {
+        match val_raw {
+            Some(Value::String(s)) if is_placeholder(s) => sink.push(Code::IndValuePlaceholder, at("value")),
+            Some(Value::String(s)) => match ind.nature {
+                Some(Nature::Quantitative) => {
+                    if let Some(d) = parse_signed_decimal(s) {
+                        ind.value = Some(TargetValue::Number(d));
+                    } else if let Some(d) = Date::parse(s) {
+                        ind.value = Some(TargetValue::Date(d));
+                    } else {
+                        sink.push(Code::IndValueInvalid, at("value"));
+                    }
+                }
+                Some(Nature::Qualitative) => ind.value = Some(TargetValue::Text(s.clone())),
+                None => {}
+            },
+            _ => sink.push(Code::IndValueInvalid, at("value")),
+        }
+    }
+
+    // unit
+    ind.unit = match o.get("unit") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    if let Some(TargetValue::Number(v)) = ind.value {
+        if ind.unit.is_none() {
+            sink.push(Code::IndUnitRequired, at("unit"));
+        }
+        if ind.unit.as_deref().is_some_and(|u| u.trim() == "%") {
+            if v < Decimal::ZERO || v > Decimal::ONE_HUNDRED {
+                sink.push_with(Code::IndPercentRange, at("value"), params([("min", 0.into()), ("max", 100.into())]));
+            }
+            if level1 == Some("satisfaction") && v < Decimal::from(80) {
+                sink.push_with(Code::IndSatisfactionLow, at("value"), params([("min", 80.into())]));
+            }
+        }
+    }
+
+    // points
+    let pts_raw = o.get("points");
+    if !is_blank(pts_raw) {
+        ind.points = match pts_raw {
+            Some(Value::String(s)) => parse_points(s),
+            _ => None,
+        };
+        if ind.points.is_none() {
+            sink.push(Code::IndPointsInvalid, at("points"));
+        }
+    }
+
+    // date inside the period
+    if let (Some(TargetValue::Date(d)), Some((start, end))) = (&ind.value, period) {
+        if *d < start || *d > end {
+            sink.push_with(
+                Code::IndDateOutOfPeriod,
+                at("value"),
+                params([("start", start.to_string().into()), ("end", end.to_string().into())]),
+            );
+        }
+    }
+
+    ind.core = matches!(o.get("core"), Some(Value::Bool(true)));
+    ind
+}
+
+/// Reads a target document. `doc` must be a JSON object (callers reject anything else
+/// before, with their own error: exit 2 on the CLI, 400 on the API).
+pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut Sink) -> TargetDocument {
+    let mut out = TargetDocument::default();
+
+    match doc.get("kind") {
+        v if is_blank(v) => sink.push(Code::DocFieldRequired, "/kind"),
+        Some(Value::String(s)) if s == "project" => out.kind = Some(Kind::Project),
+        Some(Value::String(s)) if s == "department" => out.kind = Some(Kind::Department),
+        _ => sink.push(Code::DocFieldInvalid, "/kind"),
+    }
+
+    match doc.get("fiscal_year") {
+        None | Some(Value::Null) => sink.push(Code::DocFieldRequired, "/fiscal_year"),
+        Some(Value::Number(n)) if n.as_u64().is_some_and(|y| (2000..=2100).contains(&y)) => {
+            out.fiscal_year = n.as_u64().and_then(|y| u16::try_from(y).ok());
+        }
+        _ => sink.push(Code::DocFieldInvalid, "/fiscal_year"),
+    }
+
+    out.region = str_field(doc, "region", "", sink, false).and_then(|r| {
+        if r.len() == 6 && r.bytes().all(|b| b.is_ascii_digit()) {
+            Some(r.to_owned())
+        } else {
+            sink.push(Code::DocFieldInvalid, "/region");
+            None
+        }
+    });
+
+    out.department = party(doc, "department", sink, true);
+    out.unit = party(doc, "unit", sink, false);
+    if out.kind == Some(Kind::Project) {
+        out.project = project(doc, sink);
+    }
+    if out.kind == Some(Kind::Department) {
+        tasks(doc, sink);
+    }
+    out.funds = funds(doc, sink);
+
+    if let Some(g) = obj_field(doc, "goals", sink, true) {
+        out.annual_goal = str_field(g, "annual", "/goals", sink, true).map(str::to_owned);
+        str_field(g, "mid_term", "/goals", sink, false);
+    }
+
+    match doc.get("classified") {
+        None | Some(Value::Null) => {}
+        Some(Value::Bool(b)) => out.classified = *b,
+        _ => sink.push(Code::DocFieldInvalid, "/classified"),
+    }
+
+    let period = out.period();
+    match doc.get("indicators") {
+        None | Some(Value::Null) => sink.push(Code::DocFieldRequired, "/indicators"),
+        Some(Value::Array(items)) => {
+            let mut seen = Seen::default();
+            for (n, item) in items.iter().enumerate() {
+                match item {
+                    Value::Object(o) => out.indicators.push(indicator(n, o, framework, period, &mut seen, sink)),
+                    _ => sink.push(Code::DocFieldInvalid, format!("/indicators/{n}")),
+                }
+            }
+        }
+        Some(_) => sink.push(Code::DocFieldInvalid, "/indicators"),
+    }
+    out
+}

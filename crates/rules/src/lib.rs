@@ -1,0 +1,27 @@
+//! # jixiao-rules
+//!
+//! The pure domain rules of jixiao (预算绩效管理): typed target documents
+//! (绩效目标申报表), indicator frameworks and rule profiles as data, the review checks
+//! with their closed set of violation codes, and the self-evaluation scoring engine
+//! (绩效自评, 财预〔2020〕10号). The contract is `shared/spec/FORMATS.md`.
+//!
+//! This crate does no I/O, reads no clock and depends on no web or database framework;
+//! it builds for `wasm32-unknown-unknown` so the browser form and the server run the
+//! same code. Dates, profiles and reference data come in as arguments.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
+
+pub mod check;
+pub mod document;
+pub mod messages;
+pub mod profile;
+pub mod review;
+pub mod scoring;
+pub mod values;
+pub mod violation;
+
+pub use check::{CheckReport, InputError, TreeCounts, check, check_parsed, check_str, has_errors, parse_object, tree_counts};
+pub use document::TargetDocument;
+pub use messages::Locale;
+pub use profile::{DEFAULT_PROFILE, Framework, Profile, ProfileError, Registry, ScoringParams};
+pub use scoring::{Grade, ScoreReport, score};
+pub use violation::{Code, Severity, Violation};

@@ -1,0 +1,407 @@
+//! Self-evaluation scoring (绩效自评, 财预〔2020〕10号; FORMATS.md §4): the execution
+//! score, one row per target indicator, qualitative tiers, rounding, total and grade.
+//! Every number comes from the profile's [`ScoringParams`].
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::document::{self, Nature, Operator, TargetDocument, TargetValue};
+use crate::messages::Locale;
+use crate::profile::{Profile, ReverseRule, ScoringParams};
+use crate::values::{Amount, Date, is_blank, parse_signed_decimal};
+use crate::violation::{Code, Sink, Violation, params};
+
+/// Grade of a total (half-open bands).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Grade {
+    /// 优.
+    Excellent,
+    /// 良.
+    Good,
+    /// 中.
+    Fair,
+    /// 差.
+    Poor,
+}
+
+impl Grade {
+    /// The grade of `total` under `p`'s bands.
+    pub fn of(total: Decimal, p: &ScoringParams) -> Grade {
+        if total >= p.grades.excellent {
+            Grade::Excellent
+        } else if total >= p.grades.good {
+            Grade::Good
+        } else if total >= p.grades.fair {
+            Grade::Fair
+        } else {
+            Grade::Poor
+        }
+    }
+
+    /// 优 / 良 / 中 / 差.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优",
+            Grade::Good => "良",
+            Grade::Fair => "中",
+            Grade::Poor => "差",
+        }
+    }
+}
+
+/// Which rule scored an indicator row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Target met: full points.
+    Full,
+    /// Positive indicator missed: points × actual ÷ target.
+    Proportional,
+    /// Reverse indicator missed.
+    ReverseProportional,
+    /// Target ≤ 0: all or nothing.
+    ZeroTarget,
+    /// Date target: all or nothing.
+    Date,
+    /// Qualitative tier with an evaluator's score.
+    QualitativeTier,
+    /// No result: 0.
+    Missing,
+}
+
+/// Execution part of the output.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub struct ExecutionScore {
+    /// 执行率, rounded to the profile's rate decimals; null when the figures are invalid.
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub rate: Option<Decimal>,
+    /// Points of budget execution.
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub points: Decimal,
+    /// Score, rounded; null when the figures are invalid.
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub score: Option<Decimal>,
+}
+
+/// One scored indicator.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub struct IndicatorScore {
+    /// The target indicator's id.
+    pub indicator_id: String,
+    /// Its points (null when the target has none valid).
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub points: Option<Decimal>,
+    /// Rounded score (null when the result could not be scored).
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub score: Option<Decimal>,
+    /// The rule applied (null when not scored).
+    pub rule: Option<Rule>,
+}
+
+/// The scoring output of FORMATS.md §4.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub struct ScoreReport {
+    /// Budget execution.
+    pub execution: ExecutionScore,
+    /// One row per target indicator, in target order.
+    pub indicators: Vec<IndicatorScore>,
+    /// Sum of rounded items; null while any error remains.
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub total: Option<Decimal>,
+    /// Grade of the total; null while any error remains.
+    pub grade: Option<Grade>,
+    /// EVAL_* and input violations (paths point into the evaluation document).
+    pub violations: Vec<Violation>,
+}
+
+fn reason_given(o: &Map<String, Value>, key: &str) -> bool {
+    matches!(o.get(key), Some(Value::String(s)) if !s.trim().is_empty())
+}
+
+fn amount(o: &Map<String, Value>, key: &str, sink: &mut Sink, required: bool) -> Option<Amount> {
+    let v = o.get(key);
+    let path = format!("/execution/{key}");
+    if is_blank(v) {
+        if required {
+            sink.push(Code::DocFieldRequired, path);
+        }
+        return None;
+    }
+    let a = match v {
+        Some(Value::String(s)) => Amount::parse(s),
+        _ => None,
+    };
+    if a.is_none() {
+        sink.push(Code::AmountInvalid, path);
+    }
+    a
+}
+
+fn execution(eval: &Map<String, Value>, p: &ScoringParams, sink: &mut Sink) -> ExecutionScore {
+    let mut out = ExecutionScore { rate: None, points: p.execution_points, score: None };
+    let e = match eval.get("execution") {
+        v if is_blank(v) => {
+            sink.push(Code::DocFieldRequired, "/execution");
+            return out;
+        }
+        Some(Value::Object(e)) => e,
+        _ => {
+            sink.push(Code::DocFieldInvalid, "/execution");
+            return out;
+        }
+    };
+    amount(e, "budget_initial", sink, false);
+    let full = amount(e, "budget_full_year", sink, true);
+    let executed = amount(e, "executed", sink, true);
+    if full.is_some_and(|f| f.value().is_zero()) {
+        sink.push(Code::DocFieldInvalid, "/execution/budget_full_year");
+        return out;
+    }
+    let (Some(full), Some(executed)) = (full, executed) else {
+        return out;
+    };
+    let Some(rate) = executed.value().checked_div(full.value()) else {
+        return out;
+    };
+    let capped = rate.min(Decimal::ONE);
+    out.rate = Some(p.rounding.round(rate, p.rate_decimals));
+    out.score = capped.checked_mul(p.execution_points).map(|s| p.rounding.round(s, p.decimals));
+    if rate < p.execution_reason_below && !reason_given(e, "reason") {
+        sink.push_with(
+            Code::EvalReasonRequired,
+            "/execution/reason",
+            params([("rate", p.rounding.round(rate, p.rate_decimals).normalize().to_string().into())]),
+        );
+    }
+    out
+}
+
+/// Outcome of scoring one result row before rounding.
+enum Outcome {
+    Scored { score: Decimal, rule: Rule, missed: bool, over: bool },
+    Unscored,
+}
+
+fn score_quantitative(
+    ind: &document::Indicator,
+    points: Decimal,
+    r: &Map<String, Value>,
+    base: &str,
+    p: &ScoringParams,
+    sink: &mut Sink,
+) -> Outcome {
+    let actual_raw = match r.get("actual") {
+        Some(Value::String(s)) => Some(s.as_str()),
+        _ => None,
+    };
+    let op = ind.operator.unwrap_or(Operator::Ge);
+    let invalid = |sink: &mut Sink| {
+        sink.push(Code::EvalActualInvalid, format!("{base}/actual"));
+        Outcome::Unscored
+    };
+    match &ind.value {
+        Some(TargetValue::Date(target)) => {
+            let Some(actual) = actual_raw.and_then(Date::parse) else {
+                return invalid(sink);
+            };
+            let met = if op.is_reverse() || op == Operator::Eq { actual <= *target } else { actual >= *target };
+            Outcome::Scored { score: if met { points } else { Decimal::ZERO }, rule: Rule::Date, missed: !met, over: false }
+        }
+        Some(TargetValue::Number(target)) => {
+            let Some(actual) = actual_raw.and_then(parse_signed_decimal) else {
+                return invalid(sink);
+            };
+            let target = *target;
+            if target <= Decimal::ZERO {
+                let met = if op.is_reverse() || op == Operator::Eq { actual <= target } else { actual >= target };
+                return Outcome::Scored {
+                    score: if met { points } else { Decimal::ZERO },
+                    rule: Rule::ZeroTarget,
+                    missed: !met,
+                    over: false,
+                };
+            }
+            if op.is_reverse() {
+                if actual <= target {
+                    return Outcome::Scored { score: points, rule: Rule::Full, missed: false, over: false };
+                }
+                // actual > target > 0 here, so the divisions are defined.
+                let raw = match p.reverse_rule {
+                    ReverseRule::Ratio => points.checked_mul(target).and_then(|x| x.checked_div(actual)),
+                    ReverseRule::Linear => (actual - target)
+                        .checked_div(target)
+                        .map(|dev| (Decimal::ONE - dev).max(Decimal::ZERO))
+                        .and_then(|f| f.checked_mul(points)),
+                };
+                let score = raw.unwrap_or(Decimal::ZERO).clamp(Decimal::ZERO, points);
+                Outcome::Scored { score, rule: Rule::ReverseProportional, missed: true, over: false }
+            } else {
+                let over = target
+                    .checked_mul(p.over_achievement_ratio)
+                    .is_some_and(|threshold| actual >= threshold);
+                if actual >= target {
+                    return Outcome::Scored { score: points, rule: Rule::Full, missed: false, over };
+                }
+                let raw = points.checked_mul(actual).and_then(|x| x.checked_div(target));
+                let score = raw.unwrap_or(Decimal::ZERO).clamp(Decimal::ZERO, points);
+                Outcome::Scored { score, rule: Rule::Proportional, missed: true, over: false }
+            }
+        }
+        // The target's own value is unusable (its check fails): the actual cannot be compared.
+        _ => invalid(sink),
+    }
+}
+
+fn score_qualitative(points: Decimal, r: &Map<String, Value>, base: &str, p: &ScoringParams, sink: &mut Sink) -> Outcome {
+    let tier = match r.get("tier") {
+        Some(Value::String(s)) => s.as_str(),
+        _ => "",
+    };
+    let (lo, hi, hi_inclusive, achieved) = match tier {
+        "achieved" => (p.tier_achieved_min, Decimal::ONE, true, true),
+        "partial" => (p.tier_partial_min, p.tier_achieved_min, false, false),
+        "not_achieved" => (Decimal::ZERO, p.tier_partial_min, false, false),
+        _ => {
+            sink.push(Code::EvalTierInvalid, format!("{base}/tier"));
+            return Outcome::Unscored;
+        }
+    };
+    let min = lo * points;
+    let max = hi * points;
+    let score = match r.get("score") {
+        Some(Value::String(s)) => parse_signed_decimal(s),
+        _ => None,
+    };
+    let in_range = score.is_some_and(|s| s >= min && if hi_inclusive { s <= max } else { s < max });
+    match score {
+        Some(s) if in_range => Outcome::Scored { score: s, rule: Rule::QualitativeTier, missed: !achieved, over: false },
+        _ => {
+            sink.push_with(
+                Code::EvalScoreOutOfTier,
+                format!("{base}/score"),
+                params([
+                    ("tier", tier.into()),
+                    ("min", min.normalize().to_string().into()),
+                    ("max", max.normalize().to_string().into()),
+                    ("max_inclusive", hi_inclusive.into()),
+                ]),
+            );
+            Outcome::Unscored
+        }
+    }
+}
+
+/// Scores an evaluation against its approved target (both JSON objects).
+pub fn score(target: &Map<String, Value>, evaluation: &Map<String, Value>, profile: &Profile, locale: Locale) -> ScoreReport {
+    let mut discard = Sink::new(locale);
+    let doc = document::parse(target, &profile.framework, &mut discard);
+    score_document(&doc, evaluation, profile, locale)
+}
+
+/// Scores an evaluation against an already parsed target.
+pub fn score_document(doc: &TargetDocument, evaluation: &Map<String, Value>, profile: &Profile, locale: Locale) -> ScoreReport {
+    let p = &profile.scoring;
+    let mut sink = Sink::new(locale);
+    let execution = execution(evaluation, p, &mut sink);
+
+    // Target indicators that results can name: the first indicator of each id.
+    let mut targets: Vec<&document::Indicator> = Vec::new();
+    for ind in &doc.indicators {
+        if let Some(id) = ind.id.as_deref() {
+            if !id.trim().is_empty() && !targets.iter().any(|t| t.id.as_deref() == Some(id)) {
+                targets.push(ind);
+            }
+        }
+    }
+
+    // First result per indicator id; unknown ids are reported in result order.
+    let mut first: HashMap<&str, (usize, &Map<String, Value>)> = HashMap::new();
+    match evaluation.get("results") {
+        v if is_blank(v) => sink.push(Code::DocFieldRequired, "/results"),
+        Some(Value::Array(items)) => {
+            for (k, item) in items.iter().enumerate() {
+                let Value::Object(r) = item else {
+                    sink.push(Code::DocFieldInvalid, format!("/results/{k}"));
+                    continue;
+                };
+                let id = match r.get("indicator_id") {
+                    Some(Value::String(s)) => Some(s.as_str()),
+                    _ => None,
+                };
+                match id.filter(|id| targets.iter().any(|t| t.id.as_deref() == Some(*id))) {
+                    Some(id) => {
+                        first.entry(id).or_insert((k, r));
+                    }
+                    None => sink.push(Code::EvalResultUnknown, format!("/results/{k}/indicator_id")),
+                }
+            }
+        }
+        _ => sink.push(Code::DocFieldInvalid, "/results"),
+    }
+
+    // Rows in target order; row violations sorted by result position for a stable order.
+    let mut rows = Vec::with_capacity(targets.len());
+    let mut missing: Vec<String> = Vec::new();
+    let mut row_sinks: Vec<(usize, Vec<Violation>)> = Vec::new();
+    for ind in &targets {
+        let id = ind.id.clone().unwrap_or_default();
+        let Some(&(k, r)) = first.get(id.as_str()) else {
+            rows.push(IndicatorScore { indicator_id: id.clone(), points: ind.points, score: Some(Decimal::ZERO), rule: Some(Rule::Missing) });
+            missing.push(id);
+            continue;
+        };
+        let base = format!("/results/{k}");
+        let mut rs = Sink::new(locale);
+        let Some(points) = ind.points else {
+            rs.push(Code::EvalPointsMissing, base);
+            rows.push(IndicatorScore { indicator_id: id, points: None, score: None, rule: None });
+            row_sinks.push((k, rs.items));
+            continue;
+        };
+        let outcome = if ind.nature == Some(Nature::Qualitative) {
+            score_qualitative(points, r, &base, p, &mut rs)
+        } else {
+            score_quantitative(ind, points, r, &base, p, &mut rs)
+        };
+        match outcome {
+            Outcome::Scored { score, rule, missed, over } => {
+                if (missed || over) && !reason_given(r, "deviation_reason") {
+                    rs.push_with(Code::EvalReasonRequired, format!("{base}/deviation_reason"), params([("indicator_id", id.as_str().into())]));
+                }
+                let rounded = p.rounding.round(score, p.decimals);
+                rows.push(IndicatorScore { indicator_id: id, points: Some(points), score: Some(rounded), rule: Some(rule) });
+            }
+            Outcome::Unscored => rows.push(IndicatorScore { indicator_id: id, points: Some(points), score: None, rule: None }),
+        }
+        row_sinks.push((k, rs.items));
+    }
+    row_sinks.sort_by_key(|(k, _)| *k);
+    for (_, items) in row_sinks {
+        sink.items.extend(items);
+    }
+    for id in missing {
+        sink.push_with(Code::EvalResultMissing, "/results", params([("indicator_id", id.into())]));
+    }
+
+    let (total, grade) = if sink.has_errors() {
+        (None, None)
+    } else {
+        let sum = rows
+            .iter()
+            .try_fold(execution.score.unwrap_or(Decimal::ZERO), |acc, r| acc.checked_add(r.score.unwrap_or(Decimal::ZERO)));
+        match sum {
+            Some(t) => (Some(t), Some(Grade::of(t, p))),
+            None => (None, None),
+        }
+    };
+    ScoreReport { execution, indicators: rows, total, grade, violations: sink.items }
+}
