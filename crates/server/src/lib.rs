@@ -1,0 +1,1 @@
+//! REST server (filled in by the server work).

@@ -1,0 +1,1 @@
+//! WASM adapter (filled in by the form work).
