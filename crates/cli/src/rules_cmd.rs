@@ -63,28 +63,29 @@ pub fn load_profile(a: &ProfileArgs) -> Result<(Profile, Locale), String> {
     let registry = Registry::builtin();
     let profile = match &a.profile_file {
         Some(path) => load_profile_file(registry, path)?,
-        None => registry
-            .profile(&a.profile)
-            .cloned()
-            .ok_or_else(|| {
-                let known: Vec<&str> = registry.profiles().iter().map(|p| p.id.as_str()).collect();
-                format!("unknown profile `{}` (known: {})", a.profile, known.join(", "))
-            })?,
+        None => registry.profile(&a.profile).cloned().ok_or_else(|| {
+            let known: Vec<&str> = registry.profiles().iter().map(|p| p.id.as_str()).collect();
+            format!("unknown profile `{}` (known: {})", a.profile, known.join(", "))
+        })?,
     };
     Ok((profile, locale))
 }
 
 fn load_profile_file(registry: &Registry, path: &Path) -> Result<Profile, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("cannot read profile file {}: {e}", path.display()))?;
-    let value: Value = serde_json::from_str(&text).map_err(|e| format!("profile file {} is not JSON: {e}", path.display()))?;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read profile file {}: {e}", path.display()))?;
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| format!("profile file {} is not JSON: {e}", path.display()))?;
     let schema: Value = serde_json::from_str(PROFILE_SCHEMA).map_err(|e| format!("internal profile schema: {e}"))?;
     let validator = jsonschema::validator_for(&schema).map_err(|e| format!("internal profile schema: {e}"))?;
-    let errors: Vec<String> = validator
-        .iter_errors(&value)
-        .map(|e| format!("at `{}`: {}", e.instance_path(), e))
-        .collect();
+    let errors: Vec<String> =
+        validator.iter_errors(&value).map(|e| format!("at `{}`: {}", e.instance_path(), e)).collect();
     if !errors.is_empty() {
-        return Err(format!("profile file {} does not match the profile schema: {}", path.display(), errors.join("; ")));
+        return Err(format!(
+            "profile file {} does not match the profile schema: {}",
+            path.display(),
+            errors.join("; ")
+        ));
     }
     registry.parse_profile_json(&text).map_err(|e| format!("profile file {}: {e}", path.display()))
 }

@@ -171,7 +171,11 @@ fn tree_checks(raw: &Map<String, Value>, doc: &TargetDocument, profile: &Profile
             .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p));
         if sum != Some(expected) {
             let actual = sum.map_or(Value::Null, |s| s.normalize().to_string().into());
-            sink.push_with(Code::PointsTotal, "/indicators", params([("expected", expected.normalize().to_string().into()), ("actual", actual)]));
+            sink.push_with(
+                Code::PointsTotal,
+                "/indicators",
+                params([("expected", expected.normalize().to_string().into()), ("actual", actual)]),
+            );
         }
     }
 }

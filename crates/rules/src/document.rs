@@ -186,7 +186,13 @@ impl TargetDocument {
 /// Maximum indicator name length in Unicode scalar values.
 pub const NAME_MAX_CHARS: usize = 100;
 
-fn str_field<'a>(obj: &'a Map<String, Value>, key: &str, path: &str, sink: &mut Sink, required: bool) -> Option<&'a str> {
+fn str_field<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    path: &str,
+    sink: &mut Sink,
+    required: bool,
+) -> Option<&'a str> {
     let v = obj.get(key);
     if is_blank(v) {
         if required {
@@ -204,7 +210,12 @@ fn str_field<'a>(obj: &'a Map<String, Value>, key: &str, path: &str, sink: &mut 
 }
 
 /// An object member that must be an object: `Ok(None)` when blank.
-fn obj_field<'a>(obj: &'a Map<String, Value>, key: &str, sink: &mut Sink, required: bool) -> Option<&'a Map<String, Value>> {
+fn obj_field<'a>(
+    obj: &'a Map<String, Value>,
+    key: &str,
+    sink: &mut Sink,
+    required: bool,
+) -> Option<&'a Map<String, Value>> {
     let v = obj.get(key);
     if is_blank(v) {
         if required {
@@ -323,7 +334,8 @@ fn funds(obj: &Map<String, Value>, sink: &mut Sink) -> Funds {
     }
     if sources_present && sources_valid {
         if let Some(annual) = out.annual_total {
-            let sum = out.sources.iter().try_fold(Decimal::ZERO, |acc, (_, a)| a.and_then(|a| acc.checked_add(a.value())));
+            let sum =
+                out.sources.iter().try_fold(Decimal::ZERO, |acc, (_, a)| a.and_then(|a| acc.checked_add(a.value())));
             if sum != Some(annual.value()) {
                 let actual = sum.map_or(Value::Null, |s| Value::from(s.to_string()));
                 sink.push_with(
@@ -381,7 +393,11 @@ fn indicator<'a>(
         v if is_blank(v) => sink.push(Code::DocFieldRequired, at("id")),
         Some(Value::String(s)) => {
             if let Some(&first) = seen.ids.get(s.as_str()) {
-                sink.push_with(Code::IndIdDuplicate, at("id"), params([("id", s.as_str().into()), ("first", first.into())]));
+                sink.push_with(
+                    Code::IndIdDuplicate,
+                    at("id"),
+                    params([("id", s.as_str().into()), ("first", first.into())]),
+                );
             } else {
                 seen.ids.insert(s.as_str(), n);
             }
@@ -417,11 +433,19 @@ fn indicator<'a>(
         Some(Value::String(s)) if !s.trim().is_empty() => {
             let chars = s.chars().count();
             if chars > NAME_MAX_CHARS {
-                sink.push_with(Code::IndNameTooLong, at("name"), params([("max", NAME_MAX_CHARS.into()), ("actual", chars.into())]));
+                sink.push_with(
+                    Code::IndNameTooLong,
+                    at("name"),
+                    params([("max", NAME_MAX_CHARS.into()), ("actual", chars.into())]),
+                );
             }
             let key = s.trim();
             if let Some(&first) = seen.names.get(key) {
-                sink.push_with(Code::IndNameDuplicate, at("name"), params([("first", (first + 1).into()), ("first_index", first.into())]));
+                sink.push_with(
+                    Code::IndNameDuplicate,
+                    at("name"),
+                    params([("first", (first + 1).into()), ("first_index", first.into())]),
+                );
             } else {
                 seen.names.insert(key, n);
             }

@@ -19,7 +19,9 @@ pub mod scoring;
 pub mod values;
 pub mod violation;
 
-pub use check::{CheckReport, InputError, TreeCounts, check, check_parsed, check_str, has_errors, parse_object, tree_counts};
+pub use check::{
+    CheckReport, InputError, TreeCounts, check, check_parsed, check_str, has_errors, parse_object, tree_counts,
+};
 pub use document::TargetDocument;
 pub use messages::Locale;
 pub use profile::{DEFAULT_PROFILE, Framework, Profile, ProfileError, Registry, ScoringParams};

@@ -53,8 +53,12 @@ fn template(code: Code, locale: Locale) -> &'static str {
         (TreeLevel2Min, Locale::En) => "{actual} level-2 indicators; at least {min} are required",
         (TreeLevel3Min, Locale::ZhCn) => "三级指标数为 {actual} 个，不得少于 {min} 个",
         (TreeLevel3Min, Locale::En) => "{actual} level-3 indicators; at least {min} are required",
-        (TreeQuantRatioMin, Locale::ZhCn) => "量化指标占比 {actual_percent}%（{quantitative}/{total}），不得低于 {min_percent}%",
-        (TreeQuantRatioMin, Locale::En) => "Quantitative share {actual_percent}% ({quantitative}/{total}) is below the minimum {min_percent}%",
+        (TreeQuantRatioMin, Locale::ZhCn) => {
+            "量化指标占比 {actual_percent}%（{quantitative}/{total}），不得低于 {min_percent}%"
+        }
+        (TreeQuantRatioMin, Locale::En) => {
+            "Quantitative share {actual_percent}% ({quantitative}/{total}) is below the minimum {min_percent}%"
+        }
         (TreeLevel1Required, Locale::ZhCn) => "缺少必设的一级指标：{level1}",
         (TreeLevel1Required, Locale::En) => "Required level-1 indicator missing: {level1}",
         (PointsTotal, Locale::ZhCn) => "指标分值合计 {actual} 分，应为 {expected} 分",
@@ -150,9 +154,8 @@ mod tests {
                 assert!(!template(code, locale).is_empty());
             }
         }
-        let p: Map<String, Value> = [("min".to_owned(), Value::from(3)), ("actual".to_owned(), Value::from(2))]
-            .into_iter()
-            .collect();
+        let p: Map<String, Value> =
+            [("min".to_owned(), Value::from(3)), ("actual".to_owned(), Value::from(2))].into_iter().collect();
         assert_eq!(render(Code::TreeLevel1Min, &p, Locale::En), "2 level-1 indicators; at least 3 are required");
     }
 }

@@ -379,10 +379,16 @@ fn validate_profile(p: &Profile) -> Result<(), ProfileError> {
     }
     let s = &p.scoring;
     let unit = Decimal::ZERO..=Decimal::ONE;
-    if !unit.contains(&s.tier_partial_min) || !unit.contains(&s.tier_achieved_min) || s.tier_partial_min > s.tier_achieved_min {
+    if !unit.contains(&s.tier_partial_min)
+        || !unit.contains(&s.tier_achieved_min)
+        || s.tier_partial_min > s.tier_achieved_min
+    {
         return Err(ProfileError::Invalid("tiers must satisfy 0 ≤ partial_min ≤ achieved_min ≤ 1".into()));
     }
-    if s.execution_points < Decimal::ZERO || s.over_achievement_ratio <= Decimal::ZERO || s.execution_reason_below < Decimal::ZERO {
+    if s.execution_points < Decimal::ZERO
+        || s.over_achievement_ratio <= Decimal::ZERO
+        || s.execution_reason_below < Decimal::ZERO
+    {
         return Err(ProfileError::Invalid("scoring numbers must be positive".into()));
     }
     if !(s.grades.excellent >= s.grades.good && s.grades.good >= s.grades.fair) {
@@ -393,7 +399,10 @@ fn validate_profile(p: &Profile) -> Result<(), ProfileError> {
     }
     for l1 in &p.review.required_level1 {
         if p.framework.level1(l1).is_none() {
-            return Err(ProfileError::Invalid(format!("required level 1 `{l1}` is not in framework `{}`", p.framework.id)));
+            return Err(ProfileError::Invalid(format!(
+                "required level 1 `{l1}` is not in framework `{}`",
+                p.framework.id
+            )));
         }
     }
     Ok(())

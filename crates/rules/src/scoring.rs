@@ -214,7 +214,12 @@ fn score_quantitative(
                 return invalid(sink);
             };
             let met = if op.is_reverse() || op == Operator::Eq { actual <= *target } else { actual >= *target };
-            Outcome::Scored { score: if met { points } else { Decimal::ZERO }, rule: Rule::Date, missed: !met, over: false }
+            Outcome::Scored {
+                score: if met { points } else { Decimal::ZERO },
+                rule: Rule::Date,
+                missed: !met,
+                over: false,
+            }
         }
         Some(TargetValue::Number(target)) => {
             let Some(actual) = actual_raw.and_then(parse_signed_decimal) else {
@@ -245,9 +250,7 @@ fn score_quantitative(
                 let score = raw.unwrap_or(Decimal::ZERO).clamp(Decimal::ZERO, points);
                 Outcome::Scored { score, rule: Rule::ReverseProportional, missed: true, over: false }
             } else {
-                let over = target
-                    .checked_mul(p.over_achievement_ratio)
-                    .is_some_and(|threshold| actual >= threshold);
+                let over = target.checked_mul(p.over_achievement_ratio).is_some_and(|threshold| actual >= threshold);
                 if actual >= target {
                     return Outcome::Scored { score: points, rule: Rule::Full, missed: false, over };
                 }
@@ -261,7 +264,13 @@ fn score_quantitative(
     }
 }
 
-fn score_qualitative(points: Decimal, r: &Map<String, Value>, base: &str, p: &ScoringParams, sink: &mut Sink) -> Outcome {
+fn score_qualitative(
+    points: Decimal,
+    r: &Map<String, Value>,
+    base: &str,
+    p: &ScoringParams,
+    sink: &mut Sink,
+) -> Outcome {
     let tier = match r.get("tier") {
         Some(Value::String(s)) => s.as_str(),
         _ => "",
@@ -283,7 +292,9 @@ fn score_qualitative(points: Decimal, r: &Map<String, Value>, base: &str, p: &Sc
     };
     let in_range = score.is_some_and(|s| s >= min && if hi_inclusive { s <= max } else { s < max });
     match score {
-        Some(s) if in_range => Outcome::Scored { score: s, rule: Rule::QualitativeTier, missed: !achieved, over: false },
+        Some(s) if in_range => {
+            Outcome::Scored { score: s, rule: Rule::QualitativeTier, missed: !achieved, over: false }
+        }
         _ => {
             sink.push_with(
                 Code::EvalScoreOutOfTier,
@@ -301,14 +312,24 @@ fn score_qualitative(points: Decimal, r: &Map<String, Value>, base: &str, p: &Sc
 }
 
 /// Scores an evaluation against its approved target (both JSON objects).
-pub fn score(target: &Map<String, Value>, evaluation: &Map<String, Value>, profile: &Profile, locale: Locale) -> ScoreReport {
+pub fn score(
+    target: &Map<String, Value>,
+    evaluation: &Map<String, Value>,
+    profile: &Profile,
+    locale: Locale,
+) -> ScoreReport {
     let mut discard = Sink::new(locale);
     let doc = document::parse(target, &profile.framework, &mut discard);
     score_document(&doc, evaluation, profile, locale)
 }
 
 /// Scores an evaluation against an already parsed target.
-pub fn score_document(doc: &TargetDocument, evaluation: &Map<String, Value>, profile: &Profile, locale: Locale) -> ScoreReport {
+pub fn score_document(
+    doc: &TargetDocument,
+    evaluation: &Map<String, Value>,
+    profile: &Profile,
+    locale: Locale,
+) -> ScoreReport {
     let p = &profile.scoring;
     let mut sink = Sink::new(locale);
     let execution = execution(evaluation, p, &mut sink);
@@ -355,7 +376,12 @@ pub fn score_document(doc: &TargetDocument, evaluation: &Map<String, Value>, pro
     for ind in &targets {
         let id = ind.id.clone().unwrap_or_default();
         let Some(&(k, r)) = first.get(id.as_str()) else {
-            rows.push(IndicatorScore { indicator_id: id.clone(), points: ind.points, score: Some(Decimal::ZERO), rule: Some(Rule::Missing) });
+            rows.push(IndicatorScore {
+                indicator_id: id.clone(),
+                points: ind.points,
+                score: Some(Decimal::ZERO),
+                rule: Some(Rule::Missing),
+            });
             missing.push(id);
             continue;
         };
@@ -375,12 +401,23 @@ pub fn score_document(doc: &TargetDocument, evaluation: &Map<String, Value>, pro
         match outcome {
             Outcome::Scored { score, rule, missed, over } => {
                 if (missed || over) && !reason_given(r, "deviation_reason") {
-                    rs.push_with(Code::EvalReasonRequired, format!("{base}/deviation_reason"), params([("indicator_id", id.as_str().into())]));
+                    rs.push_with(
+                        Code::EvalReasonRequired,
+                        format!("{base}/deviation_reason"),
+                        params([("indicator_id", id.as_str().into())]),
+                    );
                 }
                 let rounded = p.rounding.round(score, p.decimals);
-                rows.push(IndicatorScore { indicator_id: id, points: Some(points), score: Some(rounded), rule: Some(rule) });
+                rows.push(IndicatorScore {
+                    indicator_id: id,
+                    points: Some(points),
+                    score: Some(rounded),
+                    rule: Some(rule),
+                });
             }
-            Outcome::Unscored => rows.push(IndicatorScore { indicator_id: id, points: Some(points), score: None, rule: None }),
+            Outcome::Unscored => {
+                rows.push(IndicatorScore { indicator_id: id, points: Some(points), score: None, rule: None })
+            }
         }
         row_sinks.push((k, rs.items));
     }
@@ -395,9 +432,9 @@ pub fn score_document(doc: &TargetDocument, evaluation: &Map<String, Value>, pro
     let (total, grade) = if sink.has_errors() {
         (None, None)
     } else {
-        let sum = rows
-            .iter()
-            .try_fold(execution.score.unwrap_or(Decimal::ZERO), |acc, r| acc.checked_add(r.score.unwrap_or(Decimal::ZERO)));
+        let sum = rows.iter().try_fold(execution.score.unwrap_or(Decimal::ZERO), |acc, r| {
+            acc.checked_add(r.score.unwrap_or(Decimal::ZERO))
+        });
         match sum {
             Some(t) => (Some(t), Some(Grade::of(t, p))),
             None => (None, None),
