@@ -1,1 +1,3 @@
-//! REST server (filled in by the server work).
+//! REST server of jixiao (filled in by the server work).
+
+pub mod demo;
