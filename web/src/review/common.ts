@@ -1,0 +1,461 @@
+// Shared code of the review pages (issue 5): the review API client, the page chrome
+// (token, language toggle), status/grade labels and the read-only rendering of a target
+// document with its violations. Violations always come from the WASM rules module
+// (web/src/lib/rules.ts) or from the server, which runs the same code; no rule lives here.
+
+import { API, ApiError, setToken, token } from "../lib/api";
+import type { Problem } from "../lib/api";
+import { apply, currentLocale, register, setLocale, t } from "../lib/i18n";
+import { loadRules, profiles, validate } from "../lib/rules";
+import type { Profile, Violation } from "../lib/rules";
+
+export { ApiError, t, currentLocale };
+export type { Problem, Violation };
+
+/** Review status of a target. */
+export type Status = "draft" | "submitted" | "returned" | "approved";
+/** The four statuses in life-cycle order. */
+export const STATUSES: Status[] = ["draft", "submitted", "returned", "approved"];
+
+/** A review decision as stored. */
+export interface Review {
+  id: string;
+  target_id: string;
+  revision: number;
+  decision: "approve" | "return";
+  grade: "excellent" | "good" | "fair" | "poor";
+  criteria: Record<string, string>;
+  opinion: string | null;
+  approved_amount: string | null;
+  outcome: string;
+  reviewer: string;
+  at: string;
+}
+
+/** An assignment to a third-party assessor. */
+export interface Assignment {
+  id: string;
+  target_id: string;
+  organisation: string;
+  due: string;
+  assigned_by: string;
+  at: string;
+  opinion_count: number;
+  target?: TargetSummary;
+}
+
+/** A third-party opinion as stored. */
+export interface Opinion {
+  id: string;
+  target_id: string;
+  assignment_id: string;
+  organisation: string;
+  revision: number;
+  criteria: { criterion: string; score: string; remarks: string }[];
+  findings: string[];
+  recommendation: "approve" | "revise";
+  average: string;
+  author: string;
+  at: string;
+}
+
+/** A target as listed by the review routes. */
+export interface TargetSummary {
+  id: string;
+  department_code: string;
+  fiscal_year: number | null;
+  project_name: string | null;
+  annual_total: string | null;
+  profile: string;
+  status: Status;
+  revision: number;
+  in_force_revision: number | null;
+  adjustment: boolean;
+  budget_excluded: boolean;
+  valid: boolean;
+  error_count: number;
+  etag: string;
+  updated_at: string;
+  last_review: Review | null;
+}
+
+/** One JSON Pointer change between two versions. */
+export interface Change {
+  path: string;
+  old?: unknown;
+  new?: unknown;
+}
+
+/** An audit row. */
+export interface AuditEvent {
+  id: number;
+  actor: string;
+  role: string;
+  action: string;
+  at: string;
+  old_etag: string | null;
+  new_etag: string | null;
+  detail: unknown;
+}
+
+/** Everything finance (or the department) sees about one target. */
+export interface Dossier {
+  target: TargetSummary;
+  document: Record<string, unknown>;
+  changes: { since_revision: number; since: string; changes: Change[] } | null;
+  reviews: Review[];
+  opinions: Opinion[];
+  assignments: Assignment[];
+  history: AuditEvent[];
+}
+
+/** Calls the API with the stored token; throws ApiError with the problem on failure. */
+export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  const h: Record<string, string> = { Accept: "application/json, application/problem+json", ...headers };
+  if (body !== undefined) h["Content-Type"] = "application/json";
+  if (token()) h.Authorization = `Bearer ${token()}`;
+  let res: Response;
+  try {
+    res = await fetch(`${API}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (e) {
+    throw new ApiError({ status: 0, title: "network", detail: String(e) });
+  }
+  if (!res.ok) {
+    let problem: Problem = { status: res.status, title: res.statusText };
+    try {
+      problem = { ...problem, ...((await res.json()) as Problem), status: res.status };
+    } catch {
+      /* keep the status line */
+    }
+    throw new ApiError(problem);
+  }
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+/** Query string from defined, non-empty values. */
+export function query(params: Record<string, string | number | undefined | null>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && String(v) !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+register(
+  {
+    "common.lang": "English",
+    "queue.status": "状态",
+    "mine.open": "查看",
+    "common.token": "访问令牌",
+    "common.token.save": "保存令牌",
+    "common.token.saved": "令牌已保存",
+    "common.loading": "加载中…",
+    "common.empty": "暂无数据",
+    "common.error": "出错了：{detail}",
+    "common.nav.form": "申报表",
+    "common.nav.mine": "我的绩效目标",
+    "common.nav.review": "财政审核",
+    "common.nav.assessor": "第三方审核",
+    "common.nav.public": "信息公开",
+    "status.draft": "草稿",
+    "status.submitted": "已提交",
+    "status.returned": "已退回",
+    "status.approved": "已批复",
+    "grade.excellent": "优",
+    "grade.good": "良",
+    "grade.fair": "中",
+    "grade.poor": "差",
+    "decision.approve": "批复",
+    "decision.return": "退回",
+    "criterion.completeness": "完整性",
+    "criterion.relevance": "相关性",
+    "criterion.appropriateness": "适当性",
+    "criterion.feasibility": "可行性",
+    "recommendation.approve": "建议通过",
+    "recommendation.revise": "建议修改",
+    "outcome.included": "纳入预算",
+    "outcome.resubmit": "修改后重新报送",
+    "outcome.excluded": "不得进入预算安排",
+    "doc.year": "年度",
+    "doc.department": "主管部门",
+    "doc.unit": "实施单位",
+    "doc.project": "项目名称",
+    "doc.period": "项目期",
+    "doc.annual_total": "年度资金总额（万元）",
+    "doc.goal": "年度目标",
+    "doc.classified": "涉密",
+    "doc.indicators": "绩效指标",
+    "doc.level1": "一级指标",
+    "doc.level2": "二级指标",
+    "doc.name": "三级指标",
+    "doc.value": "指标值",
+    "doc.points": "分值",
+    "doc.problems": "审核规则检查",
+    "doc.no_problems": "未发现问题",
+    "target.revision": "版本",
+    "target.adjustment": "调整中（已批复版本 {v} 继续有效）",
+    "target.excluded": "审核结果为差，不得进入预算安排",
+    "review.opinion": "审核意见",
+    "review.by": "{who} 于 {at}",
+    "review.approved_amount": "批复金额（万元）",
+  },
+  {
+    "common.lang": "中文",
+    "queue.status": "Status",
+    "mine.open": "Open",
+    "common.token": "Access token",
+    "common.token.save": "Save token",
+    "common.token.saved": "Token saved",
+    "common.loading": "Loading…",
+    "common.empty": "Nothing here",
+    "common.error": "Error: {detail}",
+    "common.nav.form": "Form",
+    "common.nav.mine": "My targets",
+    "common.nav.review": "Finance review",
+    "common.nav.assessor": "Third-party review",
+    "common.nav.public": "Public disclosure",
+    "status.draft": "Draft",
+    "status.submitted": "Submitted",
+    "status.returned": "Returned",
+    "status.approved": "Approved",
+    "grade.excellent": "Excellent",
+    "grade.good": "Good",
+    "grade.fair": "Fair",
+    "grade.poor": "Poor",
+    "decision.approve": "Approve",
+    "decision.return": "Return",
+    "criterion.completeness": "Completeness",
+    "criterion.relevance": "Relevance",
+    "criterion.appropriateness": "Appropriateness",
+    "criterion.feasibility": "Feasibility",
+    "recommendation.approve": "Approve",
+    "recommendation.revise": "Revise",
+    "outcome.included": "Included in the budget",
+    "outcome.resubmit": "Revise and resubmit",
+    "outcome.excluded": "Does not enter the budget",
+    "doc.year": "Fiscal year",
+    "doc.department": "Department",
+    "doc.unit": "Implementing unit",
+    "doc.project": "Project",
+    "doc.period": "Period",
+    "doc.annual_total": "Annual total (10k yuan)",
+    "doc.goal": "Annual goal",
+    "doc.classified": "Classified",
+    "doc.indicators": "Indicators",
+    "doc.level1": "Level 1",
+    "doc.level2": "Level 2",
+    "doc.name": "Indicator",
+    "doc.value": "Target value",
+    "doc.points": "Points",
+    "doc.problems": "Rule check",
+    "doc.no_problems": "No problems found",
+    "target.revision": "Version",
+    "target.adjustment": "Adjustment in progress (approved version {v} stays in force)",
+    "target.excluded": "Graded poor: does not enter the budget",
+    "review.opinion": "Reviewer's opinion",
+    "review.by": "{who} at {at}",
+    "review.approved_amount": "Approved amount (10k yuan)",
+  },
+);
+
+/** Creates an element with attributes and children (strings become text nodes). */
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | boolean | undefined> = {},
+  ...children: (Node | string | null | undefined | false)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    if (v === true) el.setAttribute(k, "");
+    else el.setAttribute(k, v);
+  }
+  for (const c of children) if (c !== null && c !== undefined && c !== false) el.append(c);
+  return el;
+}
+
+/** Replaces the children of `el`. */
+export function fill(el: Element, ...children: (Node | string | null | undefined | false)[]): void {
+  el.replaceChildren(...children.filter((c): c is Node | string => c !== null && c !== undefined && c !== false));
+}
+
+/** The message of an API error in the current language. */
+export function problemText(e: unknown): string {
+  if (e instanceof ApiError) return e.problem.detail ?? e.problem.title ?? `HTTP ${e.problem.status}`;
+  return String(e);
+}
+
+/** The message of an API error plus each JSON Schema error (`errors` of a 400) with its path. */
+export function problemDetails(e: unknown): string {
+  const errs = e instanceof ApiError ? (e.problem as Problem & { errors?: { path: string; message: string }[] }).errors : undefined;
+  return problemText(e) + (errs ? errs.map((x) => ` ${x.path}: ${x.message}`).join(";") : "");
+}
+
+/** A UTC timestamp shown briefly. */
+export function when(at: string): string {
+  return at.replace("T", " ").replace(/\.\d+/, "").replace(/Z$/, "");
+}
+
+/**
+ * Sets up the page chrome: navigation, language toggle (re-renders via `rerender`), and,
+ * when `withToken`, the token field. Returns once the WASM rules are loaded.
+ */
+export async function chrome(withToken: boolean, rerender: () => void): Promise<void> {
+  const header = document.querySelector("header.page");
+  if (header) {
+    const nav = h(
+      "nav",
+      { "aria-label": "jixiao" },
+      h("a", { href: "./index.html", "data-i18n": "common.nav.form" }),
+      h("a", { href: "./my-targets.html", "data-i18n": "common.nav.mine" }),
+      h("a", { href: "./review.html", "data-i18n": "common.nav.review" }),
+      h("a", { href: "./assessor.html", "data-i18n": "common.nav.assessor" }),
+      h("a", { href: "./public.html", "data-i18n": "common.nav.public" }),
+    );
+    const lang = h("button", { type: "button", id: "locale", "data-i18n": "common.lang" });
+    lang.addEventListener("click", () => {
+      setLocale(currentLocale() === "en" ? "zh-CN" : "en");
+      apply();
+      rerender();
+    });
+    header.append(nav, lang);
+    if (withToken) {
+      const input = h("input", { id: "token", type: "password", autocomplete: "off", "data-i18n-aria": "common.token" });
+      input.value = token();
+      const save = h("button", { type: "button", id: "token-save", "data-i18n": "common.token.save" });
+      const status = h("span", { role: "status", id: "token-status" });
+      save.addEventListener("click", () => {
+        setToken(input.value);
+        status.textContent = t("common.token.saved");
+        rerender();
+      });
+      header.append(h("label", {}, h("span", { "data-i18n": "common.token" }), " ", input), save, status);
+    }
+  }
+  apply();
+  await loadRules();
+}
+
+/** The built-in profile with this id (falls back to the first). */
+export function profile(id: string): Profile | undefined {
+  const all = profiles();
+  return all.find((p) => p.id === id) ?? all[0];
+}
+
+/** Checks a document with the WASM rules under its stored profile and the page locale. */
+export function check(doc: unknown, profileId: string): Violation[] {
+  const p = profile(profileId);
+  return validate(JSON.stringify(doc), p?.id ?? profileId, currentLocale()).violations;
+}
+
+/** A status badge. */
+export function statusBadge(s: Status): HTMLElement {
+  return h("span", { class: `badge status-${s}` }, t(`status.${s}`));
+}
+
+/** The list of violations (errors first), each with its JSON Pointer. */
+export function violationList(vs: Violation[]): HTMLElement {
+  if (vs.length === 0) return h("p", { class: "ok" }, t("doc.no_problems"));
+  const sorted = [...vs].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  return h(
+    "ul",
+    { class: "violations" },
+    ...sorted.map((v) => h("li", { class: v.severity, "data-code": v.code }, h("code", {}, v.path || "/"), " ", v.message)),
+  );
+}
+
+function str(v: unknown): string {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "string") return v;
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+
+function obj(v: unknown): Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+}
+
+/** Renders a target document read-only: header, funds, goal and the indicator table. */
+export function renderDocument(doc: Record<string, unknown>, profileId: string): HTMLElement {
+  const p = profile(profileId);
+  const en = currentLocale() === "en";
+  const l1 = (code: string) => {
+    const x = p?.framework.level1.find((l) => l.code === code);
+    return x ? (en ? x.label.en : x.label["zh-CN"]) : code;
+  };
+  const l2 = (c1: string, c2: string) => {
+    const x = p?.framework.level1.find((l) => l.code === c1)?.level2.find((l) => l.code === c2);
+    return x ? (en ? x.label.en : x.label["zh-CN"]) : c2;
+  };
+  const project = obj(doc.project);
+  const funds = obj(doc.funds);
+  const ops: Record<string, string> = { ge: "≥", gt: ">", eq: "=", le: "≤", lt: "<" };
+  const rows: [string, string][] = [
+    ["doc.year", str(doc.fiscal_year)],
+    ["doc.department", `${str(obj(doc.department).name)} (${str(obj(doc.department).code)})`],
+    ["doc.unit", str(obj(doc.unit).name)],
+    ["doc.project", str(project.name)],
+    ["doc.period", project.start || project.end ? `${str(project.start)} — ${str(project.end)}` : ""],
+    ["doc.annual_total", str(funds.annual_total)],
+    ["doc.goal", str(obj(doc.goals).annual)],
+    ["doc.classified", doc.classified === true ? "✓" : ""],
+  ];
+  const indicators = Array.isArray(doc.indicators) ? doc.indicators : [];
+  return h(
+    "div",
+    { class: "document" },
+    h("dl", {}, ...rows.flatMap(([k, v]) => [h("dt", {}, t(k)), h("dd", {}, v)])),
+    h("h4", {}, t("doc.indicators")),
+    h(
+      "table",
+      { class: "indicators" },
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...["doc.level1", "doc.level2", "doc.name", "doc.value", "doc.points"].map((k) => h("th", { scope: "col" }, t(k)))),
+      ),
+      h(
+        "tbody",
+        {},
+        ...indicators.map((raw) => {
+          const i = obj(raw);
+          const value = `${ops[str(i.operator)] ?? ""}${str(i.value)}${str(i.unit)}`;
+          return h("tr", {}, h("td", {}, l1(str(i.level1))), h("td", {}, l2(str(i.level1), str(i.level2))), h("td", {}, str(i.name)), h("td", {}, value), h("td", {}, str(i.points)));
+        }),
+      ),
+    ),
+  );
+}
+
+/** Renders a list of changes (JSON Pointer, old → new). */
+export function changeList(changes: Change[]): HTMLElement {
+  if (changes.length === 0) return h("p", {}, t("common.empty"));
+  return h(
+    "table",
+    { class: "changes" },
+    h("tbody", {}, ...changes.map((c) => h("tr", {}, h("td", {}, h("code", {}, c.path || "/")), h("td", { class: "old" }, str(c.old)), h("td", { class: "new" }, str(c.new))))),
+  );
+}
+
+/** Renders one review decision. */
+export function reviewCard(r: Review): HTMLElement {
+  return h(
+    "div",
+    { class: `review decision-${r.decision}` },
+    h("p", {}, h("strong", {}, `${t(`decision.${r.decision}`)} · ${t(`grade.${r.grade}`)}`), " — ", t(`outcome.${r.outcome}`), " ", h("small", {}, t("review.by", { who: r.reviewer, at: when(r.at) }))),
+    r.opinion ? h("blockquote", { class: "opinion" }, r.opinion) : null,
+    r.approved_amount ? h("p", {}, `${t("review.approved_amount")}: ${r.approved_amount}`) : null,
+    h("ul", {}, ...Object.entries(r.criteria ?? {}).map(([k, v]) => h("li", {}, `${t(`criterion.${k}`)}：${v}`))),
+  );
+}
+
+/** Renders one third-party opinion. */
+export function opinionCard(o: Opinion): HTMLElement {
+  return h(
+    "div",
+    { class: "opinion-card" },
+    h("p", {}, h("strong", {}, `${o.organisation} · ${t(`recommendation.${o.recommendation}`)} · ${o.average}`), " ", h("small", {}, t("review.by", { who: o.author, at: when(o.at) }))),
+    h("ul", {}, ...o.criteria.map((c) => h("li", {}, `${t(`criterion.${c.criterion}`)}：${c.score} — ${c.remarks}`))),
+    o.findings.length ? h("ol", { class: "findings" }, ...o.findings.map((f) => h("li", {}, f))) : null,
+  );
+}
