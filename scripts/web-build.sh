@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Builds the browser form: the rules compiled to WASM (web/pkg for the browser,
+# pkg-node for the Node parity tests) and the Vite build in web/dist.
+# Idempotent; installs what is missing: npm packages (npm ci), the wasm32 target,
+# wasm-bindgen-cli at the version pinned in crates/wasm/Cargo.toml.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' crates/wasm/Cargo.toml)
+[ -n "$WASM_BINDGEN_VERSION" ] || { echo "web-build: no pinned wasm-bindgen in crates/wasm/Cargo.toml" >&2; exit 1; }
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "npm packages (web/)"
+if [ ! -d web/node_modules ] || ! cmp -s web/package-lock.json web/node_modules/.package-lock.json; then
+  (cd web && npm ci --no-audit --no-fund)
+fi
+
+step "wasm32 target"
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+
+step "wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+export PATH="$HOME/.cargo/bin:$PATH"
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  # Not --locked: the CLI's own lockfile asks for a crate version the index lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+step "cargo build -p jixiao-wasm (wasm32, release)"
+# Size settings for this one build only (the workspace profile keeps opt-level = "s").
+CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort \
+  cargo build -p jixiao-wasm --release --target wasm32-unknown-unknown
+WASM=target/wasm32-unknown-unknown/release/jixiao_wasm.wasm
+
+step "wasm-bindgen (web/pkg and pkg-node)"
+wasm-bindgen --target web --out-dir web/pkg "$WASM"
+wasm-bindgen --target nodejs --out-dir pkg-node "$WASM"
+
+step "wasm-opt -Oz (npm binaryen; Debian's 108 breaks modules)"
+for f in web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm; do
+  web/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$f" -o "$f"
+done
+
+step "vite build (web/dist)"
+(cd web && npm run --silent build)
+
+printf '\nweb-build: ok — %s\n' "$(ls -1 web/dist/assets | tr '\n' ' ')"

@@ -1,0 +1,811 @@
+// The department form (绩效目标申报表). The document lives in a WASM `Session`; each
+// change is sent to it as (JSON Pointer, value) and its report is shown at the fields
+// the violations' paths name, in a summary list and in the tree meters. Drafts are
+// saved in localStorage after every change. No rule is evaluated here.
+import "./style.css";
+import "./texts";
+import * as api from "../lib/api";
+import * as i18n from "../lib/i18n";
+import { get, parentPointer, pointer as ptr } from "../lib/pointer";
+import { Session, loadRules, profiles, type CheckReport, type Level1, type Profile, type TreeCounts, type Violation } from "../lib/rules";
+
+const { t } = i18n;
+const DRAFT_KEY = "jixiao.form.draft.v1";
+const BLANK = JSON.stringify({ kind: "project", indicators: [] });
+const OPERATORS: [string, string][] = [
+  ["ge", "≥"],
+  ["gt", ">"],
+  ["eq", "="],
+  ["le", "≤"],
+  ["lt", "<"],
+];
+
+/** What is kept in localStorage. */
+interface Draft {
+  profile: string;
+  document: string;
+  savedAt: string;
+  server?: { id: string; etag: string };
+}
+
+/** A place where messages for a pointer are shown. */
+interface Field {
+  wrap: HTMLElement;
+  control: HTMLElement | null;
+  msg: HTMLElement;
+  name: string;
+}
+
+type Doc = Record<string, unknown>;
+type Indicator = Record<string, unknown>;
+
+let session: Session;
+let allProfiles: Profile[] = [];
+let profile: Profile;
+let report: CheckReport = { valid: false, violations: [] };
+let reportText = "";
+let countsText = "";
+let server: Draft["server"];
+const fields = new Map<string, Field>();
+let marked: Field[] = [];
+let liveText = "";
+let saveTimer: number | undefined;
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+/** Creates an element with attributes and children. */
+function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Record<string, string | boolean | undefined> = {},
+  ...children: (Node | string | null | undefined)[]
+): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    el.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children) if (c !== null && c !== undefined) el.append(c);
+  return el;
+}
+
+let idSeq = 0;
+const nextId = () => `f${++idSeq}`;
+
+function doc(): Doc {
+  return JSON.parse(session.document()) as Doc;
+}
+
+// ---------------------------------------------------------------- changes
+
+/** Sends one change to the session and refreshes what depends on the report. */
+function commit(p: string, v: unknown): void {
+  let out: string;
+  if (v === undefined) out = session.remove(p);
+  else if (typeof v === "string") out = session.setString(p, v);
+  else out = session.set(p, JSON.stringify(v));
+  refresh(out);
+}
+
+/** Shows a new report (skipped when it did not change) and the meters, then autosaves. */
+function refresh(out: string): void {
+  const changed = out !== reportText;
+  if (changed) {
+    reportText = out;
+    report = JSON.parse(out) as CheckReport;
+    renderMessages();
+  }
+  const counts = session.counts();
+  if (changed || counts !== countsText) {
+    countsText = counts;
+    renderMeters();
+  }
+  scheduleSave();
+}
+
+function textValue(raw: string): string | undefined {
+  return raw.trim() === "" ? undefined : raw;
+}
+
+function intValue(raw: string): unknown {
+  const s = raw.trim();
+  if (s === "") return undefined;
+  return /^\d{1,9}$/.test(s) ? Number(s) : s;
+}
+
+// ---------------------------------------------------------------- fields
+
+interface FieldOpts {
+  p: string;
+  label: string;
+  kind?: "text" | "int" | "date" | "textarea" | "select" | "checkbox";
+  options?: [string, string][];
+  aliases?: string[];
+  compact?: boolean;
+  name?: string;
+  onChange?: (value: string, el: HTMLElement) => void;
+  attrs?: Record<string, string>;
+}
+
+/** A labelled control bound to a JSON Pointer, with its message area. */
+function field(d: Doc, o: FieldOpts): HTMLElement {
+  const id = nextId();
+  const msgId = `${id}-msg`;
+  const kind = o.kind ?? "text";
+  const current = get(d, o.p);
+  const common = { id, "data-pointer": o.p, "aria-describedby": msgId, ...(o.attrs ?? {}) };
+  let control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
+  if (kind === "select") {
+    const sel = h("select", common);
+    const opts = o.options ?? [];
+    const cur = current === undefined || current === null ? "" : String(current);
+    sel.append(h("option", { value: "" }, t("blank")));
+    for (const [v, l] of opts) sel.append(h("option", { value: v }, l));
+    if (cur !== "" && !opts.some(([v]) => v === cur)) {
+      sel.append(h("option", { value: cur }, t("unknown_option", { v: cur })));
+    }
+    sel.value = cur;
+    control = sel;
+  } else if (kind === "textarea") {
+    control = h("textarea", { ...common, rows: "3" });
+    control.value = typeof current === "string" ? current : "";
+  } else if (kind === "checkbox") {
+    control = h("input", { ...common, type: "checkbox" });
+    (control as HTMLInputElement).checked = current === true;
+  } else {
+    control = h("input", {
+      ...common,
+      type: "text",
+      inputmode: kind === "int" ? "numeric" : undefined,
+      placeholder: kind === "date" ? "YYYY-MM-DD" : undefined,
+      autocomplete: "off",
+    });
+    control.value = current === undefined || current === null ? "" : typeof current === "string" ? current : JSON.stringify(current);
+  }
+  const event = kind === "select" || kind === "checkbox" ? "change" : "input";
+  control.addEventListener(event, () => {
+    if (o.onChange) return o.onChange(control.value, control);
+    if (kind === "checkbox") commit(o.p, (control as HTMLInputElement).checked);
+    else if (kind === "int") commit(o.p, intValue(control.value));
+    else commit(o.p, textValue(control.value));
+  });
+  const lab = h("label", { for: id, class: o.compact ? "sr-only" : undefined }, o.label);
+  const msg = h("ul", { id: msgId, class: "msg" });
+  const wrap =
+    kind === "checkbox"
+      ? h("div", { class: "field check" }, control, lab, msg)
+      : h("div", { class: o.compact ? "field compact" : "field" }, lab, control, msg);
+  const f: Field = { wrap, control, msg, name: o.name ?? o.label };
+  fields.set(o.p, f);
+  for (const a of o.aliases ?? []) fields.set(a, f);
+  return wrap;
+}
+
+/** A message area for a pointer that has no control of its own (a list, the document). */
+function box(p: string, name: string, cls = "box-msg"): HTMLElement {
+  const msg = h("ul", { class: `msg ${cls}` });
+  const wrap = h("div", { class: "group-msg", "data-pointer": p }, msg);
+  fields.set(p, { wrap, control: null, msg, name });
+  return wrap;
+}
+
+// ---------------------------------------------------------------- rendering
+
+function renderAll(focusPointer?: string): void {
+  const active = focusPointer ?? (document.activeElement as HTMLElement | null)?.dataset?.pointer;
+  fields.clear();
+  marked = [];
+  const d = doc();
+  i18n.apply();
+  $("lang").textContent = t("language");
+  renderProfilePicker();
+  const root = $("form-root");
+  root.replaceChildren(
+    box("", t("location_document"), "doc-msg"),
+    renderBasic(d),
+    renderFunds(d),
+    renderGoals(d),
+    renderIndicators(d),
+  );
+  reportText = "";
+  countsText = "";
+  refreshView();
+  if (active) {
+    const el = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(active)}"]`);
+    el?.focus();
+  }
+}
+
+/** Re-renders messages and meters from the session without a change. */
+function refreshView(): void {
+  reportText = session.report();
+  report = JSON.parse(reportText) as CheckReport;
+  renderMessages();
+  countsText = session.counts();
+  renderMeters();
+}
+
+function renderProfilePicker(): void {
+  const sel = $<HTMLSelectElement>("profile");
+  sel.replaceChildren(...allProfiles.map((p) => h("option", { value: p.id }, `${i18n.label(p.name)} (${p.id})`)));
+  sel.value = profile.id;
+}
+
+function section(title: string, ...children: Node[]): HTMLElement {
+  return h("fieldset", { class: "section" }, h("legend", {}, title), ...children);
+}
+
+function renderBasic(d: Doc): HTMLElement {
+  const isProject = get(d, "/kind") === "project";
+  const grid = h(
+    "div",
+    { class: "grid" },
+    field(d, { p: "/fiscal_year", label: t("fiscal_year"), kind: "int" }),
+    field(d, {
+      p: "/kind",
+      label: t("kind"),
+      kind: "select",
+      options: [
+        ["project", t("kind_project")],
+        ["department", t("kind_department")],
+      ],
+      onChange: (v) => {
+        commit("/kind", textValue(v));
+        renderAll("/kind");
+      },
+    }),
+    field(d, { p: "/region", label: t("region") }),
+    field(d, { p: "/department/code", label: t("department_code") }),
+    field(d, { p: "/department/name", label: t("department_name"), aliases: ["/department"] }),
+    field(d, { p: "/unit/code", label: t("unit_code") }),
+    field(d, { p: "/unit/name", label: t("unit_name"), aliases: ["/unit"] }),
+  );
+  const project = isProject
+    ? h(
+        "div",
+        { class: "grid" },
+        field(d, { p: "/project/name", label: t("project_name"), aliases: ["/project"] }),
+        field(d, { p: "/project/code", label: t("project_code") }),
+        field(d, {
+          p: "/project/attribute",
+          label: t("attribute"),
+          kind: "select",
+          options: [
+            ["new", t("attribute_new")],
+            ["continuing", t("attribute_continuing")],
+          ],
+        }),
+        field(d, { p: "/project/start", label: t("start"), kind: "date" }),
+        field(d, { p: "/project/end", label: t("end"), kind: "date" }),
+      )
+    : null;
+  const classified = field(d, { p: "/classified", label: t("classified"), kind: "checkbox" });
+  return section(t("basic"), grid, ...(project ? [project] : []), classified);
+}
+
+function renderFunds(d: Doc): HTMLElement {
+  const sources = (get(d, "/funds/sources") as unknown[] | undefined) ?? [];
+  const list = Array.isArray(sources) ? sources : [];
+  const rows = list.map((_, i) =>
+    h(
+      "div",
+      { class: "source-row" },
+      field(d, { p: ptr("funds", "sources", i, "source"), label: `${t("source")} ${i + 1}`, compact: true }),
+      field(d, {
+        p: ptr("funds", "sources", i, "amount"),
+        label: `${t("amount")} ${i + 1}`,
+        compact: true,
+        aliases: [ptr("funds", "sources", i)],
+        attrs: { inputmode: "decimal" },
+      }),
+      h(
+        "button",
+        { type: "button", class: "icon", "aria-label": t("remove_source", { n: i + 1 }), "data-action": "remove-source" },
+        "✕",
+      ),
+    ),
+  );
+  rows.forEach((r, i) =>
+    r.querySelector("button")?.addEventListener("click", () => {
+      const arr = [...list];
+      arr.splice(i, 1);
+      structural("/funds/sources", arr.length ? arr : undefined, "/funds/annual_total");
+    }),
+  );
+  const add = h("button", { type: "button", "data-action": "add-source" }, `+ ${t("add_source")}`);
+  add.addEventListener("click", () => {
+    structural("/funds/sources", [...list, { source: "", amount: "" }], ptr("funds", "sources", list.length, "source"));
+  });
+  return section(
+    t("funds"),
+    h(
+      "div",
+      { class: "grid" },
+      field(d, { p: "/funds/annual_total", label: t("annual_total"), aliases: ["/funds"], attrs: { inputmode: "decimal" } }),
+      field(d, { p: "/funds/mid_term_total", label: t("mid_term_total"), attrs: { inputmode: "decimal" } }),
+    ),
+    h("h3", {}, t("sources")),
+    box("/funds/sources", t("sources")),
+    h("div", { class: "sources" }, ...rows),
+    add,
+  );
+}
+
+function renderGoals(d: Doc): HTMLElement {
+  return section(
+    t("goals"),
+    field(d, { p: "/goals/annual", label: t("goal_annual"), kind: "textarea", aliases: ["/goals"] }),
+    field(d, { p: "/goals/mid_term", label: t("goal_mid_term"), kind: "textarea" }),
+  );
+}
+
+/** Replaces a list (or any value) as a whole, re-renders, and focuses a pointer. */
+function structural(p: string, value: unknown, focus?: string): void {
+  commit(p, value);
+  renderAll(focus);
+}
+
+function indicators(d: Doc): unknown[] {
+  const v = get(d, "/indicators");
+  return Array.isArray(v) ? v : [];
+}
+
+function groupOf(ind: unknown, fw: Level1[]): string {
+  if (ind === null || typeof ind !== "object") return "";
+  const i = ind as Indicator;
+  const l1 = fw.find((l) => l.code === i.level1);
+  if (!l1 || !l1.level2.some((l) => l.code === i.level2)) return "";
+  return `${l1.code}/${String(i.level2)}`;
+}
+
+function newId(list: unknown[]): string {
+  const used = new Set(list.map((i) => (i && typeof i === "object" ? String((i as Indicator).id) : "")));
+  let n = list.length + 1;
+  while (used.has(`i${n}`)) n++;
+  return `i${n}`;
+}
+
+function addIndicator(l1: string, l2: string): void {
+  const list = indicators(doc());
+  const fw = profile.framework.level1;
+  let at = list.length;
+  list.forEach((ind, i) => {
+    if (groupOf(ind, fw) === `${l1}/${l2}`) at = i + 1;
+  });
+  const ind: Indicator = { id: newId(list), level1: l1, level2: l2, nature: "quantitative", operator: "ge" };
+  list.splice(at, 0, ind);
+  structural("/indicators", list, ptr("indicators", at, "name"));
+}
+
+function moveIndicator(i: number, dir: -1 | 1): void {
+  const list = indicators(doc());
+  const fw = profile.framework.level1;
+  const g = groupOf(list[i], fw);
+  let j = i + dir;
+  while (j >= 0 && j < list.length && groupOf(list[j], fw) !== g) j += dir;
+  if (j < 0 || j >= list.length) return;
+  [list[i], list[j]] = [list[j], list[i]];
+  structural("/indicators", list, undefined);
+  $("form-root").querySelector<HTMLElement>(`[data-move="${dir}"][data-row="${j}"]`)?.focus();
+}
+
+function removeIndicator(i: number): void {
+  const list = indicators(doc());
+  list.splice(i, 1);
+  structural("/indicators", list, undefined);
+  $("form-root").querySelector<HTMLElement>(`[data-row="${Math.min(i, list.length - 1)}"][data-action="remove"]`)?.focus();
+}
+
+/** Rewrites one indicator object as a whole (operator/nature and level changes). */
+function rewriteIndicator(i: number, change: (ind: Indicator) => void, focus: string): void {
+  const p = ptr("indicators", i);
+  const cur = get(doc(), p);
+  const ind: Indicator = cur && typeof cur === "object" && !Array.isArray(cur) ? { ...(cur as Indicator) } : {};
+  change(ind);
+  structural(p, ind, focus);
+}
+
+function renderIndicators(d: Doc): HTMLElement {
+  const list = indicators(d);
+  const fw = profile.framework.level1;
+  const groups = new Map<string, number[]>();
+  list.forEach((ind, i) => {
+    const g = groupOf(ind, fw);
+    groups.set(g, [...(groups.get(g) ?? []), i]);
+  });
+  const table = h(
+    "table",
+    { class: "indicators" },
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ...["col_no", "col_level1", "col_level2", "col_name", "col_operator", "col_value", "col_unit", "col_points", "col_explanation", "col_actions"].map(
+          (k) => h("th", { scope: "col" }, t(k)),
+        ),
+      ),
+    ),
+  );
+  for (const l1 of fw) {
+    const body = h("tbody", { "data-level1": l1.code });
+    body.append(h("tr", { class: "l1" }, h("th", { colspan: "10", scope: "rowgroup" }, i18n.label(l1.label))));
+    for (const l2 of l1.level2) {
+      const add = h(
+        "button",
+        { type: "button", class: "add", "data-add": `${l1.code}/${l2.code}` },
+        `+ ${t("add_indicator", { group: i18n.label(l2.label) })}`,
+      );
+      add.addEventListener("click", () => addIndicator(l1.code, l2.code));
+      body.append(h("tr", { class: "l2" }, h("th", { colspan: "10", scope: "rowgroup" }, h("span", {}, i18n.label(l2.label)), add)));
+      for (const i of groups.get(`${l1.code}/${l2.code}`) ?? []) body.append(indicatorRow(d, list, i));
+    }
+    table.append(body);
+  }
+  const stray = groups.get("") ?? [];
+  if (stray.length) {
+    const body = h("tbody", { "data-level1": "" }, h("tr", { class: "l1 stray" }, h("th", { colspan: "10" }, t("unclassified"))));
+    for (const i of stray) body.append(indicatorRow(d, list, i));
+    table.append(body);
+  }
+  return section(t("indicators"), box("/indicators", t("indicators")), h("div", { class: "table-wrap" }, table));
+}
+
+function indicatorRow(d: Doc, list: unknown[], i: number): HTMLElement {
+  const n = i + 1;
+  const base = (k: string) => ptr("indicators", i, k);
+  const ind = list[i];
+  const name = `${t("row", { n })}`;
+  const fw = profile.framework.level1;
+  if (ind === null || typeof ind !== "object" || Array.isArray(ind)) {
+    const tr = h("tr", { class: "row" }, h("td", {}, String(n)), h("td", { colspan: "9" }, box(ptr("indicators", i), name)));
+    return tr;
+  }
+  const obj = ind as Indicator;
+  const l1 = fw.find((l) => l.code === obj.level1);
+  const cell = (el: HTMLElement) => h("td", {}, el);
+  const level1 = field(d, {
+    p: base("level1"),
+    label: `${name} ${t("col_level1")}`,
+    compact: true,
+    kind: "select",
+    options: fw.map((l) => [l.code, i18n.label(l.label)]),
+    onChange: (v) =>
+      rewriteIndicator(
+        i,
+        (x) => {
+          if (v) x.level1 = v;
+          else delete x.level1;
+          const first = fw.find((l) => l.code === v)?.level2[0]?.code;
+          if (first) x.level2 = first;
+        },
+        base("level1"),
+      ),
+  });
+  const level2 = field(d, {
+    p: base("level2"),
+    label: `${name} ${t("col_level2")}`,
+    compact: true,
+    kind: "select",
+    options: (l1?.level2 ?? []).map((l) => [l.code, i18n.label(l.label)]),
+    onChange: (v) =>
+      rewriteIndicator(
+        i,
+        (x) => {
+          if (v) x.level2 = v;
+          else delete x.level2;
+        },
+        base("level2"),
+      ),
+  });
+  const opValue = obj.nature === "qualitative" ? "qualitative" : typeof obj.operator === "string" ? obj.operator : "";
+  const operator = field(d, {
+    p: base("operator"),
+    label: `${name} ${t("col_operator")}`,
+    compact: true,
+    kind: "select",
+    options: [...OPERATORS, ["qualitative", t("qualitative")]],
+    aliases: [base("nature")],
+    onChange: (v) =>
+      rewriteIndicator(
+        i,
+        (x) => {
+          if (v === "qualitative") {
+            x.nature = "qualitative";
+            delete x.operator;
+          } else {
+            x.nature = "quantitative";
+            if (v) x.operator = v;
+            else delete x.operator;
+          }
+        },
+        base("operator"),
+      ),
+  });
+  (operator.querySelector("select") as HTMLSelectElement).value = opValue;
+  const tr = h(
+    "tr",
+    { class: "row", "data-row": String(i), "data-indicator": typeof obj.id === "string" ? obj.id : "" },
+    h("td", { class: "no" }, String(n), box(ptr("indicators", i), name, "row-msg"), idBox(i, name)),
+    cell(level1),
+    cell(level2),
+    cell(field(d, { p: base("name"), label: `${name} ${t("col_name")}`, compact: true })),
+    cell(operator),
+    cell(field(d, { p: base("value"), label: `${name} ${t("col_value")}`, compact: true })),
+    cell(field(d, { p: base("unit"), label: `${name} ${t("col_unit")}`, compact: true, attrs: { size: "6" } })),
+    cell(field(d, { p: base("points"), label: `${name} ${t("col_points")}`, compact: true, attrs: { size: "5", inputmode: "decimal" } })),
+    cell(field(d, { p: base("explanation"), label: `${name} ${t("col_explanation")}`, compact: true })),
+    h(
+      "td",
+      { class: "actions" },
+      action("↑", t("move_up", { n }), i, "up", () => moveIndicator(i, -1), "-1"),
+      action("↓", t("move_down", { n }), i, "down", () => moveIndicator(i, 1), "1"),
+      action("✕", t("remove_indicator", { n }), i, "remove", () => removeIndicator(i)),
+    ),
+  );
+  return tr;
+}
+
+/** The `id` of an indicator has no input (ids are generated); its messages show in the row. */
+function idBox(i: number, name: string): HTMLElement {
+  return box(ptr("indicators", i, "id"), `${name} id`, "row-msg");
+}
+
+function action(text: string, aria: string, row: number, act: string, fn: () => void, move?: string): HTMLElement {
+  const b = h("button", { type: "button", class: "icon", "aria-label": aria, title: aria, "data-row": String(row), "data-action": act, "data-move": move }, text);
+  b.addEventListener("click", fn);
+  return b;
+}
+
+// ---------------------------------------------------------------- messages
+
+function fieldFor(path: string): Field | undefined {
+  let p: string | undefined = path;
+  while (p !== undefined) {
+    const f = fields.get(p);
+    if (f) return f;
+    p = parentPointer(p);
+  }
+  return undefined;
+}
+
+function renderMessages(): void {
+  for (const f of marked) {
+    f.msg.replaceChildren();
+    f.wrap.classList.remove("has-error", "has-warning");
+    f.control?.removeAttribute("aria-invalid");
+  }
+  marked = [];
+  const items: HTMLElement[] = [];
+  let errors = 0;
+  let warnings = 0;
+  for (const v of report.violations) {
+    const f = fieldFor(v.path);
+    if (v.severity === "error") errors++;
+    else warnings++;
+    if (f) {
+      if (!marked.includes(f)) marked.push(f);
+      f.msg.append(h("li", { class: v.severity, "data-code": v.code }, v.message));
+      f.wrap.classList.add(v.severity === "error" ? "has-error" : "has-warning");
+      if (v.severity === "error") f.control?.setAttribute("aria-invalid", "true");
+    }
+    items.push(summaryItem(v, f));
+  }
+  const list = $("summary-list");
+  list.replaceChildren(...items);
+  $("summary-empty").hidden = items.length > 0;
+  $("summary-counts").textContent = t("counts", { e: errors, w: warnings });
+  $<HTMLButtonElement>("submit").disabled = !report.valid;
+  const live = report.valid && warnings === 0 ? t("no_problems") : t("counts", { e: errors, w: warnings });
+  if (live !== liveText) {
+    liveText = live;
+    $("live").textContent = live;
+  }
+}
+
+function summaryItem(v: Violation, f: Field | undefined): HTMLElement {
+  const b = h("button", { type: "button", class: `jump ${v.severity}`, "data-code": v.code, "data-path": v.path }, h("span", { class: "where" }, f?.name ?? v.path), " ", v.message);
+  b.addEventListener("click", () => {
+    if (!f) return;
+    const target = f.control ?? f.wrap;
+    if (!f.control) f.wrap.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  });
+  return h("li", {}, b);
+}
+
+// ---------------------------------------------------------------- meters
+
+function has(code: string): Violation | undefined {
+  return report.violations.find((v) => v.code === code);
+}
+
+function meter(key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number): HTMLElement {
+  const state = ok === undefined ? "info" : ok ? "ok" : "bad";
+  const m = value !== undefined && max ? h("meter", { min: "0", max: String(max), low: String(max - 0.0001), optimum: String(max), value: String(Math.min(value, max)), "aria-hidden": "true" }) : null;
+  return h(
+    "div",
+    { class: `meter ${state}`, "data-meter": key, "data-state": state },
+    h("span", { class: "meter-label" }, label),
+    m,
+    h("span", { class: "meter-value" }, text),
+    h("span", { class: "sr-only" }, ok === undefined ? "" : ok ? t("meter_ok") : t("meter_bad")),
+  );
+}
+
+function renderMeters(): void {
+  const c = JSON.parse(countsText) as TreeCounts;
+  const r = profile.review;
+  const out: HTMLElement[] = [];
+  const lv = (key: string, code: string, n: number, min: number | null) =>
+    out.push(meter(key, t(`meter_${key}`), min === null ? String(n) : `${n} / ${min}`, min === null ? undefined : !has(code), n, min ?? undefined));
+  lv("level1", "TREE_LEVEL1_MIN", c.level1, r.min_level1);
+  lv("level2", "TREE_LEVEL2_MIN", c.level2, r.min_level2);
+  lv("level3", "TREE_LEVEL3_MIN", c.level3, r.min_level3);
+  const share = c.level3 ? (100 * c.quantitative) / c.level3 : 0;
+  const min = r.min_quantitative_share === null ? null : Number(r.min_quantitative_share) * 100;
+  out.push(
+    meter(
+      "share",
+      t("meter_share"),
+      `${c.quantitative}/${c.level3} = ${share.toFixed(1)}%${min === null ? "" : ` / ≥ ${min}%`}`,
+      min === null ? undefined : c.level3 > 0 && !has("TREE_QUANT_RATIO_MIN"),
+      share,
+      min ?? undefined,
+    ),
+  );
+  if (r.required_level1.length) {
+    const names = r.required_level1.map((code) => {
+      const l = profile.framework.level1.find((x) => x.code === code);
+      return l ? i18n.label(l.label) : code;
+    });
+    out.push(meter("required", t("meter_required"), names.join("、"), !has("TREE_LEVEL1_REQUIRED")));
+  }
+  if (r.points_total !== null) {
+    const v = has("POINTS_TOTAL");
+    const actual = v ? String(v.params.actual ?? "?") : r.points_total;
+    out.push(meter("points", t("meter_points"), `${actual} / ${r.points_total}`, !v));
+  }
+  $("meters-list").replaceChildren(...out);
+}
+
+// ---------------------------------------------------------------- drafts
+
+function readDraft(): Draft | undefined {
+  try {
+    const raw = localStorage.getItem(DRAFT_KEY);
+    return raw ? (JSON.parse(raw) as Draft) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveNow(): void {
+  window.clearTimeout(saveTimer);
+  saveTimer = undefined;
+  const d: Draft = { profile: profile.id, document: session.document(), savedAt: new Date().toISOString(), server };
+  try {
+    localStorage.setItem(DRAFT_KEY, JSON.stringify(d));
+    $("save-status").textContent = t("saved_local", { time: new Date().toLocaleTimeString() });
+  } catch {
+    /* storage full or disabled: nothing else to do */
+  }
+}
+
+/** Saves after the browser has painted the new state (and always before the page goes away). */
+function scheduleSave(): void {
+  if (saveTimer === undefined) saveTimer = window.setTimeout(saveNow, 0);
+}
+
+// ---------------------------------------------------------------- import / export / submit
+
+function exportJson(): void {
+  const d = doc();
+  const code = (get(d, "/project/code") as string | undefined) ?? "target";
+  const year = String(get(d, "/fiscal_year") ?? "");
+  const blob = new Blob([JSON.stringify(d, null, 2) + "\n"], { type: "application/json" });
+  const a = h("a", { href: URL.createObjectURL(blob), download: `${code}${year ? "-" + year : ""}.json`.replace(/[\\/:*?"<>|\s]+/g, "_") });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function importJson(file: File): Promise<void> {
+  const text = await file.text();
+  try {
+    session.load(text);
+    server = undefined;
+    renderAll();
+    saveNow();
+    setStatus("");
+  } catch (e) {
+    setStatus(t("import_failed", { reason: e instanceof Error ? e.message : String(e) }));
+  }
+}
+
+function setStatus(text: string): void {
+  $("submit-status").textContent = text;
+}
+
+async function submit(): Promise<void> {
+  if (!report.valid) return;
+  setStatus(t("submitting"));
+  const d = doc();
+  try {
+    const stored = server ? await api.updateTarget(server.id, server.etag, d) : await api.createTarget(d);
+    server = { id: stored.id, etag: stored.etag ?? "" };
+    saveNow();
+    setStatus(t("submitted", { id: stored.id }));
+  } catch (e) {
+    if (!(e instanceof api.ApiError)) throw e;
+    const p = e.problem;
+    if (p.status === 0) setStatus(t("offline"));
+    else if (p.status === 412) setStatus(t("conflict"));
+    else setStatus(t("server_error", { detail: p.detail ?? p.title ?? String(p.status) }));
+  }
+}
+
+// ---------------------------------------------------------------- start
+
+async function start(): Promise<void> {
+  $("loading").textContent = t("loading");
+  await loadRules();
+  allProfiles = profiles();
+  const draft = readDraft();
+  profile = allProfiles.find((p) => p.id === draft?.profile) ?? allProfiles[0];
+  session = new Session(profile.id, i18n.currentLocale());
+  server = draft?.server;
+  try {
+    session.load(draft?.document ?? BLANK);
+  } catch {
+    session.load(BLANK);
+    setStatus(t("draft_corrupt"));
+  }
+
+  $("profile").addEventListener("change", (e) => {
+    const id = (e.target as HTMLSelectElement).value;
+    profile = allProfiles.find((p) => p.id === id) ?? profile;
+    session.setProfile(profile.id);
+    renderAll("profile");
+    saveNow();
+  });
+  $("lang").addEventListener("click", () => {
+    const next = i18n.currentLocale() === "en" ? "zh-CN" : "en";
+    i18n.setLocale(next);
+    session.setLocale(next);
+    renderAll("lang");
+  });
+  $("export").addEventListener("click", exportJson);
+  const fileInput = $<HTMLInputElement>("import");
+  $("import-btn").addEventListener("click", () => fileInput.click());
+  fileInput.addEventListener("change", () => {
+    const f = fileInput.files?.[0];
+    if (f) void importJson(f);
+    fileInput.value = "";
+  });
+  $("new").addEventListener("click", () => {
+    if (!confirm(t("confirmNew"))) return;
+    session.load(BLANK);
+    server = undefined;
+    renderAll();
+    saveNow();
+  });
+  const tokenInput = $<HTMLInputElement>("token");
+  tokenInput.value = api.token();
+  tokenInput.addEventListener("change", () => api.setToken(tokenInput.value));
+  $("submit").addEventListener("click", () => void submit());
+  $("form").addEventListener("submit", (e) => e.preventDefault());
+  window.addEventListener("pagehide", saveNow);
+  document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveNow());
+
+  renderAll();
+  $("loading").remove();
+  document.body.dataset.ready = "true";
+  if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
+    navigator.serviceWorker.register("./sw.js").catch(() => undefined);
+  }
+}
+
+void start();
