@@ -565,6 +565,19 @@ const DEPTS: &[Dept] = &[
     local("阿图什市哈拉峻乡人民政府", "哈拉峻乡", 6, TOWNSHIP),
 ];
 
+/// The short form of a unit's name used in general-pool project names, e.g. 市审计局.
+fn short_name(full: &str) -> String {
+    match full {
+        "中共阿图什市委员会办公室" => "市委办公室".to_string(),
+        "阿图什市人民代表大会常务委员会办公室" => "市人大常委会办公室".to_string(),
+        "阿图什市人民政府办公室" => "市政府办公室".to_string(),
+        "中国人民政治协商会议阿图什市委员会办公室" => "市政协办公室".to_string(),
+        "中共阿图什市纪律检查委员会" => "市纪委".to_string(),
+        "共青团阿图什市委员会" => "团市委".to_string(),
+        _ => full.replace("中共阿图什市", "市").replace("阿图什市", "市"),
+    }
+}
+
 fn dept_code(index: usize) -> String {
     (101 + index).to_string()
 }
@@ -700,7 +713,8 @@ fn parse_template(line: &'static str) -> Template {
 struct Plan {
     dept: usize,
     seq: usize,
-    prefix: Option<&'static str>,
+    /// Prefix of the project name: the township, or the unit's short name for general-pool projects.
+    prefix: String,
     tpl: Template,
     vary: bool,
 }
@@ -723,7 +737,11 @@ fn plan_projects() -> Vec<Plan> {
             plans.push(Plan {
                 dept: d,
                 seq: seq + 1,
-                prefix: dep.prefix,
+                prefix: match dep.prefix {
+                    Some(p) => p.to_string(),
+                    None if !own => short_name(dep.name),
+                    None => String::new(),
+                },
                 tpl: parse_template(line),
                 vary: shared && (dep.prefix.is_some() || !own),
             });
@@ -909,6 +927,11 @@ impl Ind {
     }
 
     fn goal_phrase(&self) -> String {
+        if self.level2 == "timeliness" {
+            if let Some((_, value, _)) = &self.q {
+                return format!("{value}前完成年度任务");
+            }
+        }
         match &self.q {
             Some((op, value, unit)) => {
                 format!("{}{}{}{}", self.name, op.words(), value, unit.as_deref().unwrap_or(""))
@@ -928,7 +951,7 @@ const SUSTAIN: &[(&str, &str)] = &[
 fn build_target(index: usize, plan: &Plan, cents: i64, mistake: Option<DemoMistakeKind>) -> (Value, Option<String>) {
     let t = &plan.tpl;
     let dept = &DEPTS[plan.dept];
-    let name = format!("{}年{}{}", DEMO_FISCAL_YEAR, plan.prefix.unwrap_or(""), t.name);
+    let name = format!("{}年{}{}", DEMO_FISCAL_YEAR, plan.prefix, t.name);
     let (start, end) = if t.build {
         if pick(index, 2, 0, 1) == 0 { ("2018-03-01", "2018-11-30") } else { ("2018-04-01", "2018-10-31") }
     } else {
@@ -974,7 +997,8 @@ fn build_target(index: usize, plan: &Plan, cents: i64, mistake: Option<DemoMista
     inds.push(Ind::qual("benefit", "sustainability", sustain.0, sustain.1, 5));
     inds.push(Ind::quant("satisfaction", "beneficiary", &satisfaction, satisfaction.value.clone(), 10));
 
-    let phrases: Vec<String> = inds.iter().filter(|i| i.level2 != "cost").map(Ind::goal_phrase).collect();
+    let phrases: Vec<String> =
+        inds.iter().filter(|i| !matches!(i.level2, "cost" | "sustainability")).map(Ind::goal_phrase).collect();
     let goal = format!("{}。{}。", t.goal, phrases.join("，"));
 
     let mut sources = split_sources(t.sources, cents);
@@ -1170,6 +1194,8 @@ mod tests {
         let d = demo_dataset();
         let classified = d.targets.iter().filter(|t| t["classified"] == true).count();
         assert_eq!(classified, 5);
+        let names: HashSet<&str> = d.targets.iter().map(|t| t["project"]["name"].as_str().unwrap()).collect();
+        assert_eq!(names.len(), d.targets.len(), "project names are unique");
         let mut pairs = HashSet::new();
         for t in &d.targets {
             let key = (t["department"]["code"].as_str().unwrap(), t["project"]["code"].as_str().unwrap());
