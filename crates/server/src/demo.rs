@@ -927,10 +927,8 @@ impl Ind {
     }
 
     fn goal_phrase(&self) -> String {
-        if self.level2 == "timeliness" {
-            if let Some((_, value, _)) = &self.q {
-                return format!("{value}前完成年度任务");
-            }
+        if let (true, Some((_, value, _))) = (self.level2 == "timeliness", &self.q) {
+            return format!("{value}前完成年度任务");
         }
         match &self.q {
             Some((op, value, unit)) => {
