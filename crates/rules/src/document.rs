@@ -298,7 +298,7 @@ fn funds(obj: &Map<String, Value>, sink: &mut Sink) -> Funds {
     out.mid_term_total = amount_field(f, "mid_term_total", "/funds", sink, false);
     let mut sources_valid = true;
     let sources_present = match f.get("sources") {
-        None | Some(Value::Null) => false,
+        v if is_blank(v) => false,
         Some(Value::Array(items)) => {
             for (k, item) in items.iter().enumerate() {
                 let path = format!("/funds/sources/{k}");
@@ -317,7 +317,7 @@ fn funds(obj: &Map<String, Value>, sink: &mut Sink) -> Funds {
             }
             true
         }
-        Some(_) => {
+        _ => {
             sink.push(Code::DocFieldInvalid, "/funds/sources");
             sources_valid = false;
             false
@@ -351,7 +351,7 @@ fn funds(obj: &Map<String, Value>, sink: &mut Sink) -> Funds {
 
 fn tasks(obj: &Map<String, Value>, sink: &mut Sink) {
     match obj.get("tasks") {
-        None | Some(Value::Null) => {}
+        v if is_blank(v) => {}
         Some(Value::Array(items)) => {
             for (k, item) in items.iter().enumerate() {
                 let path = format!("/tasks/{k}");
@@ -365,7 +365,7 @@ fn tasks(obj: &Map<String, Value>, sink: &mut Sink) {
                 }
             }
         }
-        Some(_) => sink.push(Code::DocFieldInvalid, "/tasks"),
+        _ => sink.push(Code::DocFieldInvalid, "/tasks"),
     }
 }
 
@@ -564,7 +564,7 @@ pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut 
     }
 
     match doc.get("fiscal_year") {
-        None | Some(Value::Null) => sink.push(Code::DocFieldRequired, "/fiscal_year"),
+        v if is_blank(v) => sink.push(Code::DocFieldRequired, "/fiscal_year"),
         Some(Value::Number(n)) if n.as_u64().is_some_and(|y| (2000..=2100).contains(&y)) => {
             out.fiscal_year = n.as_u64().and_then(|y| u16::try_from(y).ok());
         }
@@ -596,14 +596,14 @@ pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut 
     }
 
     match doc.get("classified") {
-        None | Some(Value::Null) => {}
+        v if is_blank(v) => {}
         Some(Value::Bool(b)) => out.classified = *b,
         _ => sink.push(Code::DocFieldInvalid, "/classified"),
     }
 
     let period = out.period();
     match doc.get("indicators") {
-        None | Some(Value::Null) => sink.push(Code::DocFieldRequired, "/indicators"),
+        v if is_blank(v) => sink.push(Code::DocFieldRequired, "/indicators"),
         Some(Value::Array(items)) => {
             let mut seen = Seen::default();
             for (n, item) in items.iter().enumerate() {
@@ -613,7 +613,7 @@ pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut 
                 }
             }
         }
-        Some(_) => sink.push(Code::DocFieldInvalid, "/indicators"),
+        _ => sink.push(Code::DocFieldInvalid, "/indicators"),
     }
     out
 }

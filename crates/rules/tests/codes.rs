@@ -43,6 +43,28 @@ fn cases() -> Vec<Case> {
             vec![("DOC_FIELD_INVALID", "/fiscal_year")],
         ),
         case("fiscal year missing", vec![("/fiscal_year", None)], vec![("DOC_FIELD_REQUIRED", "/fiscal_year")]),
+        case(
+            "fiscal year blank string",
+            vec![("/fiscal_year", Some(json!(" ")))],
+            vec![("DOC_FIELD_REQUIRED", "/fiscal_year")],
+        ),
+        case(
+            "fiscal year 2019.0 is not an integer",
+            vec![("/fiscal_year", Some(json!(2019.0)))],
+            vec![("DOC_FIELD_INVALID", "/fiscal_year")],
+        ),
+        case("classified blank is absent", vec![("/classified", Some(json!("")))], vec![]),
+        case("sources null is absent", vec![("/funds/sources", Some(Value::Null))], vec![]),
+        case(
+            "sources not a list",
+            vec![("/funds/sources", Some(json!({"a": 1})))],
+            vec![("DOC_FIELD_INVALID", "/funds/sources")],
+        ),
+        case(
+            "source amount missing",
+            vec![("/funds/sources/1/amount", None)],
+            vec![("DOC_FIELD_REQUIRED", "/funds/sources/1/amount")],
+        ),
         case("region malformed", vec![("/region", Some(json!("65300")))], vec![("DOC_FIELD_INVALID", "/region")]),
         case("region blank is absent", vec![("/region", Some(json!("  ")))], vec![]),
         case("department missing", vec![("/department", None)], vec![("DOC_FIELD_REQUIRED", "/department")]),
