@@ -3,10 +3,10 @@
 //! (绩效目标申报表, FORMATS.md §1) whose annual funds add up to exactly 230047.41 万元.
 //!
 //! This module owns the demo data set only: its department list, its project templates and the
-//! deterministic generator. Most targets pass the default profile `artux-2018`; a fixed minority
-//! (every tenth target, starting with the fifth) carries one of the typical declaration mistakes,
-//! listed in [`DemoDataset::mistakes`] with the violation code the rules report for it. Five
-//! targets are classified (涉密). No clock and no unseeded randomness: two calls give equal data.
+//! deterministic generator. Most targets pass the default profile `artux-2018` without any
+//! violation; a fixed minority (every tenth target, starting with the fifth, unless classified)
+//! carries one of the typical declaration mistakes, listed in [`DemoDataset::mistakes`] with the
+//! violation code the rules report for it (33 of 342, 9.6%). Five targets are classified (涉密). No clock and no unseeded randomness: two calls give equal data.
 //! Money is computed in integer 分 of 万元 and as [`rust_decimal::Decimal`], never as `f64`.
 
 use std::str::FromStr;
@@ -134,7 +134,8 @@ pub fn demo_dataset() -> DemoDataset {
     let mut targets = Vec::with_capacity(plans.len());
     let mut mistakes = Vec::new();
     for (index, (plan, cents)) in plans.iter().zip(amounts).enumerate() {
-        let mistake = mistake_for(index);
+        // Classified targets are never shown publicly, so they carry no demo mistake.
+        let mistake = if plan.tpl.classified { None } else { mistake_for(index) };
         let (doc, path) = build_target(index, plan, cents, mistake);
         if let (Some(kind), Some(path)) = (mistake, path) {
             mistakes.push(DemoMistake { target: index, kind, path });
@@ -1192,6 +1193,7 @@ mod tests {
         let d = demo_dataset();
         let classified = d.targets.iter().filter(|t| t["classified"] == true).count();
         assert_eq!(classified, 5);
+        assert!(d.mistakes.iter().all(|m| d.targets[m.target]["classified"] == false));
         let names: HashSet<&str> = d.targets.iter().map(|t| t["project"]["name"].as_str().unwrap()).collect();
         assert_eq!(names.len(), d.targets.len(), "project names are unique");
         let mut pairs = HashSet::new();
