@@ -1,0 +1,257 @@
+//! Third-party review (委托第三方审核): finance assigns submitted targets to an assessor
+//! organisation with a due date; the assessor lists its assignments, reads the targets
+//! and posts a structured opinion; finance reads the opinions before deciding. An
+//! assessor never sees a target that was not assigned to its organisation (404).
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use jixiao_rules::Violation;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::ToSchema;
+
+use super::{ReviewApiError, ReviewTarget, service};
+use crate::api::{LocaleQuery, PROBLEM, locale};
+use crate::auth::Caller;
+use crate::body::JsonObject;
+use crate::error::Problem;
+use crate::state::AppState;
+
+/// Body of `POST /assignments` (JSON Schema `Assignment`).
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentRequest {
+    /// Ids of submitted targets.
+    pub target_ids: Vec<String>,
+    /// The assessor organisation (the `--org` of its tokens).
+    #[schema(example = "新疆某某会计师事务所")]
+    pub organisation: String,
+    /// Due date, `YYYY-MM-DD`.
+    #[schema(example = "2018-11-30")]
+    pub due: String,
+}
+
+/// An assignment.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentView {
+    /// Id.
+    pub id: String,
+    /// Target id.
+    pub target_id: String,
+    /// Assessor organisation.
+    pub organisation: String,
+    /// Due date.
+    pub due: String,
+    /// Who assigned (token name).
+    pub assigned_by: String,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+    /// Opinions posted for it.
+    pub opinion_count: u64,
+    /// The target (in lists).
+    pub target: Option<ReviewTarget>,
+}
+
+/// One assignment with the target's current document.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentDetail {
+    /// The assignment.
+    pub assignment: AssignmentView,
+    /// The target.
+    pub target: ReviewTarget,
+    /// The current document.
+    #[schema(value_type = Object)]
+    pub document: Map<String, Value>,
+    /// Its violations (server check).
+    pub violations: Vec<Violation>,
+    /// Opinions already posted for this assignment.
+    pub opinions: Vec<OpinionView>,
+}
+
+/// A third-party opinion.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct OpinionView {
+    /// Id.
+    pub id: String,
+    /// Target id.
+    pub target_id: String,
+    /// The assignment it answers.
+    pub assignment_id: String,
+    /// Assessor organisation.
+    pub organisation: String,
+    /// The target version it is about.
+    pub revision: i32,
+    /// `[{criterion, score, remarks}]` for 完整性, 相关性, 适当性, 可行性.
+    #[schema(value_type = Vec<jixiao_rules::review::CriterionOpinion>)]
+    pub criteria: Value,
+    /// Findings.
+    pub findings: Vec<String>,
+    /// `approve` or `revise`.
+    pub recommendation: String,
+    /// Mean of the four scores.
+    #[schema(example = "81.63")]
+    pub average: String,
+    /// Author (token name).
+    pub author: String,
+    /// When (UTC).
+    pub at: DateTime<Utc>,
+}
+
+/// Assign one or many submitted targets to an assessor organisation (finance).
+#[utoipa::path(
+    tag = "third-party review",
+    operation_id = "create_assignments",
+    params(LocaleQuery),
+    request_body(content = AssignmentRequest, description = "Targets, organisation, due date."),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The assignments (existing ones are returned unchanged).", body = Vec<AssignmentView>),
+        (status = 400, description = "The body does not match the Assignment schema.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Only finance assigns.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "A target does not exist.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "A target is not submitted.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[post("/assignments")]
+pub async fn create_assignments(
+    state: web::Data<AppState>,
+    caller: Caller,
+    q: web::Query<LocaleQuery>,
+    body: JsonObject,
+) -> Result<HttpResponse, ReviewApiError> {
+    let locale = locale(q.locale.as_deref())?;
+    let db = state.db.clone();
+    let body = Value::Object(body.0);
+    let out = web::block(move || -> Result<_, ReviewApiError> {
+        let mut conn = db.conn()?;
+        service::assign(&mut conn, &caller, body, locale)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// List assignments: finance sees all, an assessor those of its organisation.
+#[utoipa::path(
+    tag = "third-party review",
+    operation_id = "list_assignments",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Assignments, oldest first.", body = Vec<AssignmentView>),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Departments have no assignments.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[get("/assignments")]
+pub async fn list_assignments(
+    state: web::Data<AppState>,
+    caller: Caller,
+) -> Result<web::Json<Vec<AssignmentView>>, ReviewApiError> {
+    let db = state.db.clone();
+    let out = web::block(move || -> Result<_, ReviewApiError> {
+        let mut conn = db.conn()?;
+        service::assignments(&mut conn, &caller)
+    })
+    .await??;
+    Ok(web::Json(out))
+}
+
+/// One assignment with the target's current document and violations.
+#[utoipa::path(
+    tag = "third-party review",
+    operation_id = "get_assignment",
+    params(("id" = String, Path, description = "Assignment id"), LocaleQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The assignment.", body = AssignmentDetail),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such assignment, or not the caller's organisation's.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[get("/assignments/{id}")]
+pub async fn get_assignment(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    q: web::Query<LocaleQuery>,
+) -> Result<web::Json<AssignmentDetail>, ReviewApiError> {
+    let locale = locale(q.locale.as_deref())?;
+    let db = state.db.clone();
+    let id = id.into_inner();
+    let out = web::block(move || -> Result<_, ReviewApiError> {
+        let mut conn = db.conn()?;
+        service::assignment(&mut conn, &caller, &id, locale)
+    })
+    .await??;
+    Ok(web::Json(out))
+}
+
+/// Post a third-party opinion on an assigned, submitted target (assessor).
+///
+/// Body: a score (0–100, decimal string) and remarks for each of 完整性 `completeness`,
+/// 相关性 `relevance`, 适当性 `appropriateness`, 可行性 `feasibility`; `findings`;
+/// `recommendation` `approve` or `revise` (revise needs at least one finding).
+#[utoipa::path(
+    tag = "third-party review",
+    operation_id = "create_opinion",
+    params(("id" = String, Path, description = "Target id"), LocaleQuery),
+    request_body(content = jixiao_rules::review::OpinionInput, description = "The opinion."),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Recorded.", body = OpinionView),
+        (status = 400, description = "The body does not match the AssessorOpinion schema.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Only the assigned assessor posts opinions.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such target, or not assigned to the caller.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The target is not submitted.", body = Problem, content_type = PROBLEM),
+        (status = 422, description = "Score out of range, blank remarks, revise without findings.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[post("/targets/{id}/opinions")]
+pub async fn create_opinion(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    q: web::Query<LocaleQuery>,
+    body: JsonObject,
+) -> Result<HttpResponse, ReviewApiError> {
+    let locale = locale(q.locale.as_deref())?;
+    let db = state.db.clone();
+    let id = id.into_inner();
+    let body = Value::Object(body.0);
+    let out = web::block(move || -> Result<_, ReviewApiError> {
+        let mut conn = db.conn()?;
+        service::opinion(&mut conn, &caller, &id, body, locale)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(out))
+}
+
+/// Third-party opinions on a target: finance sees all, the assigned assessor its own.
+#[utoipa::path(
+    tag = "third-party review",
+    operation_id = "list_opinions",
+    params(("id" = String, Path, description = "Target id")),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Opinions, oldest first.", body = Vec<OpinionView>),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Departments do not read third-party opinions.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such target, or not visible.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[get("/targets/{id}/opinions")]
+pub async fn list_opinions(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+) -> Result<web::Json<Vec<OpinionView>>, ReviewApiError> {
+    let db = state.db.clone();
+    let id = id.into_inner();
+    let out = web::block(move || -> Result<_, ReviewApiError> {
+        let mut conn = db.conn()?;
+        service::opinions(&mut conn, &caller, &id)
+    })
+    .await??;
+    Ok(web::Json(out))
+}

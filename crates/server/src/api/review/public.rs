@@ -1,0 +1,83 @@
+//! Public disclosure (非涉密、全公开): approved, non-classified targets in force, with
+//! their indicators; no login (an `Authorization` header is ignored). Drafts, submitted,
+//! returned and classified targets never appear; during an adjustment the approved
+//! version in force is shown.
+
+use actix_web::{get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ReviewApiError, service};
+use crate::api::PROBLEM;
+use crate::error::Problem;
+use crate::state::AppState;
+
+/// Filters of the public list.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicParams {
+    /// Only this fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// Only this department code.
+    pub department: Option<String>,
+}
+
+/// A published target.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicTarget {
+    /// Target id.
+    pub id: String,
+    /// Fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// 主管部门 code.
+    pub department_code: String,
+    /// Project name.
+    pub project_name: Option<String>,
+    /// Rule profile (for the indicator labels).
+    pub profile: String,
+    /// The approved version shown.
+    pub revision: i32,
+    /// 批复金额 (万元).
+    #[schema(value_type = Option<String>, example = "86.40")]
+    pub approved_amount: Option<String>,
+    /// When it was approved (UTC).
+    pub approved_at: DateTime<Utc>,
+    /// The approved document: kind, year, region, department, unit, project, funds,
+    /// goals and indicators.
+    #[schema(value_type = Object)]
+    pub document: Map<String, Value>,
+}
+
+/// The public list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicListing {
+    /// Targets, in order of approval.
+    pub items: Vec<PublicTarget>,
+}
+
+/// List approved, non-classified performance targets (no login).
+#[utoipa::path(
+    tag = "public",
+    operation_id = "list_public_targets",
+    params(PublicParams),
+    responses(
+        (status = 200, description = "Published targets.", body = PublicListing),
+        (status = 400, description = "Invalid filter.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[get("/public/targets")]
+pub async fn list_public_targets(
+    state: web::Data<AppState>,
+    q: web::Query<PublicParams>,
+) -> Result<web::Json<PublicListing>, ReviewApiError> {
+    let q = q.into_inner();
+    let db = state.db.clone();
+    let out = web::block(move || -> Result<_, ReviewApiError> {
+        let mut conn = db.conn()?;
+        service::public_listing(&mut conn, q.fiscal_year, q.department.as_deref())
+    })
+    .await??;
+    Ok(web::Json(out))
+}
