@@ -2,8 +2,10 @@
 //! `jixiao-rules` on files (FORMATS.md §5); further subcommands wire the server.
 
 mod rules_cmd;
+mod server_cmd;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
@@ -21,12 +23,32 @@ enum Command {
     Check(rules_cmd::CheckArgs),
     /// Score a self-evaluation (绩效自评) against its approved target.
     Score(rules_cmd::ScoreArgs),
+    /// Run the REST server (API under /api/v1, docs at /docs, web form at /).
+    Serve(server_cmd::ServeArgs),
+    /// Create, revoke or list API tokens.
+    Token(server_cmd::TokenArgs),
+    /// Load the demo data set into the database and print demo tokens.
+    Demo(server_cmd::DemoArgs),
+    /// Print the OpenAPI document of the REST API.
+    Openapi,
 }
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
-    match cli.command {
-        Command::Check(a) => rules_cmd::check(a),
-        Command::Score(a) => rules_cmd::score(a),
+    let result = match cli.command {
+        Command::Check(a) => return rules_cmd::check(a),
+        Command::Score(a) => return rules_cmd::score(a),
+        Command::Serve(a) => server_cmd::serve(a, started),
+        Command::Token(a) => server_cmd::token(a),
+        Command::Demo(a) => server_cmd::demo(a),
+        Command::Openapi => server_cmd::openapi(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("jixiao: {e:#}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -1,0 +1,256 @@
+//! `jixiao serve`, `jixiao token create|revoke|list`, `jixiao demo` and
+//! `jixiao openapi`: thin wiring over `jixiao-server`. Errors are reported with anyhow
+//! context here, at the binary's edge.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use jixiao_server::auth::{Role, generate_token};
+use jixiao_server::db::Database;
+use jixiao_server::seed::{DemoTokens, SeedReport};
+use jixiao_server::{Application, Config, demo, seed, store, telemetry};
+
+/// Where the configuration comes from (shared by every server subcommand).
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    /// Configuration file (TOML); default `./jixiao.toml` when present, or `JIXIAO_CONFIG`.
+    #[arg(long, value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+    /// Database: `sqlite://PATH` (default: data/jixiao.db) or `postgres://USER@HOST:PORT/DB`.
+    #[arg(long, value_name = "URL", global = true)]
+    pub database: Option<String>,
+}
+
+impl ConfigArgs {
+    fn load(&self) -> Result<Config> {
+        let mut c = Config::load(self.config.as_deref()).context("reading the configuration")?;
+        if let Some(url) = &self.database {
+            c.database_url = Some(url.clone());
+        }
+        Ok(c)
+    }
+}
+
+/// `jixiao serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+    /// Address to bind (overrides the configuration).
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Port to bind; 0 picks a free one (overrides the configuration).
+    #[arg(long)]
+    pub port: Option<u16>,
+    /// Directory of the built web form (default web/dist).
+    #[arg(long, value_name = "DIR")]
+    pub web_dir: Option<PathBuf>,
+    /// Load the demo data set (once) and print a finance and a department token.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+/// `jixiao token …`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    #[command(subcommand)]
+    pub command: TokenCommand,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Token administration.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print it once (only its hash is stored).
+    Create {
+        /// department, finance, assessor or admin.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Department code (role department).
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
+        /// Assessor organisation (role assessor).
+        #[arg(long, value_name = "NAME")]
+        org: Option<String>,
+        /// Who holds the token (recorded in the audit trail).
+        #[arg(long)]
+        name: String,
+    },
+    /// Revoke a token by its id (see `token list`).
+    Revoke {
+        /// Token id (`tok_…`).
+        id: String,
+    },
+    /// List tokens (never their secrets).
+    List,
+}
+
+/// Role names on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RoleArg {
+    /// A budget unit.
+    Department,
+    /// The finance bureau.
+    Finance,
+    /// A third-party assessor.
+    Assessor,
+    /// Administrator.
+    Admin,
+}
+
+impl From<RoleArg> for Role {
+    fn from(r: RoleArg) -> Role {
+        match r {
+            RoleArg::Department => Role::Department,
+            RoleArg::Finance => Role::Finance,
+            RoleArg::Assessor => Role::Assessor,
+            RoleArg::Admin => Role::Admin,
+        }
+    }
+}
+
+/// `jixiao demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+fn open_db(config: &Config) -> Result<Database> {
+    let url = config.database_url();
+    Database::open(&url, 2).with_context(|| {
+        format!(
+            "opening the database {}",
+            jixiao_server::db::DatabaseUrl::parse(&url).map(|u| u.redacted()).unwrap_or(url.clone())
+        )
+    })
+}
+
+fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: Option<&str>) {
+    println!(
+        "demo data: {} departments, {} targets ({} valid under the default profile){}",
+        report.departments,
+        report.targets_inserted,
+        report.targets_valid,
+        if report.targets_inserted == 0 { "; already loaded" } else { "" }
+    );
+    println!("finance token (财政局):   {}", tokens.finance.secret);
+    if let Some(d) = &tokens.department {
+        println!(
+            "department token ({} {}): {}",
+            d.row.department_code.as_deref().unwrap_or(""),
+            d.row.name.trim_start_matches("demo "),
+            d.secret
+        );
+    }
+    if let Some(base) = base {
+        println!("try: curl -H 'Authorization: Bearer {}' {base}/api/v1/targets?limit=5", tokens.finance.secret);
+    }
+}
+
+fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
+    let data = demo::demo_dataset();
+    let report = seed::load(db, &data).context("loading the demo data")?;
+    let tokens = seed::demo_tokens(db, &data).context("creating the demo tokens")?;
+    Ok((report, tokens))
+}
+
+/// Runs `jixiao serve`.
+pub fn serve(a: ServeArgs, started: Instant) -> Result<()> {
+    let mut config = a.config.load()?;
+    if let Some(h) = a.host {
+        config.host = h;
+    }
+    if let Some(p) = a.port {
+        config.port = p;
+    }
+    if let Some(d) = a.web_dir {
+        config.web_dir = d;
+    }
+    telemetry::init(config.log_format);
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config.clone()).await.context("starting the server")?;
+        let base = app.base_url();
+        let demo = if a.demo {
+            let db = app.db().clone();
+            Some(actix_web::web::block(move || load_demo(&db)).await.context("demo loading was interrupted")??)
+        } else {
+            None
+        };
+        tracing::info!(
+            url = %base,
+            database = %app.db().url().redacted(),
+            startup_ms = started.elapsed().as_millis() as u64,
+            "jixiao listening"
+        );
+        println!("jixiao is listening on {base}/ (API docs: {base}/docs/)");
+        if !config.web_dir.is_dir() {
+            println!(
+                "note: the web form is not built ({} is missing); run ./scripts/web-build.sh",
+                config.web_dir.display()
+            );
+        }
+        if let Some((report, tokens)) = &demo {
+            print_demo(report, tokens, Some(&base));
+        }
+        app.run_until_stopped().await.context("server error")
+    })
+}
+
+/// Runs `jixiao token …`.
+pub fn token(a: TokenArgs) -> Result<()> {
+    let config = a.config.load()?;
+    let db = open_db(&config)?;
+    let mut conn = db.conn().context("connecting to the database")?;
+    match a.command {
+        TokenCommand::Create { role, department, org, name } => {
+            let t = generate_token(&name, role.into(), department.as_deref(), org.as_deref())?;
+            store::tokens::insert(&mut conn, &t.row).context("storing the token")?;
+            eprintln!("created {} ({}); the token is shown only this once:", t.row.id, t.row.role);
+            println!("{}", t.secret);
+        }
+        TokenCommand::Revoke { id } => {
+            if !store::tokens::revoke(&mut conn, &id, store::now()).context("revoking the token")? {
+                bail!("no active token with id {id}");
+            }
+            println!("revoked {id}");
+        }
+        TokenCommand::List => {
+            for t in store::tokens::list(&mut conn).context("listing tokens")? {
+                let scope = t.department_code.or(t.org).unwrap_or_default();
+                let state = match t.revoked_at {
+                    Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
+                    None => "active".into(),
+                };
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.role,
+                    scope,
+                    t.name,
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    state
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs `jixiao demo`: loads the demo data and prints tokens, without serving.
+pub fn demo(a: DemoArgs) -> Result<()> {
+    let config = a.config.load()?;
+    let db = open_db(&config)?;
+    let (report, tokens) = load_demo(&db)?;
+    print_demo(&report, &tokens, None);
+    Ok(())
+}
+
+/// Runs `jixiao openapi`: prints the OpenAPI document (as committed in openapi/openapi.json).
+pub fn openapi() -> Result<()> {
+    print!("{}", jixiao_server::openapi::document_json());
+    Ok(())
+}

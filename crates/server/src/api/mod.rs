@@ -1,0 +1,64 @@
+//! The routes under `/api/v1`. [`configure`] registers every handler with
+//! `.service(...)` so utoipa-actix-web collects its path and schemas into the OpenAPI
+//! document (handlers added with `.route()` would be missing from it). Handlers are
+//! thin: extract, call one service function, shape the response.
+
+pub mod check;
+pub mod profiles;
+pub mod review;
+pub mod score;
+pub mod targets;
+
+use jixiao_rules::Locale;
+use serde::Deserialize;
+use utoipa::IntoParams;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::error::ApiError;
+
+/// Registers every `/api/v1` route.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(check::check_document)
+        .service(score::score_evaluation)
+        .service(profiles::list_profiles)
+        .service(profiles::get_profile)
+        .service(targets::create_target)
+        .service(targets::list_targets)
+        .service(targets::get_target)
+        .service(targets::update_target)
+        .service(targets::delete_target);
+    review::configure(cfg);
+}
+
+/// `?profile=&locale=`: which rule profile to apply and the language of messages.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RulesQuery {
+    /// Rule profile id (`artux-2018` by default, `national-2015`, `national-2021`).
+    #[param(example = "artux-2018")]
+    pub profile: Option<String>,
+    /// Message locale: `zh-CN` (default) or `en`.
+    #[param(example = "zh-CN")]
+    pub locale: Option<String>,
+}
+
+/// `?locale=`: the language of violation messages.
+#[derive(Debug, Clone, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LocaleQuery {
+    /// Message locale: `zh-CN` (default) or `en`.
+    #[param(example = "zh-CN")]
+    pub locale: Option<String>,
+}
+
+/// Parses `?locale=` (default zh-CN).
+pub fn locale(s: Option<&str>) -> Result<Locale, ApiError> {
+    match s {
+        None => Ok(Locale::ZhCn),
+        Some(l) => Locale::parse(l)
+            .ok_or_else(|| ApiError::InvalidParameter(format!("unknown locale `{l}` (use zh-CN or en)"))),
+    }
+}
+
+/// Media type of error responses, for `#[utoipa::path]` attributes.
+pub const PROBLEM: &str = "application/problem+json";

@@ -1,0 +1,313 @@
+//! Authentication and roles. Callers send `Authorization: Bearer <token>`; tokens are
+//! random, shown once at creation, and stored only as their SHA-256. The [`Caller`]
+//! extractor requires a valid token; [`MaybeCaller`] allows anonymous callers but still
+//! rejects a bad token. Who may see or change what is decided by the `may_*` methods
+//! here, never inline in handlers.
+
+use std::fmt;
+
+use actix_web::dev::Payload;
+use actix_web::{FromRequest, HttpRequest, web};
+use futures_util::future::LocalBoxFuture;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use utoipa::ToSchema;
+
+use crate::db::Database;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store;
+use crate::store::tokens::TokenRow;
+
+/// What a token holder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// A budget unit (预算部门): its own department's targets only.
+    Department,
+    /// The finance bureau (财政局): sees every target, reviews.
+    Finance,
+    /// A third-party assessor organisation (第三方机构): only assigned targets.
+    Assessor,
+    /// Administrator: everything, including token administration.
+    Admin,
+}
+
+impl Role {
+    /// The stored/serialized name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Department => "department",
+            Role::Finance => "finance",
+            Role::Assessor => "assessor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "department" => Some(Role::Department),
+            "finance" => Some(Role::Finance),
+            "assessor" => Some(Role::Assessor),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// An authenticated caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// Token id.
+    pub token_id: String,
+    /// Token holder's name (recorded as the actor in the audit trail).
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Department code, for `department` tokens.
+    pub department: Option<String>,
+    /// Organisation, for `assessor` tokens.
+    pub org: Option<String>,
+}
+
+impl Caller {
+    /// Whether the caller may read targets of this department (assessors: see the
+    /// review work, which grants per-assignment access).
+    pub fn may_read_department(&self, code: &str) -> bool {
+        match self.role {
+            Role::Finance | Role::Admin => true,
+            Role::Department => self.department.as_deref() == Some(code),
+            Role::Assessor => false,
+        }
+    }
+
+    /// Whether the caller may create, edit or delete drafts of this department.
+    pub fn may_write_department(&self, code: &str) -> bool {
+        match self.role {
+            Role::Admin => true,
+            Role::Department => self.department.as_deref() == Some(code),
+            Role::Finance | Role::Assessor => false,
+        }
+    }
+
+    /// Departments whose targets the caller may list: `None` = all, `Some(v)` = only `v`.
+    pub fn readable_departments(&self) -> Option<Vec<String>> {
+        match self.role {
+            Role::Finance | Role::Admin => None,
+            Role::Department => Some(self.department.iter().cloned().collect()),
+            Role::Assessor => Some(Vec::new()),
+        }
+    }
+
+    /// Requires one of `roles`, else 403.
+    pub fn require(&self, roles: &[Role]) -> Result<(), ApiError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!("the {} role may not do this", self.role)))
+        }
+    }
+
+    fn from_row(row: TokenRow) -> Result<Caller, ApiError> {
+        let role = Role::parse(&row.role).ok_or(ApiError::Unauthorized("the token has an unknown role"))?;
+        Ok(Caller { token_id: row.id, name: row.name, role, department: row.department_code, org: row.org })
+    }
+}
+
+/// A newly generated token: the secret (show once) and what is stored.
+#[derive(Debug, Clone)]
+pub struct NewToken {
+    /// `jx_` + 64 hex digits. Never stored, never logged.
+    pub secret: String,
+    /// The row to store (hash only).
+    pub row: TokenRow,
+}
+
+/// The token could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// The operating system's random source failed.
+    #[error("no randomness available: {0}")]
+    Random(String),
+    /// Missing or contradictory scope for the role.
+    #[error("{0}")]
+    Scope(&'static str),
+}
+
+/// Hex SHA-256 of a token.
+pub fn hash_token(secret: &str) -> String {
+    hex(&Sha256::digest(secret.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
+}
+
+fn random_hex(n: usize) -> Result<String, TokenError> {
+    let mut buf = vec![0u8; n];
+    getrandom::fill(&mut buf).map_err(|e| TokenError::Random(e.to_string()))?;
+    Ok(hex(&buf))
+}
+
+/// Generates a token for `role` with its scope: `department` needs a department code,
+/// `assessor` an organisation; the others take neither.
+pub fn generate_token(
+    name: &str,
+    role: Role,
+    department: Option<&str>,
+    org: Option<&str>,
+) -> Result<NewToken, TokenError> {
+    let department = department.map(str::trim).filter(|s| !s.is_empty());
+    let org = org.map(str::trim).filter(|s| !s.is_empty());
+    match role {
+        Role::Department if department.is_none() => {
+            return Err(TokenError::Scope("a department token needs --department CODE"));
+        }
+        Role::Assessor if org.is_none() => return Err(TokenError::Scope("an assessor token needs --org NAME")),
+        Role::Department if org.is_some() => return Err(TokenError::Scope("--org applies to assessor tokens only")),
+        Role::Assessor if department.is_some() => {
+            return Err(TokenError::Scope("--department applies to department tokens only"));
+        }
+        Role::Finance | Role::Admin if department.is_some() || org.is_some() => {
+            return Err(TokenError::Scope("finance and admin tokens take neither --department nor --org"));
+        }
+        _ => {}
+    }
+    if name.trim().is_empty() {
+        return Err(TokenError::Scope("a token needs a non-empty --name"));
+    }
+    let secret = format!("jx_{}", random_hex(32)?);
+    let row = TokenRow {
+        id: format!("tok_{}", random_hex(6)?),
+        token_hash: hash_token(&secret),
+        name: name.trim().to_owned(),
+        role: role.as_str().to_owned(),
+        department_code: department.map(str::to_owned),
+        org: org.map(str::to_owned),
+        created_at: store::now(),
+        revoked_at: None,
+    };
+    Ok(NewToken { secret, row })
+}
+
+/// Reads the bearer token of a request: `Ok(None)` without an Authorization header.
+fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
+    let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else { return Ok(None) };
+    let value = value.to_str().map_err(|_| ApiError::Unauthorized("malformed Authorization header"))?;
+    let (scheme, token) =
+        value.trim().split_once(' ').ok_or(ApiError::Unauthorized("use Authorization: Bearer <token>"))?;
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(ApiError::Unauthorized("use Authorization: Bearer <token>"));
+    }
+    let token = token.trim();
+    if token.is_empty() || token.len() > 200 {
+        return Err(ApiError::Unauthorized("malformed bearer token"));
+    }
+    Ok(Some(token.to_owned()))
+}
+
+/// Looks a token up (blocking work runs on the thread pool).
+pub async fn authenticate(db: &Database, secret: String) -> Result<Caller, ApiError> {
+    let db = db.clone();
+    let row = web::block(move || -> Result<Option<TokenRow>, ApiError> {
+        let mut conn = db.conn()?;
+        Ok(store::tokens::find_active_by_hash(&mut conn, &hash_token(&secret))?)
+    })
+    .await??;
+    match row {
+        Some(row) => Caller::from_row(row),
+        None => Err(ApiError::Unauthorized("unknown or revoked token")),
+    }
+}
+
+fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
+    req.app_data::<web::Data<AppState>>()
+        .cloned()
+        .ok_or_else(|| ApiError::internal(std::io::Error::other("application state missing")))
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state_of(req);
+        Box::pin(async move {
+            let token = token?.ok_or(ApiError::Unauthorized("this route needs Authorization: Bearer <token>"))?;
+            authenticate(&state?.db, token).await
+        })
+    }
+}
+
+/// A caller who may be anonymous; a token that is sent must still be valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MaybeCaller(pub Option<Caller>);
+
+impl FromRequest for MaybeCaller {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<MaybeCaller, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let token = bearer(req);
+        let state = state_of(req);
+        Box::pin(async move {
+            match token? {
+                None => Ok(MaybeCaller(None)),
+                Some(t) => Ok(MaybeCaller(Some(authenticate(&state?.db, t).await?))),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_random_and_stored_as_hashes() {
+        let a = generate_token("民政局", Role::Department, Some("101"), None).map_err(|e| e.to_string());
+        let b = generate_token("民政局", Role::Department, Some("101"), None).map_err(|e| e.to_string());
+        let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
+        assert_ne!(a.secret, b.secret);
+        assert!(a.secret.starts_with("jx_") && a.secret.len() == 67);
+        assert_eq!(a.row.token_hash, hash_token(&a.secret));
+        assert!(!a.row.token_hash.contains(&a.secret[3..]));
+        assert_eq!(a.row.department_code.as_deref(), Some("101"));
+    }
+
+    #[test]
+    fn scope_must_fit_the_role() {
+        assert!(generate_token("x", Role::Department, None, None).is_err());
+        assert!(generate_token("x", Role::Assessor, None, None).is_err());
+        assert!(generate_token("x", Role::Finance, Some("101"), None).is_err());
+        assert!(generate_token("x", Role::Assessor, None, Some("某会计师事务所")).is_ok());
+        assert!(generate_token(" ", Role::Admin, None, None).is_err());
+    }
+
+    #[test]
+    fn departments_only_reach_their_own_targets() {
+        let c = Caller {
+            token_id: "t".into(),
+            name: "n".into(),
+            role: Role::Department,
+            department: Some("101".into()),
+            org: None,
+        };
+        assert!(c.may_read_department("101") && c.may_write_department("101"));
+        assert!(!c.may_read_department("102") && !c.may_write_department("102"));
+        let f = Caller { role: Role::Finance, department: None, ..c };
+        assert!(f.may_read_department("102") && !f.may_write_department("102"));
+    }
+}

@@ -1,0 +1,35 @@
+//! Server-side domain types that are not rules (those live in `jixiao-rules`): the
+//! life-cycle status of a stored target and its ETag.
+
+pub mod status;
+
+pub use status::TargetStatus;
+
+use sha2::{Digest, Sha256};
+
+/// The entity tag of a target state (without quotes): changes whenever the id, version,
+/// status or document changes.
+pub fn etag(id: &str, version: i64, status: TargetStatus, document: &str) -> String {
+    let mut h = Sha256::new();
+    for part in [id.as_bytes(), version.to_string().as_bytes(), status.as_str().as_bytes(), document.as_bytes()] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part);
+    }
+    h.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etag_changes_with_every_part() {
+        let base = etag("a", 1, TargetStatus::Draft, "{}");
+        assert_eq!(base.len(), 32);
+        assert_eq!(base, etag("a", 1, TargetStatus::Draft, "{}"));
+        assert_ne!(base, etag("b", 1, TargetStatus::Draft, "{}"));
+        assert_ne!(base, etag("a", 2, TargetStatus::Draft, "{}"));
+        assert_ne!(base, etag("a", 1, TargetStatus::Submitted, "{}"));
+        assert_ne!(base, etag("a", 1, TargetStatus::Draft, "{ }"));
+    }
+}

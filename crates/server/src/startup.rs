@@ -1,0 +1,180 @@
+//! Builds the HTTP server. [`Application::build`] opens (and migrates) the database,
+//! binds the listener (port 0 picks a free port, reported by [`Application::port`]) and
+//! assembles the app; tests boot exactly this. Middleware, outermost first: tracing
+//! span with a request id, the `X-Request-Id` response header and security headers,
+//! then a catch-all that turns any non-problem error response into problem+json.
+
+use std::net::TcpListener;
+use std::time::Duration;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::http::header::{self, HeaderName, HeaderValue};
+use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
+use actix_web::{App, HttpMessage, HttpServer, ResponseError, guard, web};
+use tracing_actix_web::{RequestId, TracingLogger};
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::config::Config;
+use crate::db::{Database, DbError};
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::openapi::ApiDoc;
+use crate::routes::{RouteTable, fallback};
+use crate::state::AppState;
+
+/// The server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The database could not be opened or migrated.
+    #[error(transparent)]
+    Database(#[from] DbError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}")]
+    Bind {
+        /// `host:port`.
+        addr: String,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Any other I/O failure while starting.
+    #[error("server start-up failed")]
+    Io(#[from] std::io::Error),
+}
+
+/// A bound, ready-to-run server.
+pub struct Application {
+    port: u16,
+    host: String,
+    server: Server,
+    db: Database,
+}
+
+impl Application {
+    /// Opens the configured database (running migrations), binds and builds the server.
+    pub async fn build(config: Config) -> Result<Application, StartupError> {
+        let url = config.database_url();
+        let pool_size = config.pool_size;
+        let db = web::block(move || Database::open(&url, pool_size))
+            .await
+            .map_err(|e| StartupError::Io(std::io::Error::other(e.to_string())))??;
+        Self::build_with_database(config, db)
+    }
+
+    /// Binds and builds the server on an already opened database.
+    pub fn build_with_database(config: Config, db: Database) -> Result<Application, StartupError> {
+        let addr = format!("{}:{}", config.host, config.port);
+        let listener = TcpListener::bind((config.host.as_str(), config.port))
+            .map_err(|source| StartupError::Bind { addr, source })?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, db.clone(), &config)?;
+        Ok(Application { port, host: config.host, server, db })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// `http://host:port` of the server.
+    pub fn base_url(&self) -> String {
+        let host = if self.host == "0.0.0.0" || self.host == "::" { "127.0.0.1" } else { self.host.as_str() };
+        format!("http://{host}:{}", self.port)
+    }
+
+    /// The database the server uses.
+    pub fn db(&self) -> &Database {
+        &self.db
+    }
+
+    /// A handle to stop the server gracefully.
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until stopped (SIGINT/SIGTERM stop it gracefully).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Answers any error response that is not already problem+json with a problem for its
+/// status (e.g. actix's own 404/405 from a resource, or a static-file error).
+fn problemize<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
+    let is_problem =
+        res.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
+    if is_problem {
+        return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
+    }
+    let status = res.status();
+    let (req, _) = res.into_parts();
+    let response = ApiError::Status(status).error_response();
+    Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+/// Copies the request id of the tracing span into an `X-Request-Id` response header.
+async fn request_id_header(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let id = req.extensions().get::<RequestId>().map(ToString::to_string);
+    let mut res = next.call(req).await?;
+    if let Some(v) = id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        res.headers_mut().insert(HeaderName::from_static("x-request-id"), v);
+    }
+    Ok(res)
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _| ApiError::InvalidParameter(format!("invalid query string: {err}")).into())
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| ApiError::NotFound.into())
+}
+
+/// Assembles the actix app inside each worker and starts the server on `listener`.
+fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, StartupError> {
+    let routes = RouteTable::from_openapi(&crate::openapi::document());
+    let state = web::Data::new(AppState { db, body_limit: config.body_limit, web_dir: config.web_dir.clone(), routes });
+    let limit = config.body_limit;
+    let mut server = HttpServer::new(move || {
+        let (app, doc) = App::new()
+            .into_utoipa_app()
+            .openapi(ApiDoc::openapi())
+            .app_data(state.clone())
+            .app_data(crate::body::json_config(limit))
+            .app_data(web::PayloadConfig::new(limit))
+            .app_data(query_config())
+            .app_data(path_config())
+            .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
+            .split_for_parts();
+        app.service(web::redirect("/docs", "/docs/"))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
+            .service(
+                web::resource("/{tail:.*}")
+                    .guard(guard::Any(guard::Get()).or(guard::Head()))
+                    .guard(guard::fn_guard(|ctx| !ctx.head().uri.path().starts_with("/api/")))
+                    .to(crate::web::serve),
+            )
+            .default_service(web::to(fallback))
+            .wrap(ErrorHandlers::new().default_handler(problemize::<BoxBody>))
+            .wrap(
+                DefaultHeaders::new()
+                    .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+                    .add((header::REFERRER_POLICY, "no-referrer")),
+            )
+            .wrap(from_fn(request_id_header))
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)?
+    .shutdown_timeout(config.shutdown_timeout);
+    if let Some(n) = config.workers {
+        server = server.workers(n.max(1));
+    }
+    let _ = Duration::ZERO;
+    Ok(server.run())
+}

@@ -1,0 +1,221 @@
+//! Targets (绩效目标): the stored document, its violations at the last write, status,
+//! ETag and version. Writes are conditional on the ETag the caller read.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::schema::targets;
+use crate::db::{AnyConnection, Money};
+
+/// A stored target, document included.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = targets)]
+pub struct TargetRow {
+    /// Id (UUID v7 text: sorts by creation time).
+    pub id: String,
+    /// 主管部门 code; fixed at creation.
+    pub department_code: String,
+    /// Fiscal year from the document, if valid.
+    pub fiscal_year: Option<i32>,
+    /// `draft` | `submitted` | `returned` | `approved`.
+    pub status: String,
+    /// 涉密: never disclosed publicly.
+    pub classified: bool,
+    /// Rule profile the document is checked with.
+    pub profile: String,
+    /// Project code from the document.
+    pub project_code: Option<String>,
+    /// Project name from the document.
+    pub project_name: Option<String>,
+    /// 年度资金总额 (万元), if valid.
+    pub annual_total: Option<Money>,
+    /// The canonical document (JSON text, as received).
+    pub document: String,
+    /// Violations at the last write (JSON text, zh-CN messages).
+    pub violations: String,
+    /// No error-level violation at the last write.
+    pub valid: bool,
+    /// Error-level violations at the last write.
+    pub error_count: i32,
+    /// Warnings at the last write.
+    pub warning_count: i32,
+    /// Entity tag of the current state (without quotes).
+    pub etag: String,
+    /// Starts at 1, +1 on every write.
+    pub version: i64,
+    /// Created (UTC).
+    pub created_at: NaiveDateTime,
+    /// Last written (UTC).
+    pub updated_at: NaiveDateTime,
+    /// Name of the token that created it.
+    pub created_by: String,
+}
+
+/// A row of the list (no document).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = targets)]
+pub struct TargetSummaryRow {
+    /// Id.
+    pub id: String,
+    /// Department code.
+    pub department_code: String,
+    /// Fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// Status.
+    pub status: String,
+    /// 涉密.
+    pub classified: bool,
+    /// Profile.
+    pub profile: String,
+    /// Project code.
+    pub project_code: Option<String>,
+    /// Project name.
+    pub project_name: Option<String>,
+    /// Annual total.
+    pub annual_total: Option<Money>,
+    /// Valid at the last write.
+    pub valid: bool,
+    /// Errors at the last write.
+    pub error_count: i32,
+    /// Warnings at the last write.
+    pub warning_count: i32,
+    /// ETag.
+    pub etag: String,
+    /// Version.
+    pub version: i64,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last written.
+    pub updated_at: NaiveDateTime,
+}
+
+/// The fields a document write changes.
+#[derive(Debug, Clone, PartialEq, AsChangeset)]
+#[diesel(table_name = targets, treat_none_as_null = true)]
+pub struct DocumentChanges {
+    /// Fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// 涉密.
+    pub classified: bool,
+    /// Profile.
+    pub profile: String,
+    /// Project code.
+    pub project_code: Option<String>,
+    /// Project name.
+    pub project_name: Option<String>,
+    /// Annual total.
+    pub annual_total: Option<Money>,
+    /// Document JSON.
+    pub document: String,
+    /// Violations JSON.
+    pub violations: String,
+    /// Valid.
+    pub valid: bool,
+    /// Errors.
+    pub error_count: i32,
+    /// Warnings.
+    pub warning_count: i32,
+    /// New ETag.
+    pub etag: String,
+    /// New version.
+    pub version: i64,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Filters of the list; `None` means any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TargetFilter {
+    /// Only this fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// Only these departments (`Some(vec![])` matches nothing).
+    pub departments: Option<Vec<String>>,
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only ids in this set (e.g. an assessor's assignments); `Some(vec![])` matches nothing.
+    pub ids: Option<Vec<String>>,
+}
+
+/// Inserts a new target.
+pub fn insert(conn: &mut AnyConnection, row: &TargetRow) -> QueryResult<()> {
+    diesel::insert_into(targets::table).values(row).execute(conn).map(|_| ())
+}
+
+/// One target by id.
+pub fn get(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<TargetRow>> {
+    targets::table.find(id).select(TargetRow::as_select()).first(conn).optional()
+}
+
+/// A page of targets, newest first, strictly after `cursor` (an id); `limit` rows at most.
+pub fn list(
+    conn: &mut AnyConnection,
+    filter: &TargetFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<TargetSummaryRow>> {
+    let mut q = targets::table.select(TargetSummaryRow::as_select()).into_boxed();
+    if let Some(y) = filter.fiscal_year {
+        q = q.filter(targets::fiscal_year.eq(y));
+    }
+    if let Some(d) = &filter.departments {
+        q = q.filter(targets::department_code.eq_any(d.clone()));
+    }
+    if let Some(s) = &filter.status {
+        q = q.filter(targets::status.eq(s.clone()));
+    }
+    if let Some(ids) = &filter.ids {
+        q = q.filter(targets::id.eq_any(ids.clone()));
+    }
+    if let Some(c) = cursor {
+        q = q.filter(targets::id.lt(c.to_owned()));
+    }
+    q.order(targets::id.desc()).limit(limit).load(conn)
+}
+
+/// Replaces the document of a target whose ETag is still `expected_etag`; false when
+/// the ETag no longer matches (someone else wrote first).
+pub fn update_document(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected_etag: &str,
+    changes: &DocumentChanges,
+) -> QueryResult<bool> {
+    diesel::update(targets::table.filter(targets::id.eq(id)).filter(targets::etag.eq(expected_etag)))
+        .set(changes)
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Sets the status (and a new ETag/version) of a target whose ETag is still
+/// `expected_etag`; false when it changed. For the review cycle.
+pub fn update_status(
+    conn: &mut AnyConnection,
+    id: &str,
+    expected_etag: &str,
+    status: &str,
+    new_etag: &str,
+    version: i64,
+    at: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(targets::table.filter(targets::id.eq(id)).filter(targets::etag.eq(expected_etag)))
+        .set((
+            targets::status.eq(status),
+            targets::etag.eq(new_etag),
+            targets::version.eq(version),
+            targets::updated_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Deletes a target whose ETag is still `expected_etag`; false when it changed.
+pub fn delete(conn: &mut AnyConnection, id: &str, expected_etag: &str) -> QueryResult<bool> {
+    diesel::delete(targets::table.filter(targets::id.eq(id)).filter(targets::etag.eq(expected_etag)))
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Number of targets created by `created_by` (e.g. whether the demo was loaded).
+pub fn count_created_by(conn: &mut AnyConnection, created_by: &str) -> QueryResult<i64> {
+    targets::table.filter(targets::created_by.eq(created_by)).count().get_result(conn)
+}

@@ -1,0 +1,69 @@
+//! Serves the built web form (`web/dist`, configurable) from disk at `/`, read-only,
+//! with a friendly page when it has not been built. Paths are resolved segment by
+//! segment; nothing outside the directory is ever served.
+
+use std::path::{Path, PathBuf};
+
+use actix_files::NamedFile;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const NOT_BUILT: &str = r#"<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>jixiao 绩效</title>
+<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.6}</style>
+</head><body>
+<h1>jixiao 预算绩效管理</h1>
+<p>服务器正在运行，但网页表单尚未构建。请先运行 <code>./scripts/web-build.sh</code>（或参阅 README），然后刷新本页。</p>
+<p>The server is running, but the web form has not been built yet: run <code>./scripts/web-build.sh</code>
+(see the README), then reload this page.</p>
+<p>API 文档 / API docs: <a href="/docs/">/docs/</a> · OpenAPI: <a href="/api-docs/openapi.json">/api-docs/openapi.json</a></p>
+</body></html>
+"#;
+
+/// Maps a URL tail to a file under `root`, refusing anything that could escape it.
+pub fn resolve(root: &Path, tail: &str) -> Option<PathBuf> {
+    let mut path = root.to_path_buf();
+    for seg in tail.split('/').filter(|s| !s.is_empty()) {
+        if seg == ".." || seg.starts_with('.') || seg.contains('\\') || seg.contains('\0') {
+            return None;
+        }
+        path.push(seg);
+    }
+    if path.is_dir() {
+        path.push("index.html");
+    }
+    Some(path)
+}
+
+/// `GET /{tail}` outside `/api/`: a file of the web form.
+pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let tail = req.match_info().query("tail").to_owned();
+    if !state.web_dir.is_dir() {
+        if tail.is_empty() || tail == "index.html" {
+            return Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT));
+        }
+        return Err(ApiError::NotFound);
+    }
+    let path = resolve(&state.web_dir, &tail).ok_or(ApiError::NotFound)?;
+    match NamedFile::open_async(&path).await {
+        Ok(file) => Ok(file.use_last_modified(true).into_response(&req)),
+        Err(_) => Err(ApiError::NotFound),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn never_escapes_the_root() {
+        let root = Path::new("/srv/web");
+        assert_eq!(resolve(root, "app.js"), Some(PathBuf::from("/srv/web/app.js")));
+        assert_eq!(resolve(root, "a/b.css"), Some(PathBuf::from("/srv/web/a/b.css")));
+        assert_eq!(resolve(root, "../etc/passwd"), None);
+        assert_eq!(resolve(root, "a/../../x"), None);
+        assert_eq!(resolve(root, ".git/config"), None);
+    }
+}

@@ -1,0 +1,12 @@
+//! API tests: one binary, the real server on port 0, a fresh database per test.
+//! Every test runs on SQLite; its `postgres_*` twin runs on PostgreSQL when
+//! `JIXIAO_TEST_POSTGRES` is set (and fails if that server is unreachable).
+
+mod helpers;
+
+mod check;
+mod errors;
+mod openapi;
+mod profiles;
+mod score;
+mod targets;

@@ -1,0 +1,66 @@
+-- jixiao core schema (PostgreSQL). Money is NUMERIC(18,2), timestamps are UTC
+-- (TIMESTAMP without zone, written by the server), JSON documents are TEXT so both
+-- backends store the same bytes. Review tables come in later migrations named *review*.
+CREATE TABLE departments (
+    code        TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    created_at  TIMESTAMP NOT NULL
+);
+
+CREATE TABLE api_tokens (
+    id              TEXT PRIMARY KEY,
+    token_hash      TEXT NOT NULL UNIQUE,
+    name            TEXT NOT NULL,
+    role            TEXT NOT NULL CHECK (role IN ('department', 'finance', 'assessor', 'admin')),
+    department_code TEXT,
+    org             TEXT,
+    created_at      TIMESTAMP NOT NULL,
+    revoked_at      TIMESTAMP,
+    CHECK (role <> 'department' OR department_code IS NOT NULL),
+    CHECK (role <> 'assessor' OR org IS NOT NULL)
+);
+
+CREATE TABLE targets (
+    id              TEXT PRIMARY KEY,
+    department_code TEXT NOT NULL,
+    fiscal_year     INTEGER,
+    status          TEXT NOT NULL CHECK (status IN ('draft', 'submitted', 'returned', 'approved')),
+    classified      BOOLEAN NOT NULL,
+    profile         TEXT NOT NULL,
+    project_code    TEXT,
+    project_name    TEXT,
+    annual_total    NUMERIC(18, 2),
+    document        TEXT NOT NULL,
+    violations      TEXT NOT NULL,
+    valid           BOOLEAN NOT NULL,
+    error_count     INTEGER NOT NULL,
+    warning_count   INTEGER NOT NULL,
+    etag            TEXT NOT NULL,
+    version         BIGINT NOT NULL,
+    created_at      TIMESTAMP NOT NULL,
+    updated_at      TIMESTAMP NOT NULL,
+    created_by      TEXT NOT NULL
+);
+CREATE INDEX targets_department_year ON targets (department_code, fiscal_year);
+CREATE INDEX targets_status ON targets (status);
+
+-- Append-only: no code path updates or deletes these rows (the trigger enforces it).
+CREATE TABLE audit_events (
+    id          BIGSERIAL PRIMARY KEY,
+    target_id   TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    role        TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    at          TIMESTAMP NOT NULL,
+    old_etag    TEXT,
+    new_etag    TEXT,
+    detail      TEXT NOT NULL
+);
+CREATE INDEX audit_events_target ON audit_events (target_id, id);
+CREATE FUNCTION audit_events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'audit_events is append-only';
+END;
+$$;
+CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events
+    FOR EACH ROW EXECUTE FUNCTION audit_events_append_only();
