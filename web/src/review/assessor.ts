@@ -87,7 +87,7 @@ async function loadAssignments(): Promise<void> {
   }
 }
 
-function opinionForm(target: TargetSummary, onDone: () => void): HTMLElement {
+function opinionForm(target: TargetSummary, onDone: () => Promise<void>): HTMLElement {
   const rows = ["completeness", "relevance", "appropriateness", "feasibility"].map((c) => ({
     c,
     score: h("input", { id: `score-${c}`, inputmode: "decimal", size: "6", "aria-label": `${t(`criterion.${c}`)} ${t("assessor.score")}` }) as HTMLInputElement,
@@ -119,8 +119,8 @@ function opinionForm(target: TargetSummary, onDone: () => void): HTMLElement {
     };
     try {
       await request("POST", `/targets/${encodeURIComponent(target.id)}/opinions`, body);
+      await onDone();
       message.textContent = t("assessor.done");
-      onDone();
     } catch (e) {
       error.textContent = problemDetails(e);
     }
@@ -148,7 +148,7 @@ async function openAssignment(id: string): Promise<void> {
       h("section", { id: "violations" }, h("h3", {}, t("doc.problems")), violationList(vs)),
       h("section", {}, h("h3", {}, t("detail.document")), renderDocument(d.document, d.target.profile)),
       d.opinions.length ? h("section", { id: "opinions" }, h("h3", {}, t("assessor.opinions")), ...d.opinions.map(opinionCard)) : null,
-      d.target.status === "submitted" ? opinionForm(d.target, () => void loadAssignments().then(() => openAssignment(id))) : h("p", {}, t("assessor.closed")),
+      d.target.status === "submitted" ? opinionForm(d.target, () => loadAssignments().then(() => openAssignment(id))) : h("p", {}, t("assessor.closed")),
     ),
   );
 }

@@ -183,16 +183,16 @@ async function assign(): Promise<void> {
   }
   try {
     const made = await request<Assignment[]>("POST", "/assignments", { target_ids: [...selected], organisation: org, due });
-    message.textContent = t("assign.done", { n: made.length, org });
     selected.clear();
     await loadQueue();
     if (openId) await openDossier(openId);
+    message.textContent = t("assign.done", { n: made.length, org });
   } catch (e) {
     message.textContent = problemText(e);
   }
 }
 
-function reviewForm(tg: TargetSummary, onDone: () => void): HTMLElement {
+function reviewForm(tg: TargetSummary, onDone: () => Promise<void>): HTMLElement {
   const decision = h("select", { id: "decision" }, h("option", { value: "approve" }, t("decision.approve")), h("option", { value: "return" }, t("decision.return"))) as HTMLSelectElement;
   const grade = h("select", { id: "grade" }, ...["excellent", "good", "fair", "poor"].map((g) => h("option", { value: g }, t(`grade.${g}`)))) as HTMLSelectElement;
   const criteria = ["completeness", "relevance", "appropriateness", "feasibility"].map((c) => [c, h("textarea", { id: `criterion-${c}`, rows: "2" }) as HTMLTextAreaElement] as const);
@@ -239,8 +239,9 @@ function reviewForm(tg: TargetSummary, onDone: () => void): HTMLElement {
     };
     try {
       await request("POST", `/targets/${encodeURIComponent(tg.id)}/review`, body);
-      message.textContent = t("form.done", { decision: t(`decision.${decision.value}`) });
-      onDone();
+      const done = t("form.done", { decision: t(`decision.${decision.value}`) });
+      await onDone();
+      message.textContent = done;
     } catch (e) {
       error.textContent = problemDetails(e);
     }
@@ -274,7 +275,7 @@ async function openDossier(id: string): Promise<void> {
       d.assignments.length
         ? h("section", { id: "assignments" }, h("h3", {}, t("detail.assignments")), h("ul", {}, ...d.assignments.map((a) => h("li", {}, `${a.organisation} · ${t("assign.due")} ${a.due}`))))
         : null,
-      tg.status === "submitted" ? reviewForm(tg, () => void loadQueue().then(() => openDossier(tg.id))) : null,
+      tg.status === "submitted" ? reviewForm(tg, () => loadQueue().then(() => openDossier(tg.id))) : null,
       h("section", { id: "reviews" }, h("h3", {}, t("detail.reviews")), d.reviews.length ? h("div", {}, ...[...d.reviews].reverse().map(reviewCard)) : h("p", {}, t("common.empty"))),
       h("section", {}, h("h3", {}, t("detail.document")), renderDocument(d.document, tg.profile)),
       h(

@@ -1,0 +1,159 @@
+// Browser test of the bureau side of the review cycle (issue 5) against the real server:
+// finance assigns a submitted target to a third-party assessor from the queue; the
+// assessor reads it and sends a structured opinion; finance sees the opinion in the
+// dossier, is refused when returning without an opinion (88号 rule, message from the
+// server), approves with the budget amount; the public page (no login) lists it, in
+// Chinese and, after the toggle, in English. Needs target/debug/jixiao and web/dist.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { launch } from "./static-server.mjs";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const BIN = process.env.JIXIAO_BIN ?? join(ROOT, "target/debug/jixiao");
+const SHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
+const FIXTURE = JSON.parse(readFileSync(join(ROOT, "tests/fixtures/targets/orphan-clothing-valid.json"), "utf8")).document;
+const ORG = "新疆甲会计师事务所";
+
+let dir, server, base, browser;
+const tokens = {};
+
+function token(db, ...args) {
+  return execFileSync(BIN, ["token", "create", "--database", db, ...args], { cwd: ROOT, encoding: "utf8" }).trim();
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "jixiao-review-cycle-"));
+  const db = `sqlite://${join(dir, "e2e.db")}`;
+  tokens.dept = token(db, "--role", "department", "--department", "101", "--name", "民政局填报员");
+  tokens.finance = token(db, "--role", "finance", "--name", "财政局绩效科");
+  tokens.assessor = token(db, "--role", "assessor", "--org", ORG, "--name", "甲所评审员");
+  server = spawn(BIN, ["serve", "--database", db, "--port", "0", "--web-dir", join(ROOT, "web/dist")], {
+    cwd: ROOT,
+    env: { ...process.env, RUST_LOG: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  base = await new Promise((resolve, reject) => {
+    let out = "";
+    server.stdout.on("data", (b) => {
+      out += b;
+      const m = out.match(/listening on (http:\/\/[^\s/]+)\//);
+      if (m) resolve(m[1]);
+    });
+    server.on("exit", (code) => reject(new Error(`jixiao serve exited with ${code}: ${out}`)));
+  });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  if (server && server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((r) => server.once("exit", r));
+  }
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function api(method, path, tok, body) {
+  const res = await fetch(`${base}/api/v1${path}`, {
+    method,
+    headers: { ...(tok ? { Authorization: `Bearer ${tok}` } : {}), ...(body ? { "Content-Type": "application/json" } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null };
+}
+
+async function pageAs(tok) {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1400 }, locale: "zh-CN" });
+  await context.addInitScript((t) => {
+    if (t) localStorage.setItem("jixiao.token", t);
+  }, tok);
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e));
+  return { context, page, errors };
+}
+
+test("finance assigns, the assessor gives an opinion, finance approves, the public sees it", async () => {
+  const created = await api("POST", "/targets", tokens.dept, FIXTURE);
+  assert.equal(created.status, 201);
+  const id = created.body.id;
+  assert.equal((await api("POST", `/targets/${id}/submit`, tokens.dept)).status, 200);
+  mkdirSync(SHOTS, { recursive: true });
+
+  // Finance: the queue shows the submitted target; assign it to the assessor.
+  const fin = await pageAs(tokens.finance);
+  await fin.page.goto(`${base}/review.html`);
+  const row = fin.page.locator(`#queue-table tr[data-id="${id}"]`);
+  await row.waitFor();
+  assert.match(await fin.page.locator("#count-submitted").innerText(), /已提交\s*1/);
+  await row.locator('input[type="checkbox"]').check();
+  await fin.page.fill("#assign-org", ORG);
+  await fin.page.fill("#assign-due", "2018-11-30");
+  await fin.page.click("#assign-btn");
+  await fin.page.waitForFunction(() => /已委托 1 个目标/.test(document.getElementById("message")?.textContent ?? ""));
+
+  // The assessor: its assignment, the target, the opinion form.
+  const ass = await pageAs(tokens.assessor);
+  await ass.page.goto(`${base}/assessor.html`);
+  await ass.page.locator("#assignment-table button.open").click();
+  await ass.page.locator("#opinion-form").waitFor();
+  assert.match(await ass.page.locator("#assignment-detail").innerText(), /2019年孤儿被装购置费/);
+  assert.match(await ass.page.locator("#violations").innerText(), /未发现问题/);
+  for (const [c, s] of [["completeness", "90"], ["relevance", "85"], ["appropriateness", "70"], ["feasibility", "88"]]) {
+    await ass.page.fill(`#score-${c}`, s);
+    await ass.page.fill(`#remarks-${c}`, c === "appropriateness" ? "单位成本测算偏高" : "符合要求");
+  }
+  await ass.page.fill("#findings", "人均被装购置成本高于同类地区");
+  await ass.page.selectOption("#recommendation", "revise");
+  await ass.page.click("#opinion-submit");
+  await ass.page.waitForFunction(() => document.getElementById("message")?.textContent === "意见已提交");
+  await ass.page.screenshot({ path: join(SHOTS, "review-assessor.png"), fullPage: true });
+
+  // Finance: the dossier shows the opinion; returning without an opinion is refused.
+  await fin.page.reload();
+  await fin.page.locator(`#queue-table tr[data-id="${id}"] button.open`).click();
+  await fin.page.locator("#review-form").waitFor();
+  assert.match(await fin.page.locator("#opinions").innerText(), new RegExp(`${ORG}.*建议修改.*83\\.25`));
+  await fin.page.selectOption("#grade", "fair");
+  assert.equal(await fin.page.locator("#decision").inputValue(), "return"); // 中 can only be returned
+  await fin.page.click("#review-submit");
+  await fin.page.waitForFunction(() => /退回时必须填写审核意见/.test(document.getElementById("review-error")?.textContent ?? ""));
+
+  // Approved with the budget amount.
+  await fin.page.selectOption("#grade", "excellent");
+  await fin.page.selectOption("#decision", "approve");
+  await fin.page.fill("#criterion-appropriateness", "成本略高，批复时核减");
+  await fin.page.fill("#approved-amount", "80.00");
+  await fin.page.click("#review-submit");
+  await fin.page.waitForFunction(() => document.getElementById("message")?.textContent === "已批复");
+  await fin.page.locator("#dossier .status-approved").first().waitFor();
+  assert.match(await fin.page.locator("#reviews").innerText(), /批复 · 优/);
+  assert.match(await fin.page.locator("#history").innerText(), /opinion/);
+  await fin.page.screenshot({ path: join(SHOTS, "review-finance.png"), fullPage: true });
+
+  // The public page, no login: listed with its indicators; English on request.
+  const pub = await pageAs(null);
+  await pub.page.goto(`${base}/public.html?fiscal_year=2019`);
+  const card = pub.page.locator(`article.public-target[data-id="${id}"]`);
+  await card.waitFor();
+  assert.match(await card.innerText(), /批复金额（万元）：80\.00/);
+  assert.match(await card.innerText(), /保障孤儿人数/);
+  await pub.page.click("#locale");
+  await pub.page.waitForFunction(() => document.querySelector("h1")?.textContent === "Published performance targets");
+  assert.match(await card.innerText(), /Approved amount \(10k yuan\): 80\.00/);
+  await pub.page.screenshot({ path: join(SHOTS, "review-public.png"), fullPage: true });
+
+  const state = await api("GET", `/targets/${id}/dossier`, tokens.finance);
+  assert.equal(state.body.target.status, "approved");
+  assert.equal(state.body.reviews.at(-1).approved_amount, "80.00");
+  for (const p of [fin, ass, pub]) {
+    assert.deepEqual(p.errors, []);
+    await p.context.close();
+  }
+});
