@@ -105,7 +105,7 @@ test("a department fills a valid target with live feedback, and the draft surviv
   await page.fill(at("/indicators/6/value"), "90");
 
   // Reload: the draft is intact.
-  const before = await page.evaluate(() => localStorage.getItem("jixiao.form.draft.v1"));
+  // No wait: the last keystroke is not saved yet (drafts are written when idle); leaving the page saves it.
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   assert.equal(await page.inputValue(at("/project/name")), "2019年孤儿被装购置费");
@@ -115,8 +115,10 @@ test("a department fills a valid target with live feedback, and the draft surviv
   assert.equal(await page.locator('[data-meter="share"]').getAttribute("data-state"), "ok");
   assert.ok(await page.locator("#submit").isEnabled());
   const draft = JSON.parse(await page.evaluate(() => localStorage.getItem("jixiao.form.draft.v1")));
-  assert.equal(JSON.parse(draft.document).indicators.length, INDICATORS.length);
-  assert.equal(draft.document, JSON.parse(before).document);
+  const saved = JSON.parse(draft.document);
+  assert.equal(saved.indicators.length, INDICATORS.length);
+  assert.equal(saved.indicators[6].value, "90");
+  assert.equal(saved.project.name, "2019年孤儿被装购置费");
 
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}form-filled.png`, fullPage: true });
@@ -151,5 +153,45 @@ test("import and export round-trip the canonical document", async () => {
   await page.setInputFiles("#import", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from("[1,2]") });
   await page.waitForFunction(() => document.getElementById("submit-status")?.textContent?.includes("导入失败"));
   assert.ok(await page.locator("#submit").isEnabled());
+  await context.close();
+});
+
+test("rows are reordered and removed from the keyboard; a profile switch re-checks with its own rules", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await page.waitForSelector("body[data-ready=true]");
+  const { readFileSync } = await import("node:fs");
+  const fx = JSON.parse(readFileSync(new URL("../fixtures/targets/orphan-clothing-valid.json", import.meta.url), "utf8"));
+  await page.setInputFiles("#import", { name: "t.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(fx.document)) });
+  await page.waitForFunction(() => document.querySelector('[data-pointer="/project/name"]')?.value !== "");
+  const n = fx.document.indicators.length;
+  assert.equal(await page.locator("tr.row").count(), n);
+  const [first, second] = fx.document.indicators;
+  assert.equal(first.level1 + first.level2, second.level1 + second.level2, "the fixture starts with two indicators of one group");
+
+  // Move the first indicator down with the keyboard: the two swap in the document, focus follows.
+  await page.locator('button[data-action="down"][data-row="0"]').focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.inputValue(at("/indicators/0/name")), second.name);
+  assert.equal(await page.inputValue(at("/indicators/1/name")), first.name);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.row), "1");
+
+  // Remove a row with the keyboard.
+  await page.locator('button[data-action="remove"][data-row="1"]').focus();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.locator("tr.row").count(), n - 1);
+  // The draft is written when the browser is idle (at most 300 ms later).
+  await page.waitForFunction((len) => JSON.parse(JSON.parse(localStorage.getItem("jixiao.form.draft.v1")).document).indicators.length === len, n - 1);
+  const saved = JSON.parse(JSON.parse(await page.evaluate(() => localStorage.getItem("jixiao.form.draft.v1"))).document);
+  assert.equal(saved.indicators.length, n - 1);
+  assert.ok(!saved.indicators.some((i) => i.id === first.id));
+
+  // national-2015 requires output and benefit and a points total of 90: its meters appear.
+  await page.selectOption("#profile", "national-2015");
+  await page.locator('[data-meter="points"]').waitFor();
+  assert.equal(await page.locator('[data-meter="required"]').getAttribute("data-state"), "ok");
+  const pointsOk = (await page.locator('[data-meter="points"]').getAttribute("data-state")) === "ok";
+  assert.equal(pointsOk, (await page.locator('#summary-list button[data-code="POINTS_TOTAL"]').count()) === 0);
   await context.close();
 });
