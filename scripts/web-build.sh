@@ -13,8 +13,11 @@ WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' crates/wasm/Car
 step() { printf '\n== %s\n' "$*"; }
 
 step "npm packages (web/)"
-if [ ! -d web/node_modules ] || ! cmp -s web/package-lock.json web/node_modules/.package-lock.json; then
+# npm ci again only when package-lock.json changed since the last install (a stamp in node_modules).
+lock_sum=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+if [ "$(cat web/node_modules/.jixiao-lock 2>/dev/null || true)" != "$lock_sum" ]; then
   (cd web && npm ci --no-audit --no-fund)
+  echo "$lock_sum" > web/node_modules/.jixiao-lock
 fi
 
 step "wasm32 target"
