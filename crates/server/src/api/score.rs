@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 use crate::api::{PROBLEM, RulesQuery, locale};
+use crate::auth::MaybeCaller;
 use crate::body::Valid;
 use crate::error::{ApiError, Problem};
 use crate::service::targets::profile;
@@ -25,7 +26,7 @@ pub struct ScoreRequest {
 
 /// Score a self-evaluation (绩效自评) against its approved target.
 ///
-/// Stateless and public. The envelope `{target, evaluation}` is checked against its
+/// Stateless and public (a token, if sent, must be valid: 401 otherwise). The envelope `{target, evaluation}` is checked against its
 /// JSON Schema (400 with instance paths); the contents are checked by the rules and
 /// reported as violations, with `total` and `grade` null while any error remains.
 #[utoipa::path(
@@ -36,11 +37,13 @@ pub struct ScoreRequest {
     responses(
         (status = 200, description = "The score (violations included).", body = ScoreReport),
         (status = 400, description = "Malformed JSON, wrong envelope shape, unknown profile or locale.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "A token was sent but is unknown or revoked.", body = Problem, content_type = PROBLEM),
         (status = 413, description = "Body over the configured limit.", body = Problem, content_type = PROBLEM),
     )
 )]
 #[post("/score")]
 pub async fn score_evaluation(
+    _caller: MaybeCaller,
     q: web::Query<RulesQuery>,
     body: Valid<ScoreRequest>,
 ) -> Result<web::Json<ScoreReport>, ApiError> {

@@ -23,7 +23,7 @@ async fn scores_the_worked_example(app: &TestApp) {
 
 async fn envelope_shape_errors_name_their_paths(app: &TestApp) {
     let cases = [
-        (json!({}), vec!["required"]),
+        (json!({}), vec!["required", "required"]),
         (json!({ "target": [], "evaluation": {} }), vec!["type"]),
         (json!({ "target": {}, "evaluation": {}, "extra": 1 }), vec!["additionalProperties"]),
     ];
