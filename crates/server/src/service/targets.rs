@@ -89,7 +89,11 @@ pub fn violations_in(row: &TargetRow, locale: Locale) -> Result<Vec<Violation>, 
 
 /// Whether `caller` may see `row`. The review work extends this for assessors
 /// (assignments); every read path goes through here.
-pub fn can_read(_conn: &mut AnyConnection, caller: &Caller, row: &TargetRow) -> Result<bool, ApiError> {
+pub fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &TargetRow) -> Result<bool, ApiError> {
+    // Review work (issue 5): an assessor reads exactly the targets assigned to its organisation.
+    if let (crate::auth::Role::Assessor, Some(org)) = (caller.role, caller.org.as_deref()) {
+        return Ok(store::review::is_assigned(conn, &row.id, org)?);
+    }
     Ok(caller.may_read_department(&row.department_code))
 }
 
@@ -297,6 +301,11 @@ pub fn delete(
     let status = status_of(&row)?;
     if !status.allows_delete() {
         return Err(ApiError::Conflict(format!("a {} target cannot be deleted; only drafts can", status.as_str())));
+    }
+    // Review work (issue 5): a draft that was ever submitted (e.g. an adjustment of an
+    // approved target) keeps its history; the database would refuse the delete anyway.
+    if store::review::get_state(conn, &row.id)?.is_some() {
+        return Err(ApiError::Conflict("a target that was submitted for review cannot be deleted".into()));
     }
     if let Some(tags) = if_match
         && !tags.contains(&row.etag)
