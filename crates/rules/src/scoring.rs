@@ -169,20 +169,32 @@ fn execution(eval: &Map<String, Value>, p: &ScoringParams, sink: &mut Sink) -> E
     let (Some(full), Some(executed)) = (full, executed) else {
         return out;
     };
-    let Some(rate) = executed.value().checked_div(full.value()) else {
-        return out;
+    let (full, executed) = (full.value(), executed.value());
+    // A rate too large for a Decimal is still ≥ 1: it is not shown, the score is capped.
+    let rate = executed.checked_div(full);
+    out.rate = rate.map(|r| p.rounding.round(r, p.rate_decimals));
+    let score = if executed >= full {
+        p.execution_points
+    } else {
+        // executed < full, so the rate is below 1 and defined.
+        ratio_of(p.execution_points, executed, full)
     };
-    let capped = rate.min(Decimal::ONE);
-    out.rate = Some(p.rounding.round(rate, p.rate_decimals));
-    out.score = capped.checked_mul(p.execution_points).map(|s| p.rounding.round(s, p.decimals));
-    if rate < p.execution_reason_below && !reason_given(e, "reason") {
-        sink.push_with(
-            Code::EvalReasonRequired,
-            "/execution/reason",
-            params([("rate", p.rounding.round(rate, p.rate_decimals).normalize().to_string().into())]),
-        );
+    out.score = Some(p.rounding.round(score, p.decimals));
+    if rate.is_some_and(|r| r < p.execution_reason_below) && !reason_given(e, "reason") {
+        let shown = rate.map(|r| p.rounding.round(r, p.rate_decimals).normalize().to_string());
+        sink.push_with(Code::EvalReasonRequired, "/execution/reason", params([("rate", shown.into())]));
     }
     out
+}
+
+/// `points × num ÷ den` where `num ÷ den` is a share of the points: exact when the product
+/// fits in a Decimal, dividing first otherwise, so a large figure never overflows.
+fn ratio_of(points: Decimal, num: Decimal, den: Decimal) -> Decimal {
+    points
+        .checked_mul(num)
+        .and_then(|x| x.checked_div(den))
+        .or_else(|| num.checked_div(den).and_then(|f| f.checked_mul(points)))
+        .unwrap_or(Decimal::ZERO)
 }
 
 /// Outcome of scoring one result row before rounding.
@@ -241,21 +253,25 @@ fn score_quantitative(
                 }
                 // actual > target > 0 here, so the divisions are defined.
                 let raw = match p.reverse_rule {
-                    ReverseRule::Ratio => points.checked_mul(target).and_then(|x| x.checked_div(actual)),
-                    ReverseRule::Linear => (actual - target)
-                        .checked_div(target)
-                        .map(|dev| (Decimal::ONE - dev).max(Decimal::ZERO))
-                        .and_then(|f| f.checked_mul(points)),
+                    ReverseRule::Ratio => ratio_of(points, target, actual),
+                    // 1 − (actual − target) ÷ target, floored at 0; actual − target > 0 cannot overflow
+                    ReverseRule::Linear => {
+                        let lost = ratio_of(points, actual - target, target);
+                        (points - lost.min(points)).max(Decimal::ZERO)
+                    }
                 };
-                let score = raw.unwrap_or(Decimal::ZERO).clamp(Decimal::ZERO, points);
+                let score = raw.clamp(Decimal::ZERO, points);
                 Outcome::Scored { score, rule: Rule::ReverseProportional, missed: true, over: false }
             } else {
-                let over = target.checked_mul(p.over_achievement_ratio).is_some_and(|threshold| actual >= threshold);
+                let over = match target.checked_mul(p.over_achievement_ratio) {
+                    Some(threshold) => actual >= threshold,
+                    // the threshold is beyond Decimal's range: compare the ratio instead
+                    None => actual.checked_div(target).is_some_and(|r| r >= p.over_achievement_ratio),
+                };
                 if actual >= target {
                     return Outcome::Scored { score: points, rule: Rule::Full, missed: false, over };
                 }
-                let raw = points.checked_mul(actual).and_then(|x| x.checked_div(target));
-                let score = raw.unwrap_or(Decimal::ZERO).clamp(Decimal::ZERO, points);
+                let score = ratio_of(points, actual, target).clamp(Decimal::ZERO, points);
                 Outcome::Scored { score, rule: Rule::Proportional, missed: true, over: false }
             }
         }

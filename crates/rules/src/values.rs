@@ -79,7 +79,7 @@ pub fn parse_points(s: &str) -> Option<Decimal> {
 /// A calendar date `YYYY-MM-DD` (proleptic Gregorian). Ordered chronologically.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    /// Year, 0–9999.
+    /// Year, 1–9999.
     pub year: u16,
     /// Month, 1–12.
     pub month: u8,
@@ -104,7 +104,7 @@ impl Date {
         let year = num(0..4)?;
         let month = num(5..7)?;
         let day = num(8..10)?;
-        if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
+        if year == 0 || !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
             return None;
         }
         Some(Date { year: u16::try_from(year).ok()?, month: u8::try_from(month).ok()?, day: u8::try_from(day).ok()? })
@@ -189,6 +189,7 @@ mod tests {
         assert!(Date::parse("2019-02-29").is_none());
         assert!(Date::parse("1900-02-29").is_none());
         assert!(Date::parse("2019-13-01").is_none());
+        assert!(Date::parse("0000-01-01").is_none());
         assert!(Date::parse("2019-1-01").is_none());
         assert!(Date::parse("2019-01-01 ").is_none());
         assert!(Date::parse("２０１９-01-01").is_none());

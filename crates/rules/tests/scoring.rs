@@ -207,3 +207,21 @@ fn rounding_is_midpoint_away_from_zero() {
     e["results"][0]["actual"] = json!("5"); // 0.2 × 5/8 = 0.125 -> 0.13 (away from zero)
     assert_eq!(row(&score(&t, &e), "i1").score, Some(d("0.13")));
 }
+
+#[test]
+fn huge_figures_never_drop_a_score() {
+    let (t, mut e) = fixture();
+    e["execution"]["budget_full_year"] = json!("0.01");
+    e["execution"]["executed"] = json!("9".repeat(27));
+    let r = score(&t, &e);
+    assert_eq!(r.execution.score, Some(d("10.00")));
+    assert_eq!(r.total, Some(d("98.36")));
+
+    let (mut t, mut e) = fixture();
+    t["indicators"][0]["points"] = json!("1000000000000000");
+    t["indicators"][0]["value"] = json!("10000000000000000");
+    t["indicators"][0]["operator"] = json!("ge");
+    e["results"][0]["actual"] = json!("1000000000000000");
+    let r = score(&t, &e);
+    assert_eq!(row(&r, "i1").score, Some(d("100000000000000.00")));
+}
