@@ -1,6 +1,7 @@
 //! Benchmark of `check` (parse included) on documents of 10, 100 and 1,000 indicators,
 //! next to `serde_json` parsing the same text into a `Value` (the floor).
 //! Goal: check ≤ 2× the floor. Run: `cargo bench -p jixiao-rules --bench check`.
+#![allow(missing_docs)] // criterion_group! generates undocumented items
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use jixiao_rules::{Locale, Registry};

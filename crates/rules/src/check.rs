@@ -110,10 +110,10 @@ pub fn check_str(text: &str, profile: &Profile, locale: Locale) -> Result<CheckR
 }
 
 fn min_check(sink: &mut Sink, code: Code, min: Option<u32>, actual: usize) {
-    if let Some(min) = min {
-        if actual < min as usize {
-            sink.push_with(code, "/indicators", params([("min", min.into()), ("actual", actual.into())]));
-        }
+    if let Some(min) = min
+        && actual < min as usize
+    {
+        sink.push_with(code, "/indicators", params([("min", min.into()), ("actual", actual.into())]));
     }
 }
 
@@ -128,25 +128,25 @@ fn tree_checks(raw: &Map<String, Value>, doc: &TargetDocument, profile: &Profile
     min_check(sink, Code::TreeLevel2Min, rules.min_level2, c.level2);
     min_check(sink, Code::TreeLevel3Min, rules.min_level3, c.level3);
 
-    if let Some(min) = rules.min_quantitative_share {
-        if c.level3 > 0 {
-            // quantitative / level3 >= min  <=>  quantitative >= min * level3 (exact).
-            let needed = min * Decimal::from(c.level3);
-            if Decimal::from(c.quantitative) < needed {
-                let share = Decimal::from(c.quantitative) / Decimal::from(c.level3);
-                sink.push_with(
-                    Code::TreeQuantRatioMin,
-                    "/indicators",
-                    params([
-                        ("min", min.normalize().to_string().into()),
-                        ("actual", share.round_dp(4).normalize().to_string().into()),
-                        ("min_percent", percent(min).into()),
-                        ("actual_percent", percent(share).into()),
-                        ("quantitative", c.quantitative.into()),
-                        ("total", c.level3.into()),
-                    ]),
-                );
-            }
+    if let Some(min) = rules.min_quantitative_share
+        && c.level3 > 0
+    {
+        // quantitative / level3 >= min  <=>  quantitative >= min * level3 (exact).
+        let needed = min * Decimal::from(c.level3);
+        if Decimal::from(c.quantitative) < needed {
+            let share = Decimal::from(c.quantitative) / Decimal::from(c.level3);
+            sink.push_with(
+                Code::TreeQuantRatioMin,
+                "/indicators",
+                params([
+                    ("min", min.normalize().to_string().into()),
+                    ("actual", share.round_dp(4).normalize().to_string().into()),
+                    ("min_percent", percent(min).into()),
+                    ("actual_percent", percent(share).into()),
+                    ("quantitative", c.quantitative.into()),
+                    ("total", c.level3.into()),
+                ]),
+            );
         }
     }
 

@@ -167,12 +167,11 @@ impl TargetDocument {
     /// The period dates are checked against: the project period when both ends are valid
     /// and ordered (project kind), otherwise the fiscal year.
     pub fn period(&self) -> Option<(Date, Date)> {
-        if let Some(p) = &self.project {
-            if let (Some(s), Some(e)) = (p.start, p.end) {
-                if s <= e {
-                    return Some((s, e));
-                }
-            }
+        if let Some(p) = &self.project
+            && let (Some(s), Some(e)) = (p.start, p.end)
+            && s <= e
+        {
+            return Some((s, e));
         }
         self.fiscal_year.map(|y| (Date::first_of_year(y), Date::last_of_year(y)))
     }
@@ -281,10 +280,10 @@ fn project(obj: &Map<String, Value>, sink: &mut Sink) -> Option<Project> {
     };
     let start = date("start", sink);
     let end = date("end", sink);
-    if let (Some(s), Some(e)) = (start, end) {
-        if s > e {
-            sink.push(Code::DocFieldInvalid, "/project/end");
-        }
+    if let (Some(s), Some(e)) = (start, end)
+        && s > e
+    {
+        sink.push(Code::DocFieldInvalid, "/project/end");
     }
     Some(Project { code, name, attribute, start, end })
 }
@@ -323,27 +322,27 @@ fn funds(obj: &Map<String, Value>, sink: &mut Sink) -> Funds {
             false
         }
     };
-    if let (Some(annual), Some(mid)) = (out.annual_total, out.mid_term_total) {
-        if annual > mid {
-            sink.push_with(
-                Code::FundsAnnualExceedsMidTerm,
-                "/funds/annual_total",
-                params([("annual", annual.to_string().into()), ("mid_term", mid.to_string().into())]),
-            );
-        }
+    if let (Some(annual), Some(mid)) = (out.annual_total, out.mid_term_total)
+        && annual > mid
+    {
+        sink.push_with(
+            Code::FundsAnnualExceedsMidTerm,
+            "/funds/annual_total",
+            params([("annual", annual.to_string().into()), ("mid_term", mid.to_string().into())]),
+        );
     }
-    if sources_present && sources_valid {
-        if let Some(annual) = out.annual_total {
-            let sum =
-                out.sources.iter().try_fold(Decimal::ZERO, |acc, (_, a)| a.and_then(|a| acc.checked_add(a.value())));
-            if sum != Some(annual.value()) {
-                let actual = sum.map_or(Value::Null, |s| Value::from(s.to_string()));
-                sink.push_with(
-                    Code::FundsSourcesSum,
-                    "/funds/sources",
-                    params([("expected", annual.to_string().into()), ("actual", actual)]),
-                );
-            }
+    if sources_present
+        && sources_valid
+        && let Some(annual) = out.annual_total
+    {
+        let sum = out.sources.iter().try_fold(Decimal::ZERO, |acc, (_, a)| a.and_then(|a| acc.checked_add(a.value())));
+        if sum != Some(annual.value()) {
+            let actual = sum.map_or(Value::Null, |s| Value::from(s.to_string()));
+            sink.push_with(
+                Code::FundsSourcesSum,
+                "/funds/sources",
+                params([("expected", annual.to_string().into()), ("actual", actual)]),
+            );
         }
     }
     out
@@ -537,14 +536,14 @@ fn indicator<'a>(
     }
 
     // date inside the period
-    if let (Some(TargetValue::Date(d)), Some((start, end))) = (&ind.value, period) {
-        if *d < start || *d > end {
-            sink.push_with(
-                Code::IndDateOutOfPeriod,
-                at("value"),
-                params([("start", start.to_string().into()), ("end", end.to_string().into())]),
-            );
-        }
+    if let (Some(TargetValue::Date(d)), Some((start, end))) = (&ind.value, period)
+        && (*d < start || *d > end)
+    {
+        sink.push_with(
+            Code::IndDateOutOfPeriod,
+            at("value"),
+            params([("start", start.to_string().into()), ("end", end.to_string().into())]),
+        );
     }
 
     ind.core = matches!(o.get("core"), Some(Value::Bool(true)));

@@ -369,10 +369,10 @@ fn validate_profile(p: &Profile) -> Result<(), ProfileError> {
     if p.id.trim().is_empty() {
         return Err(ProfileError::Invalid("profile id is empty".into()));
     }
-    if let Some(s) = p.review.min_quantitative_share {
-        if s < Decimal::ZERO || s > Decimal::ONE {
-            return Err(ProfileError::Invalid("min_quantitative_share must lie in 0..=1".into()));
-        }
+    if let Some(s) = p.review.min_quantitative_share
+        && (s < Decimal::ZERO || s > Decimal::ONE)
+    {
+        return Err(ProfileError::Invalid("min_quantitative_share must lie in 0..=1".into()));
     }
     if p.review.points_total.is_some_and(|t| t <= Decimal::ZERO) {
         return Err(ProfileError::Invalid("points_total must be > 0".into()));
@@ -408,6 +408,9 @@ fn validate_profile(p: &Profile) -> Result<(), ProfileError> {
     Ok(())
 }
 
+/// The JSON Schema of a profile file (checked by the CLI and the server before parsing).
+pub const PROFILE_SCHEMA: &str = include_str!("../data/profile.schema.json");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +427,3 @@ mod tests {
         assert!(r.profile("artux-2018").is_some_and(|p| !p.framework.allows("cost", "social")));
     }
 }
-
-/// The JSON Schema of a profile file (checked by the CLI and the server before parsing).
-pub const PROFILE_SCHEMA: &str = include_str!("../data/profile.schema.json");

@@ -353,10 +353,11 @@ pub fn score_document(
     // Target indicators that results can name: the first indicator of each id.
     let mut targets: Vec<&document::Indicator> = Vec::new();
     for ind in &doc.indicators {
-        if let Some(id) = ind.id.as_deref() {
-            if !id.trim().is_empty() && !targets.iter().any(|t| t.id.as_deref() == Some(id)) {
-                targets.push(ind);
-            }
+        if let Some(id) = ind.id.as_deref()
+            && !id.trim().is_empty()
+            && !targets.iter().any(|t| t.id.as_deref() == Some(id))
+        {
+            targets.push(ind);
         }
     }
 

@@ -22,10 +22,10 @@ impl Amount {
         if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
-        if let Some(f) = frac {
-            if f.is_empty() || f.len() > 2 || !f.bytes().all(|b| b.is_ascii_digit()) {
-                return None;
-            }
+        if let Some(f) = frac
+            && (f.is_empty() || f.len() > 2 || !f.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
         }
         Decimal::from_str_exact(s).ok().map(Amount)
     }
@@ -63,10 +63,10 @@ pub fn parse_unsigned_decimal(s: &str) -> Option<Decimal> {
     if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    if let Some(f) = frac {
-        if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
+    if let Some(f) = frac
+        && (f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return None;
     }
     Decimal::from_str_exact(s).ok()
 }
@@ -125,7 +125,7 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         _ => 28,
     }
 }
