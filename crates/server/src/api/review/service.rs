@@ -29,7 +29,7 @@ use crate::error::{ApiError, FieldError};
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::review::{AssignmentRow, NewVersion, OpinionRow, ReviewRow, StateRow, VersionRow};
-use crate::store::targets::{TargetFilter, TargetRow};
+use crate::store::targets::{TargetFilter, TargetRow, TargetSummaryRow};
 
 type Result<T> = std::result::Result<T, ReviewApiError>;
 
@@ -85,8 +85,8 @@ fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
     Ok((row, lc))
 }
 
-fn lifecycle_of(row: &TargetRow, st: Option<&StateRow>) -> Result<Lifecycle> {
-    let status = Status::parse(&row.status).ok_or_else(|| internal("unknown stored status"))?;
+fn lifecycle_of(row: impl Into<Base>, st: Option<&StateRow>) -> Result<Lifecycle> {
+    let status = Status::parse(&row.into().status).ok_or_else(|| internal("unknown stored status"))?;
     let restored = match st {
         None => Lifecycle::restore(status, 1, None, false),
         Some(s) => Lifecycle::restore(
@@ -109,14 +109,56 @@ fn load_readable(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<
     Ok((row, lc, actor))
 }
 
-fn view(row: &TargetRow, lc: &Lifecycle, last_review: Option<ReviewView>) -> Result<ReviewTarget> {
+/// The columns of a target that its review view shows (from a full or a summary row).
+struct Base {
+    id: String,
+    department_code: String,
+    fiscal_year: Option<i32>,
+    project_name: Option<String>,
+    annual_total: Option<Money>,
+    profile: String,
+    status: String,
+    classified: bool,
+    valid: bool,
+    error_count: i32,
+    etag: String,
+    updated_at: chrono::NaiveDateTime,
+}
+
+macro_rules! base_from {
+    ($t:ty) => {
+        impl From<&$t> for Base {
+            fn from(r: &$t) -> Base {
+                Base {
+                    id: r.id.clone(),
+                    department_code: r.department_code.clone(),
+                    fiscal_year: r.fiscal_year,
+                    project_name: r.project_name.clone(),
+                    annual_total: r.annual_total,
+                    profile: r.profile.clone(),
+                    status: r.status.clone(),
+                    classified: r.classified,
+                    valid: r.valid,
+                    error_count: r.error_count,
+                    etag: r.etag.clone(),
+                    updated_at: r.updated_at,
+                }
+            }
+        }
+    };
+}
+base_from!(TargetRow);
+base_from!(TargetSummaryRow);
+
+fn view(row: impl Into<Base>, lc: &Lifecycle, last_review: Option<ReviewView>) -> Result<ReviewTarget> {
+    let row = row.into();
     Ok(ReviewTarget {
-        id: row.id.clone(),
-        department_code: row.department_code.clone(),
+        id: row.id,
+        department_code: row.department_code,
         fiscal_year: row.fiscal_year,
-        project_name: row.project_name.clone(),
+        project_name: row.project_name,
         annual_total: row.annual_total.map(|m| m.0.to_string()),
-        profile: row.profile.clone(),
+        profile: row.profile,
         status: lc.status(),
         revision: to_i32(lc.version())?,
         in_force_revision: lc.in_force().map(to_i32).transpose()?,
@@ -600,21 +642,20 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
             _ => {}
         }
     }
-    let wanted: Vec<String> =
-        rows.iter().filter(|r| q.status.is_none_or(|s| r.status == s.as_str())).map(|r| r.id.clone()).collect();
+    let rows: Vec<TargetSummaryRow> =
+        rows.into_iter().filter(|r| q.status.is_none_or(|s| r.status == s.as_str())).collect();
+    let wanted: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let states: HashMap<String, StateRow> =
         store::review::states_of(conn, &wanted)?.into_iter().map(|s| (s.target_id.clone(), s)).collect();
     let mut last: HashMap<String, ReviewRow> = HashMap::new();
     for r in store::review::reviews_of_many(conn, &wanted)? {
         last.insert(r.target_id.clone(), r);
     }
-    // The summary rows carry no document; the full rows are read one by one.
-    let mut items = Vec::with_capacity(wanted.len());
-    for id in &wanted {
-        let Some(row) = store::targets::get(conn, id)? else { continue };
-        let lc = lifecycle_of(&row, states.get(id))?;
-        let lr = last.get(id).map(review_view).transpose()?;
-        items.push(view(&row, &lc, lr)?);
+    let mut items = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let lc = lifecycle_of(row, states.get(&row.id))?;
+        let lr = last.get(&row.id).map(review_view).transpose()?;
+        items.push(view(row, &lc, lr)?);
     }
     items.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)));
     Ok(ReviewListing { counts, items })
