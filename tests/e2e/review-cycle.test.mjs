@@ -134,7 +134,7 @@ test("finance assigns, the assessor gives an opinion, finance approves, the publ
   await fin.page.waitForFunction(() => document.getElementById("message")?.textContent === "已批复");
   await fin.page.locator("#dossier .status-approved").first().waitFor();
   assert.match(await fin.page.locator("#reviews").innerText(), /批复 · 优/);
-  assert.match(await fin.page.locator("#history").innerText(), /opinion/);
+  assert.match(await fin.page.locator("#history").innerText(), /委托第三方审核[\s\S]*第三方审核意见[\s\S]*审核/);
   await fin.page.screenshot({ path: join(SHOTS, "review-finance.png"), fullPage: true });
 
   // The public page, no login: listed with its indicators; English on request.

@@ -282,7 +282,7 @@ async function openDossier(id: string): Promise<void> {
         "section",
         { id: "history" },
         h("h3", {}, t("detail.history")),
-        h("ol", {}, ...d.history.map((ev) => h("li", { "data-action": ev.action }, `${when(ev.at)} · ${ev.actor} (${ev.role}) · ${ev.action}`))),
+        h("ol", {}, ...d.history.map((ev) => h("li", { "data-action": ev.action }, `${when(ev.at)} · ${ev.actor} (${ev.role}) · ${t(`action.${ev.action}`)}`))),
       ),
     ),
   );
