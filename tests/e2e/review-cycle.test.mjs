@@ -1,8 +1,8 @@
 // Browser test of the bureau side of the review cycle (issue 5) against the real server:
 // finance assigns a submitted target to a third-party assessor from the queue; the
 // assessor reads it and sends a structured opinion; finance sees the opinion in the
-// dossier, is refused when returning without an opinion (88号 rule, message from the
-// server), approves with the budget amount; the public page (no login) lists it, in
+// dossier, is refused when approving a 中 or returning without an opinion (88号 rules,
+// messages from the server), approves with the budget amount; the public page (no login) lists it, in
 // Chinese and, after the toggle, in English. Needs target/debug/jixiao and web/dist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -120,8 +120,12 @@ test("finance assigns, the assessor gives an opinion, finance approves, the publ
   await fin.page.locator(`#queue-table tr[data-id="${id}"] button.open`).click();
   await fin.page.locator("#review-form").waitFor();
   assert.match(await fin.page.locator("#opinions").innerText(), new RegExp(`${ORG}.*建议修改.*83\\.25`));
+  // The 88号 rules, as the server (jixiao-rules) states them: 中 cannot be approved ...
   await fin.page.selectOption("#grade", "fair");
-  assert.equal(await fin.page.locator("#decision").inputValue(), "return"); // 中 can only be returned
+  await fin.page.click("#review-submit");
+  await fin.page.waitForFunction(() => /审核结果为“中”的绩效目标必须退回/.test(document.getElementById("review-error")?.textContent ?? ""));
+  // ... and a return needs an opinion.
+  await fin.page.selectOption("#decision", "return");
   await fin.page.click("#review-submit");
   await fin.page.waitForFunction(() => /退回时必须填写审核意见/.test(document.getElementById("review-error")?.textContent ?? ""));
 

@@ -116,7 +116,7 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   if (token()) h.Authorization = `Bearer ${token()}`;
   let res: Response;
   try {
-    res = await fetch(`${API}${path}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`${API}${withLocale(method, path)}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError({ status: 0, title: "network", detail: String(e) });
   }
@@ -131,6 +131,13 @@ export async function request<T>(method: string, path: string, body?: unknown, h
   }
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
+}
+
+/** Adds `locale=` to the routes whose messages or violations are rendered in a language. */
+function withLocale(method: string, path: string): string {
+  const localized = method !== "GET" || path.includes("/dossier") || path.startsWith("/assignments/");
+  if (!localized || /[?&]locale=/.test(path)) return path;
+  return `${path}${path.includes("?") ? "&" : "?"}locale=${encodeURIComponent(currentLocale())}`;
 }
 
 /** Query string from defined, non-empty values. */

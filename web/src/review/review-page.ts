@@ -200,12 +200,11 @@ function reviewForm(tg: TargetSummary, onDone: () => Promise<void>): HTMLElement
   const amount = h("input", { id: "approved-amount", inputmode: "decimal" }) as HTMLInputElement;
   amount.value = tg.annual_total ?? "";
   const error = h("div", { id: "review-error", class: "error-text", role: "alert" });
+  // The 88号 rules (中/差 must be returned, opinion on return, amount on approval) are
+  // checked by the server with jixiao-rules; its message is shown below the form.
   const sync = () => {
-    // 88号: fair and poor can only be returned (the server enforces it too).
-    if (grade.value === "fair" || grade.value === "poor") decision.value = "return";
     amount.disabled = decision.value !== "approve";
   };
-  grade.addEventListener("change", sync);
   decision.addEventListener("change", sync);
   const submit = h("button", { type: "submit", id: "review-submit" }, t("form.submit"));
   const form = h(
