@@ -75,7 +75,11 @@ pub fn json_schema_of<T: utoipa::ToSchema>() -> Result<Value, ApiError> {
 
 /// Validates `value` against `T`'s schema; every error with its instance path.
 pub fn validate<T: BodySchema>(value: &Value) -> Result<(), ApiError> {
-    let v = validator::<T>()?;
+    validate_with(validator::<T>()?.as_ref(), value)
+}
+
+/// Validates `value` against a compiled JSON Schema (e.g. the profile file schema).
+pub fn validate_with(v: &jsonschema::Validator, value: &Value) -> Result<(), ApiError> {
     let errors: Vec<FieldError> = v
         .iter_errors(value)
         .map(|e| FieldError {

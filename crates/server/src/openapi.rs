@@ -31,6 +31,7 @@ targets per department. Every error is RFC 9457 `application/problem+json` with 
     tags(
         (name = "rules", description = "Stateless checks and scoring; public."),
         (name = "targets", description = "Stored targets (绩效目标申报); needs a token."),
+        (name = "admin", description = "Token administration; admin tokens only."),
     )
 )]
 pub struct ApiDoc;
@@ -54,7 +55,80 @@ pub fn document() -> OpenApiDoc {
         .openapi(ApiDoc::openapi())
         .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
         .split_for_parts();
+    finish(doc)
+}
+
+/// Last touches after utoipa-actix-web collected the paths: publishes the profile
+/// file JSON Schema of `jixiao-rules` as the `ProfileFile` component (its `$defs`
+/// become `ProfileFile.<name>` components so references resolve inside OpenAPI).
+pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
+    if let Some(schemas) = profile_file_schemas() {
+        let components = doc.components.get_or_insert_with(Default::default);
+        for (name, schema) in schemas {
+            components.schemas.insert(name, schema);
+        }
+    }
     doc
+}
+
+/// The profile schema split into OpenAPI components, or None if it cannot be converted
+/// (a unit test makes sure it can).
+fn profile_file_schemas() -> Option<Vec<(String, utoipa::openapi::RefOr<utoipa::openapi::schema::Schema>)>> {
+    let text = jixiao_rules::profile::PROFILE_SCHEMA.replace("\"#/$defs/", "\"#/components/schemas/ProfileFile.");
+    let mut root: serde_json::Value = serde_json::from_str(&text).ok()?;
+    let obj = root.as_object_mut()?;
+    obj.remove("$schema");
+    obj.remove("$id");
+    let defs = obj.remove("$defs");
+    type_enums(&mut root);
+    let mut out = vec![("ProfileFile".to_owned(), serde_json::from_value(root).ok()?)];
+    if let Some(serde_json::Value::Object(defs)) = defs {
+        for (name, schema) in defs {
+            out.push((format!("ProfileFile.{name}"), serde_json::from_value(schema).ok()?));
+        }
+    }
+    Some(out)
+}
+
+/// utoipa's schema model needs a `type` next to `enum`; JSON Schema does not. Adds
+/// `"type": "string"` to every enum of strings that has none (same meaning).
+fn type_enums(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            let all_strings =
+                map.get("enum").and_then(|e| e.as_array()).is_some_and(|a| a.iter().all(|x| x.is_string()));
+            if all_strings && !map.contains_key("type") {
+                map.insert("type".into(), serde_json::Value::String("string".into()));
+            }
+            map.values_mut().for_each(type_enums);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(type_enums),
+        _ => {}
+    }
+}
+
+/// Placeholder so `#[utoipa::path]` can reference the `ProfileFile` component; its
+/// content is replaced by the real JSON Schema in [`finish`].
+#[derive(ToSchema)]
+#[schema(as = ProfileFile)]
+pub struct ProfileFileSchema {
+    /// Profile id.
+    id: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_schema_is_published_whole() {
+        let schemas = profile_file_schemas().unwrap_or_default();
+        assert!(schemas.len() > 1, "ProfileFile and its $defs");
+        let doc = serde_json::to_value(document()).unwrap_or_default();
+        let pf = &doc["components"]["schemas"]["ProfileFile"];
+        assert_eq!(pf["required"], serde_json::json!(["id", "framework"]));
+        assert!(!serde_json::to_string(&doc).unwrap_or_default().contains("#/$defs/"));
+    }
 }
 
 /// The document as committed in `openapi/openapi.json` (pretty JSON + newline).

@@ -22,6 +22,7 @@ use crate::db::{Database, DbError};
 use crate::error::{ApiError, PROBLEM_JSON};
 use crate::openapi::ApiDoc;
 use crate::routes::{RouteTable, fallback};
+use crate::service::profiles::Profiles;
 use crate::state::AppState;
 
 /// The server could not start.
@@ -139,7 +140,17 @@ fn path_config() -> web::PathConfig {
 /// Assembles the actix app inside each worker and starts the server on `listener`.
 fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, StartupError> {
     let routes = RouteTable::from_openapi(&crate::openapi::document());
-    let state = web::Data::new(AppState { db, body_limit: config.body_limit, web_dir: config.web_dir.clone(), routes });
+    let profiles = {
+        let mut conn = db.conn()?;
+        Profiles::load(&mut conn).map_err(DbError::Query)?
+    };
+    let state = web::Data::new(AppState {
+        db,
+        body_limit: config.body_limit,
+        web_dir: config.web_dir.clone(),
+        profiles,
+        routes,
+    });
     let limit = config.body_limit;
     let mut server = HttpServer::new(move || {
         let (app, doc) = App::new()
@@ -152,6 +163,7 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
             .app_data(path_config())
             .service(utoipa_actix_web::scope("/api/v1").configure(crate::api::configure))
             .split_for_parts();
+        let doc = crate::openapi::finish(doc);
         app.service(web::redirect("/docs", "/docs/"))
             .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc))
             .service(

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use crate::db::Database;
 use crate::routes::RouteTable;
+use crate::service::profiles::Profiles;
 
 /// What handlers share: the database and a few settings.
 #[derive(Debug)]
@@ -14,6 +15,8 @@ pub struct AppState {
     pub body_limit: usize,
     /// Directory of the built web form.
     pub web_dir: PathBuf,
+    /// Built-in and uploaded rule profiles.
+    pub profiles: Profiles,
     /// Documented routes (for 405 answers).
     pub routes: RouteTable,
 }

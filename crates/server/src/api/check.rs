@@ -8,7 +8,7 @@ use crate::api::{PROBLEM, RulesQuery, locale};
 use crate::auth::MaybeCaller;
 use crate::body::JsonObject;
 use crate::error::{ApiError, Problem};
-use crate::service::targets::profile;
+use crate::state::AppState;
 
 /// Check a target document (绩效目标审核) against a rule profile.
 ///
@@ -29,11 +29,12 @@ use crate::service::targets::profile;
 )]
 #[post("/check")]
 pub async fn check_document(
+    state: web::Data<AppState>,
     _caller: MaybeCaller,
     q: web::Query<RulesQuery>,
     body: JsonObject,
 ) -> Result<web::Json<CheckReport>, ApiError> {
-    let profile = profile(q.profile.as_deref())?;
+    let profile = state.profiles.resolve(q.profile.as_deref())?;
     let locale = locale(q.locale.as_deref())?;
-    Ok(web::Json(jixiao_rules::check(&body.0, profile, locale)))
+    Ok(web::Json(jixiao_rules::check(&body.0, &profile, locale)))
 }

@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod review;
 pub mod score;
 pub mod targets;
+pub mod tokens;
 
 use jixiao_rules::Locale;
 use serde::Deserialize;
@@ -22,11 +23,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(score::score_evaluation)
         .service(profiles::list_profiles)
         .service(profiles::get_profile)
+        .service(profiles::create_profile)
         .service(targets::create_target)
         .service(targets::list_targets)
         .service(targets::get_target)
         .service(targets::update_target)
-        .service(targets::delete_target);
+        .service(targets::delete_target)
+        .service(tokens::create_token)
+        .service(tokens::list_tokens)
+        .service(tokens::revoke_token);
     review::configure(cfg);
 }
 

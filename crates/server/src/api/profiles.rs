@@ -1,14 +1,23 @@
-//! `GET /profiles`, `GET /profiles/{id}`: the rule profiles (审核规则) and their
-//! indicator frameworks.
+//! `/profiles`: the rule profiles (审核规则) with their indicator frameworks — the
+//! built-in ones and those a region uploads (`POST /profiles`, admin; the file is
+//! checked against the profile JSON Schema first, FORMATS.md: profiles are data).
 
-use actix_web::{get, web};
-use jixiao_rules::profile::Labels;
+use std::sync::OnceLock;
+
+use actix_web::{HttpResponse, get, post, web};
+use jixiao_rules::profile::{Labels, PROFILE_SCHEMA};
 use jixiao_rules::{DEFAULT_PROFILE, Profile, Registry};
 use serde::Serialize;
+use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::api::PROBLEM;
-use crate::error::{ApiError, Problem};
+use crate::auth::{Caller, Role};
+use crate::body::{JsonObject, validate_with};
+use crate::error::{ApiError, FieldError, Problem};
+use crate::state::AppState;
+use crate::store;
+use crate::store::profiles::ProfileRow;
 
 /// A profile in the list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -18,30 +27,34 @@ pub struct ProfileSummary {
     pub id: String,
     /// Name in zh-CN and en.
     pub name: Labels,
-    /// Framework id (`cn-2015`, `cn-2021`).
+    /// Framework id (`cn-2015`, `cn-2021`, or a region's own).
     pub framework: String,
     /// Whether this is the default profile.
     pub default: bool,
+    /// Built into the server (false: uploaded by an admin).
+    pub builtin: bool,
+}
+
+fn summary(p: &Profile, builtin: bool) -> ProfileSummary {
+    ProfileSummary {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        framework: p.framework.id.clone(),
+        default: p.id == DEFAULT_PROFILE,
+        builtin,
+    }
 }
 
 /// List the rule profiles.
 #[utoipa::path(
     tag = "rules",
     operation_id = "list_profiles",
-    responses((status = 200, description = "Every built-in profile.", body = Vec<ProfileSummary>))
+    responses((status = 200, description = "Built-in profiles, then uploaded ones.", body = Vec<ProfileSummary>))
 )]
 #[get("/profiles")]
-pub async fn list_profiles() -> web::Json<Vec<ProfileSummary>> {
-    let list = Registry::builtin()
-        .profiles()
-        .iter()
-        .map(|p| ProfileSummary {
-            id: p.id.clone(),
-            name: p.name.clone(),
-            framework: p.framework.id.clone(),
-            default: p.id == DEFAULT_PROFILE,
-        })
-        .collect();
+pub async fn list_profiles(state: web::Data<AppState>) -> web::Json<Vec<ProfileSummary>> {
+    let mut list: Vec<ProfileSummary> = Registry::builtin().profiles().iter().map(|p| summary(p, true)).collect();
+    list.extend(state.profiles.custom().iter().map(|p| summary(p, false)));
     web::Json(list)
 }
 
@@ -56,6 +69,81 @@ pub async fn list_profiles() -> web::Json<Vec<ProfileSummary>> {
     )
 )]
 #[get("/profiles/{id}")]
-pub async fn get_profile(id: web::Path<String>) -> Result<web::Json<Profile>, ApiError> {
-    Registry::builtin().profile(&id).cloned().map(web::Json).ok_or(ApiError::NotFound)
+pub async fn get_profile(state: web::Data<AppState>, id: web::Path<String>) -> Result<web::Json<Profile>, ApiError> {
+    match state.profiles.resolve(Some(&id)) {
+        Ok(p) => Ok(web::Json((*p).clone())),
+        Err(ApiError::UnknownProfile(_)) => Err(ApiError::NotFound),
+        Err(e) => Err(e),
+    }
+}
+
+fn profile_validator() -> Result<&'static jsonschema::Validator, ApiError> {
+    static V: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
+    V.get_or_init(|| {
+        let schema: Value = serde_json::from_str(PROFILE_SCHEMA).ok()?;
+        jsonschema::validator_for(&schema).ok()
+    })
+    .as_ref()
+    .ok_or_else(|| ApiError::internal(std::io::Error::other("the profile schema does not compile")))
+}
+
+/// Add a region's rule profile (admin).
+///
+/// The body is a profile file (`crates/rules/data/profile.schema.json`, published here as
+/// `ProfileFile`): checked against that JSON Schema (400 with instance paths), then
+/// parsed (an unknown framework or an out-of-range value is also 400). Built-in ids and
+/// existing ids are 409. Available at once to `?profile=` on every route.
+#[utoipa::path(
+    tag = "admin",
+    operation_id = "create_profile",
+    request_body(content = crate::openapi::ProfileFileSchema, description = "A profile file."),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Added; `Location` names it.", body = Profile,
+         headers(("Location" = String, description = "URL of the profile"))),
+        (status = 400, description = "Not a valid profile file.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not an admin.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The id is built in or exists already.", body = Problem, content_type = PROBLEM),
+        (status = 413, description = "Body over the configured limit.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[post("/profiles")]
+pub async fn create_profile(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: JsonObject,
+) -> Result<HttpResponse, ApiError> {
+    caller.require(&[Role::Admin])?;
+    let value = Value::Object(body.0);
+    validate_with(profile_validator()?, &value)?;
+    let text = value.to_string();
+    let profile = Registry::builtin().parse_profile_json(&text).map_err(|e| {
+        ApiError::InvalidBody(vec![FieldError {
+            path: String::new(),
+            keyword: "profile".into(),
+            message: e.to_string(),
+        }])
+    })?;
+    if Registry::builtin().profile(&profile.id).is_some() {
+        return Err(ApiError::Conflict(format!("`{}` is a built-in profile", profile.id)));
+    }
+    let row = ProfileRow {
+        id: profile.id.clone(),
+        document: text,
+        created_at: store::now(),
+        created_by: caller.name.clone(),
+    };
+    let db = state.db.clone();
+    let inserted = web::block(move || -> Result<bool, ApiError> {
+        let mut conn = db.conn()?;
+        Ok(store::profiles::insert(&mut conn, &row)?)
+    })
+    .await??;
+    if !inserted {
+        return Err(ApiError::Conflict(format!("a profile `{}` exists already", profile.id)));
+    }
+    tracing::info!(profile = %profile.id, by = %caller.name, "profile added");
+    state.profiles.add(profile.clone());
+    Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/profiles/{}", profile.id))).json(profile))
 }

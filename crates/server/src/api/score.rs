@@ -10,7 +10,7 @@ use crate::api::{PROBLEM, RulesQuery, locale};
 use crate::auth::MaybeCaller;
 use crate::body::Valid;
 use crate::error::{ApiError, Problem};
-use crate::service::targets::profile;
+use crate::state::AppState;
 
 /// Body of `POST /score`: the approved target and the evaluation (FORMATS.md §4).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
@@ -43,11 +43,12 @@ pub struct ScoreRequest {
 )]
 #[post("/score")]
 pub async fn score_evaluation(
+    state: web::Data<AppState>,
     _caller: MaybeCaller,
     q: web::Query<RulesQuery>,
     body: Valid<ScoreRequest>,
 ) -> Result<web::Json<ScoreReport>, ApiError> {
-    let profile = profile(q.profile.as_deref())?;
+    let profile = state.profiles.resolve(q.profile.as_deref())?;
     let locale = locale(q.locale.as_deref())?;
-    Ok(web::Json(jixiao_rules::score(&body.0.target, &body.0.evaluation, profile, locale)))
+    Ok(web::Json(jixiao_rules::score(&body.0.target, &body.0.evaluation, &profile, locale)))
 }

@@ -228,13 +228,13 @@ pub async fn create_target(
     q: web::Query<RulesQuery>,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = svc::profile(q.profile.as_deref())?;
+    let profile = state.profiles.resolve(q.profile.as_deref())?;
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
+    let st = state.clone();
     let target = web::block(move || -> Result<Target, ApiError> {
-        let mut conn = db.conn()?;
-        let row = svc::create(&mut conn, &caller, &body.0, profile)?;
-        let violations = svc::violations_in(&row, locale)?;
+        let mut conn = st.db.conn()?;
+        let row = svc::create(&mut conn, &caller, &body.0, &profile)?;
+        let violations = svc::violations_in(&row, locale, &st.profiles)?;
         Target::from_row(row, violations)
     })
     .await??;
@@ -314,11 +314,11 @@ pub async fn get_target(
         return Err(ApiError::NotFound);
     }
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
+    let st = state.clone();
     let target = web::block(move || -> Result<Target, ApiError> {
-        let mut conn = db.conn()?;
+        let mut conn = st.db.conn()?;
         let row = svc::get_visible(&mut conn, &caller, &id)?;
-        let violations = svc::violations_in(&row, locale)?;
+        let violations = svc::violations_in(&row, locale, &st.profiles)?;
         Target::from_row(row, violations)
     })
     .await??;
@@ -377,13 +377,13 @@ pub async fn update_target(
     let locale = locale(q.locale.as_deref())?;
     let q = q.into_inner();
     if let Some(p) = q.profile.as_deref() {
-        svc::profile(Some(p))?;
+        state.profiles.resolve(Some(p))?;
     }
-    let db = state.db.clone();
+    let st = state.clone();
     let target = web::block(move || -> Result<Target, ApiError> {
-        let mut conn = db.conn()?;
-        let row = svc::update(&mut conn, &caller, &id, &tags, &body.0, q.profile.as_deref())?;
-        let violations = svc::violations_in(&row, locale)?;
+        let mut conn = st.db.conn()?;
+        let row = svc::update(&mut conn, &caller, &id, &tags, &body.0, q.profile.as_deref(), &st.profiles)?;
+        let violations = svc::violations_in(&row, locale, &st.profiles)?;
         Target::from_row(row, violations)
     })
     .await??;

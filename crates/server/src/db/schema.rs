@@ -62,3 +62,12 @@ diesel::table! {
         detail -> Text,
     }
 }
+
+diesel::table! {
+    profiles (id) {
+        id -> Text,
+        document -> Text,
+        created_at -> Timestamp,
+        created_by -> Text,
+    }
+}

@@ -2,4 +2,5 @@
 //! store and appends to the audit trail, inside one transaction where it writes.
 //! Functions are blocking (diesel); handlers call them through `web::block`.
 
+pub mod profiles;
 pub mod targets;

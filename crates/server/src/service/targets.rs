@@ -11,6 +11,7 @@ use crate::auth::Caller;
 use crate::db::{AnyConnection, Money};
 use crate::domain::{self, TargetStatus};
 use crate::error::ApiError;
+use crate::service::profiles::Profiles;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{DocumentChanges, TargetFilter, TargetRow, TargetSummaryRow};
@@ -68,7 +69,8 @@ fn clamp(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// Resolves `?profile=` (default: the built-in default profile).
+/// Resolves a built-in profile id (default: the default profile). Uploaded profiles
+/// are resolved through `AppState::profiles` instead.
 pub fn profile(id: Option<&str>) -> Result<&'static Profile, ApiError> {
     let reg = Registry::builtin();
     match id {
@@ -78,13 +80,13 @@ pub fn profile(id: Option<&str>) -> Result<&'static Profile, ApiError> {
 }
 
 /// The violations of a stored target in `locale` (re-rendered with its profile).
-pub fn violations_in(row: &TargetRow, locale: Locale) -> Result<Vec<Violation>, ApiError> {
+pub fn violations_in(row: &TargetRow, locale: Locale, profiles: &Profiles) -> Result<Vec<Violation>, ApiError> {
     if locale == Locale::ZhCn {
         return serde_json::from_str(&row.violations).map_err(ApiError::internal);
     }
     let doc = jixiao_rules::parse_object(&row.document).map_err(ApiError::internal)?;
-    let profile = profile(Some(&row.profile)).or_else(|_| profile(None))?;
-    Ok(jixiao_rules::check(&doc, profile, locale).violations)
+    let profile = profiles.resolve(Some(&row.profile)).or_else(|_| profiles.resolve(None))?;
+    Ok(jixiao_rules::check(&doc, &profile, locale).violations)
 }
 
 /// Whether `caller` may see `row`. The review work extends this for assessors
@@ -220,6 +222,7 @@ pub fn update(
     if_match: &[String],
     doc: &Map<String, Value>,
     profile_id: Option<&str>,
+    profiles: &Profiles,
 ) -> Result<TargetRow, ApiError> {
     let row = get_visible(conn, caller, id)?;
     require_writable(caller, &row)?;
@@ -233,11 +236,11 @@ pub fn update(
     if !if_match.contains(&row.etag) {
         return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) });
     }
-    let profile = profile(Some(profile_id.unwrap_or(&row.profile))).or_else(|e| match profile_id {
+    let profile = profiles.resolve(Some(profile_id.unwrap_or(&row.profile))).or_else(|e| match profile_id {
         Some(_) => Err(e),
-        None => profile(None),
+        None => profiles.resolve(None),
     })?;
-    let checked = Checked::run(doc, profile)?;
+    let checked = Checked::run(doc, &profile)?;
     if let Some(code) = &checked.department_code
         && *code != row.department_code
     {

@@ -82,7 +82,9 @@ fn replace_db_name(url: &str, db: &str) -> String {
 
 /// Boots the server on a fresh database; `None` only for PostgreSQL when it is not configured.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    jixiao_server::telemetry::init(jixiao_server::config::LogFormat::Text);
+    if std::env::var_os("RUST_LOG").is_some() {
+        jixiao_server::telemetry::init(jixiao_server::config::LogFormat::Text);
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let mut pg_db = None;
     let database_url = match backend {

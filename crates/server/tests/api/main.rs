@@ -5,8 +5,10 @@
 mod helpers;
 
 mod check;
+mod demo;
 mod errors;
 mod openapi;
 mod profiles;
 mod score;
 mod targets;
+mod tokens;

@@ -1,6 +1,10 @@
-//! `GET /profiles`, `GET /profiles/{id}`.
+//! `/profiles`: built-in profiles, and region profiles uploaded by an admin (checked
+//! against the profile JSON Schema, then usable by `?profile=` everywhere).
 
-use crate::helpers::{TestApp, assert_problem, get};
+use jixiao_server::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, fixture, get, post_json};
 
 async fn lists_and_reads_profiles(app: &TestApp) {
     let (status, _, body) = get(app, "/api/v1/profiles", None).await;
@@ -15,4 +19,72 @@ async fn lists_and_reads_profiles(app: &TestApp) {
     assert_problem(status, &headers, &body, 404, "not-found");
 }
 
-crate::both_backends!(lists_and_reads_profiles);
+fn region_profile() -> Value {
+    json!({
+        "id": "kashgar-2019",
+        "name": { "zh-CN": "喀什2019年审核规则", "en": "Kashgar 2019 review rules" },
+        "framework": "cn-2015",
+        "review": { "min_level1": 3, "min_level2": 6, "min_level3": 12, "min_quantitative_share": "0.80" }
+    })
+}
+
+async fn admins_add_region_profiles(app: &TestApp) {
+    let admin = app.token(Role::Admin, None, None).await;
+    let finance = app.token(Role::Finance, None, None).await;
+    let (status, headers, body) = post_json(app, "/api/v1/profiles", Some(&finance), &region_profile()).await;
+    assert_problem(status, &headers, &body, 403, "forbidden");
+    let (status, headers, body) = post_json(app, "/api/v1/profiles", Some(&admin), &region_profile()).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(headers.get("location").and_then(|v| v.to_str().ok()), Some("/api/v1/profiles/kashgar-2019"));
+    // The new profile is used by /check, exactly like the CLI's --profile-file.
+    let doc = fixture("targets/orphan-clothing-valid.json")["document"].clone();
+    let (status, _, out) = post_json(app, "/api/v1/check?profile=kashgar-2019", None, &doc).await;
+    assert_eq!(status, 200);
+    let profile = jixiao_rules::Registry::builtin().parse_profile_json(&region_profile().to_string()).expect("parse");
+    let cli = jixiao_rules::check(doc.as_object().expect("obj"), &profile, jixiao_rules::Locale::ZhCn);
+    assert_eq!(out, serde_json::to_value(&cli).expect("json"));
+    assert_eq!(out["valid"], false, "12 indicators needed");
+    let (_, _, list) = get(app, "/api/v1/profiles", None).await;
+    assert_eq!(list[3]["id"], "kashgar-2019");
+    assert_eq!(list[3]["builtin"], false);
+    // Stored: a restarted server loads it again.
+    let db = app.db.clone();
+    let reloaded = actix_web::web::block(move || {
+        let mut c = db.conn().expect("conn");
+        jixiao_server::service::profiles::Profiles::load(&mut c).expect("load").resolve(Some("kashgar-2019")).is_ok()
+    })
+    .await
+    .expect("block");
+    assert!(reloaded);
+    // Duplicates and built-in ids are conflicts.
+    let (status, headers, body) = post_json(app, "/api/v1/profiles", Some(&admin), &region_profile()).await;
+    assert_problem(status, &headers, &body, 409, "conflict");
+    let mut builtin = region_profile();
+    builtin["id"] = json!("artux-2018");
+    let (status, headers, body) = post_json(app, "/api/v1/profiles", Some(&admin), &builtin).await;
+    assert_problem(status, &headers, &body, 409, "conflict");
+}
+
+async fn bad_profile_files_are_400_with_paths(app: &TestApp) {
+    let admin = app.token(Role::Admin, None, None).await;
+    let mut share = region_profile();
+    share["review"]["min_quantitative_share"] = json!(0.8);
+    let mut extra = region_profile();
+    extra["review"]["max_level1"] = json!(3);
+    let mut framework = region_profile();
+    framework["framework"] = json!("cn-2099");
+    let cases = [
+        (json!({ "name": {} }), "", "required"),
+        (share, "/review/min_quantitative_share", "oneOf"),
+        (extra, "/review", "additionalProperties"),
+        (framework, "", "profile"),
+    ];
+    for (body, path, keyword) in cases {
+        let (status, headers, out) = post_json(app, "/api/v1/profiles", Some(&admin), &body).await;
+        assert_problem(status, &headers, &out, 400, "invalid-body");
+        let errors = out["errors"].as_array().expect("errors");
+        assert!(errors.iter().any(|e| e["path"] == path && e["keyword"] == keyword), "{body}: {out}");
+    }
+}
+
+crate::both_backends!(lists_and_reads_profiles, admins_add_region_profiles, bad_profile_files_are_400_with_paths);

@@ -1,0 +1,82 @@
+//! Rule profiles available to the API: the built-in ones (`jixiao-rules`) plus the
+//! region profiles an admin uploaded (stored in the database, loaded at start-up and
+//! kept in memory). Built-in lookups stay allocation-free on the hot `POST /check` path.
+
+use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::sync::{Arc, RwLock};
+
+use jixiao_rules::{Profile, Registry};
+
+use crate::db::AnyConnection;
+use crate::error::ApiError;
+use crate::store;
+
+/// A resolved profile: built-in (static) or uploaded (shared).
+#[derive(Debug, Clone)]
+pub enum ProfileRef {
+    /// Built into the binary.
+    Builtin(&'static Profile),
+    /// Uploaded by an admin.
+    Custom(Arc<Profile>),
+}
+
+impl Deref for ProfileRef {
+    type Target = Profile;
+    fn deref(&self) -> &Profile {
+        match self {
+            ProfileRef::Builtin(p) => p,
+            ProfileRef::Custom(p) => p,
+        }
+    }
+}
+
+/// The uploaded profiles, in memory.
+#[derive(Debug, Default)]
+pub struct Profiles {
+    custom: RwLock<BTreeMap<String, Arc<Profile>>>,
+}
+
+impl Profiles {
+    /// Loads the stored profiles; one that no longer parses is skipped with a warning.
+    pub fn load(conn: &mut AnyConnection) -> Result<Profiles, diesel::result::Error> {
+        let mut map = BTreeMap::new();
+        for row in store::profiles::list(conn)? {
+            match Registry::builtin().parse_profile_json(&row.document) {
+                Ok(p) => {
+                    map.insert(row.id, Arc::new(p));
+                }
+                Err(e) => tracing::warn!(profile = %row.id, error = %e, "stored profile skipped"),
+            }
+        }
+        Ok(Profiles { custom: RwLock::new(map) })
+    }
+
+    /// Resolves `?profile=` (default: the built-in default profile).
+    pub fn resolve(&self, id: Option<&str>) -> Result<ProfileRef, ApiError> {
+        let reg = Registry::builtin();
+        let Some(id) = id else {
+            return reg
+                .default_profile()
+                .map(ProfileRef::Builtin)
+                .ok_or_else(|| ApiError::internal(std::io::Error::other("no default profile")));
+        };
+        if let Some(p) = reg.profile(id) {
+            return Ok(ProfileRef::Builtin(p));
+        }
+        let custom = self.custom.read().map_err(|_| ApiError::internal(std::io::Error::other("profiles lock")))?;
+        custom.get(id).cloned().map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
+    }
+
+    /// Every uploaded profile.
+    pub fn custom(&self) -> Vec<Arc<Profile>> {
+        self.custom.read().map(|m| m.values().cloned().collect()).unwrap_or_default()
+    }
+
+    /// Adds an uploaded profile (after it was stored).
+    pub fn add(&self, p: Profile) {
+        if let Ok(mut m) = self.custom.write() {
+            m.insert(p.id.clone(), Arc::new(p));
+        }
+    }
+}
