@@ -421,8 +421,8 @@ export function renderDocument(doc: Record<string, unknown>, profileId: string):
     ["doc.period", project.start || project.end ? `${str(project.start)} — ${str(project.end)}` : ""],
     ["doc.annual_total", str(funds.annual_total)],
     ["doc.goal", str(obj(doc.goals).annual)],
-    ["doc.classified", doc.classified === true ? "✓" : ""],
   ];
+  if (doc.classified === true) rows.push(["doc.classified", "✓"]);
   const indicators = Array.isArray(doc.indicators) ? doc.indicators : [];
   return h(
     "div",
