@@ -1555,4 +1555,70 @@ mod tests {
             }
         }
     }
+
+    fn json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            (0i64..5).prop_map(Value::from),
+            "[a~/b]{0,2}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::btree_map("[a~/b]{0,2}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    fn unescape(t: &str) -> String {
+        t.replace("~1", "/").replace("~0", "~")
+    }
+
+    /// Sets (`Some`) or removes (`None`) the value at a pointer whose parent exists.
+    fn put(doc: &mut Value, path: &str, v: Option<Value>) {
+        if path.is_empty() {
+            *doc = v.unwrap_or(Value::Null);
+            return;
+        }
+        let (parent, last) = path.rsplit_once('/').unwrap();
+        let target = doc.pointer_mut(parent).unwrap();
+        let last = unescape(last);
+        match (target, v) {
+            (Value::Object(m), Some(v)) => {
+                m.insert(last, v);
+            }
+            (Value::Object(m), None) => {
+                m.remove(&last);
+            }
+            (Value::Array(a), Some(v)) => {
+                let i: usize = last.parse().unwrap();
+                if i == a.len() { a.push(v) } else { a[i] = v }
+            }
+            (Value::Array(a), None) => {
+                a.remove(last.parse::<usize>().unwrap());
+            }
+            (other, _) => panic!("parent of {path} is {other}"),
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn applying_the_diff_to_the_old_document_gives_the_new_one(old in json(), new in json()) {
+            let changes = diff(&old, &new);
+            prop_assert_eq!(changes.is_empty(), old == new);
+            // Sets in order (array elements are appended in increasing index), then removals
+            // from the last (so earlier indices stay valid).
+            let mut doc = old.clone();
+            for c in changes.iter().filter(|c| c.new.is_some()) {
+                put(&mut doc, &c.path, c.new.clone());
+            }
+            for c in changes.iter().rev().filter(|c| c.new.is_none()) {
+                prop_assert_eq!(doc.pointer(&c.path).cloned(), c.old.clone());
+                put(&mut doc, &c.path, None);
+            }
+            prop_assert_eq!(doc, new);
+        }
+    }
 }
