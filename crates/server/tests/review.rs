@@ -269,6 +269,9 @@ async fn full_cycle(backend: Backend) {
     assert_eq!(r.body["counts"]["returned"], 1);
     assert_eq!(r.body["items"][0]["id"], id.as_str());
     assert_eq!(r.body["items"][0]["last_review"]["opinion"], "成本指标测算依据不足，请补充。");
+    // Another department asking for department 101 explicitly still sees nothing.
+    let r = app.call(Method::GET, "/review/targets?department=101", Some(&app.dept_b), None).await;
+    assert_eq!((r.status, r.body["items"].clone(), r.body["counts"]["returned"].as_u64()), (200, json!([]), Some(0)));
 
     // Fixed and resubmitted; the reviewer sees what changed since the return.
     let mut fixed = valid_doc();
