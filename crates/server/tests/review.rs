@@ -746,3 +746,30 @@ async fn authorization_matrix() {
         matrix(b).await;
     }
 }
+
+/// Two reviewers deciding the same submission at once: exactly one decision is recorded,
+/// the other gets 409 (already decided) or 412 (lost the race on the ETag).
+async fn concurrent_decisions(backend: Backend) {
+    let app = spawn_app(backend).await;
+    for _ in 0..5 {
+        let (id, _) = app.target_in("submitted").await;
+        let approve = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
+        let ret = json!({ "decision": "return", "grade": "fair", "opinion": "请补充" });
+        let (a, b) = futures_util::future::join(app.decide(&id, approve), app.decide(&id, ret)).await;
+        let mut statuses = [a.status, b.status];
+        statuses.sort_unstable();
+        assert!(statuses == [200, 409] || statuses == [200, 412], "[{backend:?}] {statuses:?} {} {}", a.body, b.body);
+        let reviews = app.call(Method::GET, &format!("/targets/{id}/reviews"), Some(&app.finance), None).await;
+        assert_eq!(reviews.body.as_array().map(Vec::len), Some(1), "[{backend:?}] {}", reviews.body);
+        let history = app.call(Method::GET, &format!("/targets/{id}/history"), Some(&app.finance), None).await;
+        let decided = history.body.as_array().expect("history").iter().filter(|e| e["action"] == "review").count();
+        assert_eq!(decided, 1);
+    }
+}
+
+#[actix_rt::test]
+async fn concurrent_decisions_record_one() {
+    for b in backends() {
+        concurrent_decisions(b).await;
+    }
+}
