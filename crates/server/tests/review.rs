@@ -9,7 +9,8 @@
 //! - the authorization matrix: every review route × {department A, department B,
 //!   finance, assigned assessor, unassigned assessor, anonymous}, each outcome asserted,
 //!   and list responses checked for leaks;
-//! - the append-only tables refuse UPDATE and DELETE.
+//! - the append-only tables refuse UPDATE and DELETE;
+//! - two concurrent decisions on one submission record exactly one.
 
 use awc::http::Method;
 use diesel::connection::SimpleConnection;
