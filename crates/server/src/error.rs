@@ -281,14 +281,24 @@ impl From<crate::db::DbError> for ApiError {
     fn from(e: crate::db::DbError) -> ApiError {
         match e {
             crate::db::DbError::Pool(_) | crate::db::DbError::Connect { .. } => ApiError::Unavailable(Box::new(e)),
+            crate::db::DbError::Query(q) => ApiError::from(q),
             other => ApiError::internal(other),
         }
     }
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// A unique-key or serialization failure means a concurrent write won the race: 409
+    /// (the client reloads and retries). Anything else is internal.
     fn from(e: diesel::result::Error) -> ApiError {
-        ApiError::internal(e)
+        use diesel::result::{DatabaseErrorKind as K, Error as E};
+        match &e {
+            E::DatabaseError(K::UniqueViolation | K::SerializationFailure, _) => {
+                tracing::info!(error = %e, "concurrent write lost the race");
+                ApiError::Conflict("the resource was changed concurrently; reload it and try again".into())
+            }
+            _ => ApiError::internal(e),
+        }
     }
 }
 
@@ -335,6 +345,16 @@ mod tests {
             assert_eq!(p.problem_type, ty);
             assert_eq!(err.error_response().status().as_u16(), status);
         }
+    }
+
+    #[test]
+    fn lost_races_are_conflicts() {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let e = Error::DatabaseError(DatabaseErrorKind::UniqueViolation, Box::new("dup key".to_owned()));
+        assert_eq!(ApiError::from(e).status_code(), StatusCode::CONFLICT);
+        let e = Error::DatabaseError(DatabaseErrorKind::SerializationFailure, Box::new("retry".to_owned()));
+        assert_eq!(ApiError::from(e).status_code(), StatusCode::CONFLICT);
+        assert_eq!(ApiError::from(Error::NotFound).status_code(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 
     #[test]
