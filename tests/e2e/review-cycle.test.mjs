@@ -150,7 +150,11 @@ test("finance assigns, the assessor gives an opinion, finance approves, the publ
   assert.match(await card.innerText(), /保障孤儿人数/);
   await pub.page.click("#locale");
   await pub.page.waitForFunction(() => document.querySelector("h1")?.textContent === "Published performance targets");
-  assert.match(await card.innerText(), /Approved amount \(10k yuan\): 80\.00/);
+  // The list is re-rendered after the toggle: wait for it rather than read it at once.
+  await pub.page.waitForFunction(() =>
+    /Approved amount \(10k yuan\): 80\.00/.test(document.querySelector("article.public-target")?.textContent ?? ""),
+  );
+  assert.match(await card.innerText(), /Social benefit/);
   await pub.page.screenshot({ path: join(SHOTS, "review-public.png"), fullPage: true });
 
   const state = await api("GET", `/targets/${id}/dossier`, tokens.finance);
