@@ -19,6 +19,15 @@ const PROFILES = JSON.parse(wasm.profiles()).map((p) => p.id);
 const LOCALES = ["zh-CN", "en"];
 const MUTANTS = Number(process.env.PARITY_MUTANTS ?? 600);
 
+const TARGET_CODES = [
+  "DOC_FIELD_REQUIRED", "DOC_FIELD_INVALID", "AMOUNT_INVALID", "FUNDS_SOURCES_SUM", "FUNDS_ANNUAL_EXCEEDS_MID_TERM",
+  "TREE_LEVEL1_MIN", "TREE_LEVEL2_MIN", "TREE_LEVEL3_MIN", "TREE_QUANT_RATIO_MIN", "TREE_LEVEL1_REQUIRED", "POINTS_TOTAL",
+  "IND_ID_DUPLICATE", "IND_LEVEL1_UNKNOWN", "IND_LEVEL2_INVALID", "IND_NAME_REQUIRED", "IND_NAME_TOO_LONG",
+  "IND_NAME_DUPLICATE", "IND_NATURE_INVALID", "IND_OPERATOR_REQUIRED", "IND_OPERATOR_INVALID", "IND_VALUE_REQUIRED",
+  "IND_VALUE_PLACEHOLDER", "IND_VALUE_INVALID", "IND_UNIT_REQUIRED", "IND_POINTS_INVALID", "IND_PERCENT_RANGE",
+  "IND_SATISFACTION_LOW", "IND_DATE_OUT_OF_PERIOD",
+];
+
 const fixtures = (kind) =>
   readdirSync(join(ROOT, "tests/fixtures", kind))
     .filter((f) => f.endsWith(".json"))
@@ -70,7 +79,7 @@ function setPath(obj, path, v) {
 /** One random edit of a target document (in place). */
 function mutate(doc, r) {
   const inds = Array.isArray(doc.indicators) ? doc.indicators : null;
-  switch (r.int(9)) {
+  switch (r.int(10)) {
     case 0:
     case 1:
     case 2:
@@ -102,6 +111,13 @@ function mutate(doc, r) {
         if (inds[i] && typeof inds[i] === "object") Object.assign(inds[i], { unit: "%", value: r.pick(["101", "79", "-3", "50"]), level1: r.pick(["satisfaction", "output"]), level2: r.pick(["beneficiary", "quality"]) });
       }
       break;
+    case 9:
+      if (inds?.length) {
+        const i = r.int(inds.length);
+        const names = ["长".repeat(101), "长".repeat(100), " ", inds[0]?.name, `${inds[0]?.name} `];
+        if (inds[i] && typeof inds[i] === "object") inds[i].name = r.pick(names);
+      }
+      break;
   }
 }
 
@@ -123,6 +139,7 @@ test(`validate equals jixiao check --jsonl byte for byte (fixtures + ${MUTANTS} 
   const dir = mkdtempSync(join(tmpdir(), "jixiao-parity-"));
   try {
     const cases = targetCases();
+    const seenLines = [];
     let compared = 0;
     for (const profile of PROFILES) {
       for (const locale of LOCALES) {
@@ -135,6 +152,7 @@ test(`validate equals jixiao check --jsonl byte for byte (fixtures + ${MUTANTS} 
         const out = run.stdout.split("\n");
         assert.equal(out.pop(), "");
         assert.equal(out.length, cases.length);
+        seenLines.push(...out);
         cases.forEach((c, i) => {
           assert.equal(wasm.validate(lines[i], profile, locale), out[i], `${c.name} under ${profile}/${locale}`);
           compared++;
@@ -142,6 +160,9 @@ test(`validate equals jixiao check --jsonl byte for byte (fixtures + ${MUTANTS} 
       }
     }
     assert.equal(compared, cases.length * PROFILES.length * LOCALES.length);
+    // The mutants reach every target code of FORMATS.md §3, so the comparison covers them all.
+    const seen = new Set(JSON.parse(`[${seenLines.join(",")}]`).flatMap((r) => r.violations.map((v) => v.code)));
+    assert.deepEqual([...TARGET_CODES].filter((c) => !seen.has(c)), []);
     // The fixtures' own expectations hold too (multiset of code, path, severity).
     for (const f of fixtures("targets")) {
       const got = JSON.parse(wasm.validate(JSON.stringify(f.document), f.profile, "zh-CN"));
@@ -218,8 +239,11 @@ test("score equals jixiao score (the evaluation fixture and 150 mutants)", () =>
       const target = structuredClone(fx.target);
       for (let e = 0, k = 1 + r.int(3); e < k; e++) mutateEvaluation(evaluation, r);
       if (r.int(4) === 0) mutate(target, r);
+      const victim = Array.isArray(target.indicators) ? r.pick(target.indicators) : undefined;
+      if (r.int(8) === 0 && victim && typeof victim === "object") setPath(victim, ["points"], r.pick([undefined, "0", "x", 5]));
       cases.push({ target, evaluation, profile: r.pick(PROFILES) });
     }
+    const seen = new Set();
     cases.forEach((c, n) => {
       const locale = LOCALES[n % 2];
       const tfile = join(dir, "t.json");
@@ -229,7 +253,10 @@ test("score equals jixiao score (the evaluation fixture and 150 mutants)", () =>
       const run = spawnSync(BIN, ["score", "--profile", c.profile, "--locale", locale, "--target", tfile, efile], { encoding: "utf8" });
       assert.ok(run.status === 0 || run.status === 1, `case ${n}: jixiao score exit ${run.status}: ${run.stderr}`);
       assert.equal(wasm.score(JSON.stringify(c.target), JSON.stringify(c.evaluation), c.profile, locale) + "\n", run.stdout, `case ${n}`);
+      for (const v of JSON.parse(run.stdout).violations) seen.add(v.code);
     });
+    const EVAL_CODES = ["EVAL_REASON_REQUIRED", "EVAL_RESULT_MISSING", "EVAL_RESULT_UNKNOWN", "EVAL_POINTS_MISSING", "EVAL_ACTUAL_INVALID", "EVAL_TIER_INVALID", "EVAL_SCORE_OUT_OF_TIER", "AMOUNT_INVALID", "DOC_FIELD_INVALID"];
+    assert.deepEqual(EVAL_CODES.filter((c) => !seen.has(c)), [], "the mutants reach every scoring code");
     const first = JSON.parse(wasm.score(JSON.stringify(fx.target), JSON.stringify(fx.evaluation), fx.profile, "zh-CN"));
     assert.equal(first.total, "98.19");
     assert.equal(first.grade, "excellent");
