@@ -85,8 +85,8 @@ pub enum ConfigError {
     #[error("configuration file {0} does not exist")]
     MissingFile(PathBuf),
     /// A value has the wrong type or an unknown key was given.
-    #[error("invalid configuration: {0}")]
-    Invalid(#[from] Box<figment::Error>),
+    #[error("invalid configuration")]
+    Invalid(#[source] Box<figment::Error>),
 }
 
 impl Config {

@@ -31,7 +31,8 @@ targets per department. Every error is RFC 9457 `application/problem+json` with 
     tags(
         (name = "rules", description = "Stateless checks and scoring; public."),
         (name = "targets", description = "Stored targets (绩效目标申报); needs a token."),
-        (name = "admin", description = "Token administration; admin tokens only."),
+        (name = "admin", description = "Token and profile administration; admin tokens only."),
+        (name = "ops", description = "Health check."),
     )
 )]
 pub struct ApiDoc;

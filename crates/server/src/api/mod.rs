@@ -4,6 +4,7 @@
 //! thin: extract, call one service function, shape the response.
 
 pub mod check;
+pub mod health;
 pub mod profiles;
 pub mod review;
 pub mod score;
@@ -19,7 +20,8 @@ use crate::error::ApiError;
 
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut ServiceConfig) {
-    cfg.service(check::check_document)
+    cfg.service(health::get_health)
+        .service(check::check_document)
         .service(score::score_evaluation)
         .service(profiles::list_profiles)
         .service(profiles::get_profile)

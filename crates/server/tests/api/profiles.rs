@@ -6,6 +6,13 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, fixture, get, post_json};
 
+async fn health_reports_the_database(app: &TestApp) {
+    let (status, _, body) = get(app, "/api/v1/health", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["status"], "ok");
+    assert!(body["database"] == "sqlite" || body["database"] == "postgres", "{body}");
+}
+
 async fn lists_and_reads_profiles(app: &TestApp) {
     let (status, _, body) = get(app, "/api/v1/profiles", None).await;
     assert_eq!(status, 200);
@@ -87,4 +94,9 @@ async fn bad_profile_files_are_400_with_paths(app: &TestApp) {
     }
 }
 
-crate::both_backends!(lists_and_reads_profiles, admins_add_region_profiles, bad_profile_files_are_400_with_paths);
+crate::both_backends!(
+    health_reports_the_database,
+    lists_and_reads_profiles,
+    admins_add_region_profiles,
+    bad_profile_files_are_400_with_paths
+);
