@@ -29,14 +29,23 @@ fn js(r: Result<String, String>) -> Result<String, JsError> {
 /// gives `{"valid":false,"violations":[],"error":REASON}`. Throws on an unknown
 /// profile or locale.
 #[wasm_bindgen(js_name = validate)]
-pub fn validate(document_json: &str, profile_id: &str, locale: &str) -> Result<String, JsError> {
+pub fn validate(
+    #[wasm_bindgen(js_name = documentJson)] document_json: &str,
+    #[wasm_bindgen(js_name = profileId)] profile_id: &str,
+    locale: &str,
+) -> Result<String, JsError> {
     js(engine::validate(document_json, profile_id, locale))
 }
 
 /// Scores a self-evaluation against its approved target: returns what `jixiao score`
 /// prints. Throws when either text is not a JSON object, or on an unknown profile or locale.
 #[wasm_bindgen(js_name = score)]
-pub fn score(target_json: &str, evaluation_json: &str, profile_id: &str, locale: &str) -> Result<String, JsError> {
+pub fn score(
+    #[wasm_bindgen(js_name = targetJson)] target_json: &str,
+    #[wasm_bindgen(js_name = evaluationJson)] evaluation_json: &str,
+    #[wasm_bindgen(js_name = profileId)] profile_id: &str,
+    locale: &str,
+) -> Result<String, JsError> {
     js(engine::score(target_json, evaluation_json, profile_id, locale))
 }
 
@@ -65,17 +74,21 @@ pub struct Session {
 impl Session {
     /// A session on an empty document under a built-in profile and a locale.
     #[wasm_bindgen(constructor)]
-    pub fn new(profile_id: &str, locale: &str) -> Result<Session, JsError> {
+    pub fn new(#[wasm_bindgen(js_name = profileId)] profile_id: &str, locale: &str) -> Result<Session, JsError> {
         engine::Session::new(profile_id, locale).map(|inner| Session { inner }).map_err(|e| JsError::new(&e))
     }
 
     /// Replaces the document (JSON text of an object); returns the new report.
-    pub fn load(&mut self, document_json: &str) -> Result<String, JsError> {
+    pub fn load(&mut self, #[wasm_bindgen(js_name = documentJson)] document_json: &str) -> Result<String, JsError> {
         js(self.inner.load(document_json).and_then(|()| self.inner.report()))
     }
 
     /// Sets the value (JSON text) at a JSON Pointer; returns the new report.
-    pub fn set(&mut self, pointer: &str, value_json: &str) -> Result<String, JsError> {
+    pub fn set(
+        &mut self,
+        pointer: &str,
+        #[wasm_bindgen(js_name = valueJson)] value_json: &str,
+    ) -> Result<String, JsError> {
         let value = serde_json::from_str(value_json).map_err(|e| JsError::new(&format!("value: {e}")))?;
         js(self.inner.set(pointer, value).and_then(|()| self.inner.report()))
     }
@@ -93,7 +106,7 @@ impl Session {
 
     /// Switches the profile; returns the new report.
     #[wasm_bindgen(js_name = setProfile)]
-    pub fn set_profile(&mut self, profile_id: &str) -> Result<String, JsError> {
+    pub fn set_profile(&mut self, #[wasm_bindgen(js_name = profileId)] profile_id: &str) -> Result<String, JsError> {
         js(self.inner.set_profile(profile_id).and_then(|()| self.inner.report()))
     }
 
