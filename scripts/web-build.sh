@@ -44,12 +44,15 @@ WASM=target/wasm32-unknown-unknown/release/jixiao_wasm.wasm
 step "wasm-bindgen (web/pkg and pkg-node)"
 wasm-bindgen --target web --out-dir web/pkg "$WASM"
 wasm-bindgen --target nodejs --out-dir pkg-node "$WASM"
+cmp -s web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm ||
+  { echo "web-build: the web and nodejs .wasm differ; optimise each separately" >&2; exit 1; }
 
 step "wasm-opt -Oz (npm binaryen; Debian's 108 breaks modules)"
-for f in web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm; do
-  web/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue "$f" -o "$f"
-done
+# Both targets get the same .wasm (only the JS glue differs): optimise once, test what ships.
+web/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  web/pkg/jixiao_wasm_bg.wasm -o web/pkg/jixiao_wasm_bg.wasm
+cp web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm
 
 step "vite build (web/dist)"
 (cd web && npm run --silent build)
