@@ -49,10 +49,19 @@ cmp -s web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm ||
 
 step "wasm-opt -Oz (npm binaryen; Debian's 108 breaks modules)"
 # Both targets get the same .wasm (only the JS glue differs): optimise once, test what ships.
-web/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  web/pkg/jixiao_wasm_bg.wasm -o web/pkg/jixiao_wasm_bg.wasm
-cp web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm
+# The result is cached in target/ by the hash of its input, so a rebuild with no change is quick.
+pre_sum=$(sha256sum web/pkg/jixiao_wasm_bg.wasm | cut -d' ' -f1)
+cache=target/wasm-opt-cache
+if [ -f "$cache/$pre_sum.wasm" ]; then
+  echo "unchanged since the last build: reusing $cache/$pre_sum.wasm"
+else
+  web/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    web/pkg/jixiao_wasm_bg.wasm -o "$cache.tmp.wasm"
+  rm -rf "$cache" && mkdir -p "$cache" && mv "$cache.tmp.wasm" "$cache/$pre_sum.wasm"
+fi
+cp "$cache/$pre_sum.wasm" web/pkg/jixiao_wasm_bg.wasm
+cp "$cache/$pre_sum.wasm" pkg-node/jixiao_wasm_bg.wasm
 
 step "vite build (web/dist)"
 (cd web && npm run --silent build)
