@@ -120,6 +120,18 @@ test("a department fills a valid target with live feedback, and the draft surviv
   assert.equal(saved.indicators[6].value, "90");
   assert.equal(saved.project.name, "2019年孤儿被装购置费");
 
+  // Offline: once loaded, the form reloads and works with no network (service worker cache).
+  await page.waitForFunction(async () => (await navigator.serviceWorker.ready) && navigator.serviceWorker.controller !== null);
+  await page.waitForFunction(async () => (await (await caches.open("jixiao-form-v1")).keys()).some((r) => r.url.endsWith(".wasm")));
+  await context.setOffline(true);
+  await page.reload();
+  await page.waitForSelector("body[data-ready=true]");
+  assert.equal(await page.inputValue(at("/indicators/6/value")), "90");
+  await page.fill(at("/indicators/0/unit"), "");
+  await page.locator(`td:has(${at("/indicators/0/unit")}) li[data-code="IND_UNIT_REQUIRED"]`).waitFor();
+  await page.fill(at("/indicators/0/unit"), "人");
+  await context.setOffline(false);
+
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}form-filled.png`, fullPage: true });
 

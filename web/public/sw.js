@@ -1,5 +1,6 @@
 // Keeps the built form usable offline: network first for same-origin GETs outside the
-// API, falling back to the last copy seen. The API is never cached.
+// API, falling back to the last copy seen (the page also puts the files it loaded in
+// this cache, see keepOffline in src/form/main.ts). The API is never cached.
 const CACHE = "jixiao-form-v1";
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (e) => e.waitUntil(self.clients.claim()));

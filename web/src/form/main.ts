@@ -11,6 +11,8 @@ import { Session, loadRules, profiles, type CheckReport, type Level1, type Profi
 
 const { t } = i18n;
 const DRAFT_KEY = "jixiao.form.draft.v1";
+/** The cache `public/sw.js` serves from when the network is gone. */
+const OFFLINE_CACHE = "jixiao-form-v1";
 const BLANK = JSON.stringify({ kind: "project", indicators: [] });
 const OPERATORS: [string, string][] = [
   ["ge", "≥"],
@@ -811,9 +813,26 @@ async function start(): Promise<void> {
   renderAll();
   $("loading").remove();
   document.body.dataset.ready = "true";
-  if ("serviceWorker" in navigator && location.protocol.startsWith("http")) {
-    navigator.serviceWorker.register("./sw.js").catch(() => undefined);
-  }
+  keepOffline();
+}
+
+/** Registers the service worker and stores this page and every same-origin file it
+ * loaded (scripts, styles, the .wasm) in its cache, so a reload works with no network. */
+function keepOffline(): void {
+  if (!("serviceWorker" in navigator) || !location.protocol.startsWith("http")) return;
+  navigator.serviceWorker.register("./sw.js").catch(() => undefined);
+  if (!("caches" in window)) return;
+  const urls = [
+    location.href.split("#")[0],
+    ...performance
+      .getEntriesByType("resource")
+      .map((e) => e.name)
+      .filter((u) => u.startsWith(location.origin) && !u.includes("/api/")),
+  ];
+  caches
+    .open(OFFLINE_CACHE)
+    .then((c) => c.addAll([...new Set(urls)]))
+    .catch(() => undefined);
 }
 
 void start();
