@@ -106,10 +106,7 @@ fn display_name(file: &str) -> &str {
 }
 
 fn object_from(text: &str, what: &str) -> Result<Map<String, Value>, String> {
-    if text.trim().is_empty() {
-        return Err(format!("{what} is empty"));
-    }
-    parse_object(text.strip_prefix('\u{feff}').unwrap_or(text)).map_err(|e| format!("{what}: {e}"))
+    parse_object(text).map_err(|e| format!("{what}: {e}"))
 }
 
 fn print_line(v: &impl serde::Serialize) -> Result<(), String> {

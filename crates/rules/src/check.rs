@@ -46,6 +46,9 @@ pub enum InputError {
     /// The JSON is not an object.
     #[error("input is a JSON {0}, not an object")]
     NotObject(&'static str),
+    /// The text is empty or only whitespace.
+    #[error("input is empty")]
+    Empty,
 }
 
 /// The JSON type name of a value, for error messages.
@@ -60,8 +63,13 @@ pub fn json_type(v: &Value) -> &'static str {
     }
 }
 
-/// Parses text into a JSON object, or says why it is not one.
+/// Parses text into a JSON object, or says why it is not one. A leading byte-order
+/// mark is ignored; empty text is [`InputError::Empty`].
 pub fn parse_object(text: &str) -> Result<Map<String, Value>, InputError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(InputError::Empty);
+    }
     let v: Value = serde_json::from_str(text).map_err(|e| InputError::NotJson(e.to_string()))?;
     match v {
         Value::Object(o) => Ok(o),

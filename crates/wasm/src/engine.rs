@@ -36,10 +36,7 @@ pub fn locale(tag: &str) -> Result<Locale, String> {
 /// Reads a document the way the command line does: a leading BOM is ignored, an
 /// empty text and a non-object are refused with a one-line reason.
 pub fn object_from(text: &str, what: &str) -> Result<Map<String, Value>, String> {
-    if text.trim().is_empty() {
-        return Err(format!("{what} is empty"));
-    }
-    parse_object(text.strip_prefix('\u{feff}').unwrap_or(text)).map_err(|e| format!("{what}: {e}"))
+    parse_object(text).map_err(|e| format!("{what}: {e}"))
 }
 
 fn to_json(v: &impl Serialize) -> Result<String, String> {

@@ -77,7 +77,7 @@ fn the_evaluation_fixture_scores_98_19_excellent() {
 #[test]
 fn unusable_inputs_have_one_line_reasons() {
     for (text, needle) in
-        [("", "document is empty"), ("[1]", "array"), ("{", "not valid JSON"), ("\u{feff}7", "number")]
+        [("", "document: input is empty"), ("[1]", "array"), ("{", "not valid JSON"), ("\u{feff}7", "number")]
     {
         let line = engine::validate(text, "artux-2018", "zh-CN").unwrap();
         let v: Value = serde_json::from_str(&line).unwrap();
@@ -88,7 +88,7 @@ fn unusable_inputs_have_one_line_reasons() {
     assert!(engine::validate("{}", "nope", "zh-CN").unwrap_err().contains("unknown profile `nope`"));
     assert!(engine::validate("{}", "artux-2018", "fr").unwrap_err().contains("unknown locale"));
     assert!(engine::score("{}", "[]", "artux-2018", "en").unwrap_err().starts_with("evaluation:"));
-    assert!(engine::score("", "{}", "artux-2018", "en").unwrap_err().starts_with("target is empty"));
+    assert!(engine::score("", "{}", "artux-2018", "en").unwrap_err().starts_with("target: input is empty"));
 }
 
 #[test]
