@@ -196,7 +196,9 @@ pub fn serve(a: ServeArgs, started: Instant) -> Result<()> {
         if let Some((report, tokens)) = &demo {
             print_demo(report, tokens, Some(&base));
         }
-        app.run_until_stopped().await.context("server error")
+        app.run_until_stopped().await.context("server error")?;
+        tracing::info!("jixiao stopped");
+        Ok(())
     })
 }
 
