@@ -279,7 +279,50 @@ async fn huge_amounts_and_odd_documents_are_drafts_not_crashes(app: &TestApp) {
     assert_eq!(body["valid"], false);
 }
 
+async fn concurrent_saves_with_one_etag_let_exactly_one_win(app: &TestApp) {
+    let dept = app.token(Role::Department, Some("101"), None).await;
+    for round in 0..5 {
+        let (_, headers, created) = post_json(app, "/api/v1/targets", Some(&dept), &valid_doc()).await;
+        let id = created["id"].as_str().expect("id").to_owned();
+        let etag = etag_of(&headers);
+        let mut a = valid_doc();
+        a["goals"]["annual"] = json!(format!("版本甲 {round}"));
+        let mut b = valid_doc();
+        b["goals"]["annual"] = json!(format!("版本乙 {round}"));
+        let (ra, rb) =
+            futures_util::future::join(put(app, &id, &dept, Some(&etag), &a), put(app, &id, &dept, Some(&etag), &b))
+                .await;
+        let mut statuses = [ra.0, rb.0];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 412], "{} / {}", ra.2, rb.2);
+        let winner = if ra.0 == 200 { &ra.2 } else { &rb.2 };
+        let (_, _, stored) = get(app, &format!("/api/v1/targets/{id}"), Some(&dept)).await;
+        assert_eq!(stored["document"]["goals"]["annual"], winner["document"]["goals"]["annual"]);
+        assert_eq!(stored["version"], 2);
+        assert_eq!(audit_actions(app, &id).await, ["create", "update"]);
+    }
+}
+
+async fn the_audit_trail_refuses_updates_and_deletes(app: &TestApp) {
+    use diesel::RunQueryDsl;
+    let dept = app.token(Role::Department, Some("101"), None).await;
+    let (status, _, _) = post_json(app, "/api/v1/targets", Some(&dept), &valid_doc()).await;
+    assert_eq!(status, 201);
+    let db = app.db.clone();
+    let (update, delete) = actix_web::web::block(move || {
+        let mut c = db.conn().expect("conn");
+        let u = diesel::sql_query("UPDATE audit_events SET actor = 'someone else'").execute(&mut *c);
+        let d = diesel::sql_query("DELETE FROM audit_events").execute(&mut *c);
+        (u.is_err(), d.is_err())
+    })
+    .await
+    .expect("block");
+    assert!(update && delete, "audit_events must be append-only");
+}
+
 crate::both_backends!(
+    concurrent_saves_with_one_etag_let_exactly_one_win,
+    the_audit_trail_refuses_updates_and_deletes,
     create_read_update_delete,
     departments_see_only_their_own,
     only_drafts_are_deleted_and_only_drafts_or_returned_edited,
