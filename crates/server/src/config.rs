@@ -152,3 +152,20 @@ mod tests {
         });
     }
 }
+
+#[cfg(test)]
+mod example_tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::result_large_err)]
+    fn the_example_file_is_valid_and_matches_the_defaults() {
+        let text = include_str!("../jixiao.example.toml");
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("example.toml", text)?;
+            let c = Config::load(Some(Path::new("example.toml"))).map_err(|e| e.to_string())?;
+            assert_eq!(c, Config::default());
+            Ok(())
+        });
+    }
+}
