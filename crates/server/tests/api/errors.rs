@@ -31,6 +31,14 @@ async fn bad_requests_are_problems(app: &TestApp) {
         Case { body: Some(b"not json".to_vec()), ..case("not JSON", "POST", "/api/v1/check", 400, "malformed-json") },
         Case { body: Some(b"".to_vec()), ..case("empty body", "POST", "/api/v1/check", 400, "malformed-json") },
         Case { body: Some(b"[]".to_vec()), ..case("array", "POST", "/api/v1/check", 400, "not-an-object") },
+        Case {
+            body: Some(format!("{{\"a\": {}", "[".repeat(50_000)).into_bytes()),
+            ..case("deeply nested", "POST", "/api/v1/check", 400, "malformed-json")
+        },
+        Case {
+            body: Some(vec![b'{', 0xff, 0xfe, b'}']),
+            ..case("not UTF-8", "POST", "/api/v1/check", 400, "malformed-json")
+        },
         Case { body: Some(b"\"x\"".to_vec()), ..case("string", "POST", "/api/v1/check", 400, "not-an-object") },
         Case { body: Some(b"null".to_vec()), ..case("null", "POST", "/api/v1/check", 400, "not-an-object") },
         Case {
