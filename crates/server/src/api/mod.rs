@@ -4,6 +4,7 @@
 //! thin: extract, call one service function, shape the response.
 
 pub mod check;
+pub mod departments;
 pub mod health;
 pub mod profiles;
 pub mod review;
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(targets::get_target)
         .service(targets::update_target)
         .service(targets::delete_target)
+        .service(departments::list_departments)
         .service(tokens::create_token)
         .service(tokens::list_tokens)
         .service(tokens::revoke_token);

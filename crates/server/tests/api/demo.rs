@@ -53,6 +53,11 @@ async fn demo_loads_exactly_once(app: &TestApp) {
     let (status, _, page) = get(app, "/api/v1/targets?limit=200", Some(&tokens.finance.secret)).await;
     assert_eq!(status, 200);
     assert_eq!(page["items"].as_array().map(Vec::len), Some(200.min(count)));
+    let (status, _, deps) = get(app, "/api/v1/departments", Some(&tokens.finance.secret)).await;
+    assert_eq!(status, 200);
+    assert_eq!(deps.as_array().map(Vec::len), Some(data.departments.len()));
+    let (status, _, _) = get(app, "/api/v1/departments", None).await;
+    assert_eq!(status, 401);
     let dept = tokens.department.expect("department token");
     let code = dept.row.department_code.clone().expect("code");
     let (_, _, page) = get(app, "/api/v1/targets?limit=200", Some(&dept.secret)).await;
