@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use actix_files::NamedFile;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::error::ApiError;
@@ -47,10 +48,12 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
         return Err(ApiError::NotFound);
     }
     let path = resolve(&state.web_dir, &tail).ok_or(ApiError::NotFound)?;
-    match NamedFile::open_async(&path).await {
-        Ok(file) => Ok(file.use_last_modified(true).into_response(&req)),
-        Err(_) => Err(ApiError::NotFound),
-    }
+    let file = NamedFile::open_async(&path).await.map_err(|_| ApiError::NotFound)?;
+    let mut res = file.use_last_modified(true).into_response(&req);
+    // Vite puts content-hashed files under assets/: cache them for good; revalidate the rest.
+    let cache = if tail.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    Ok(res)
 }
 
 #[cfg(test)]

@@ -153,4 +153,27 @@ async fn revoked_tokens_stop_working(app: &TestApp) {
     assert_problem(status, &headers, &body, 401, "unauthorized");
 }
 
-crate::both_backends!(bad_requests_are_problems, revoked_tokens_stop_working);
+crate::both_backends!(bad_requests_are_problems, revoked_tokens_stop_working, serves_the_web_form);
+
+/// The web form is served from `web_dir` with cache headers; paths cannot escape it.
+async fn serves_the_web_form(app: &TestApp) {
+    let (status, _, _) = crate::helpers::get(app, "/", None).await;
+    assert_eq!(status, 200, "friendly page while the form is not built");
+    let dir = app.web_dir();
+    std::fs::create_dir_all(dir.join("assets")).expect("mkdir");
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>表单</title>").expect("write");
+    std::fs::write(dir.join("assets/app-abc123.js"), "console.log(1)").expect("write");
+    let mut res = app.client.get(app.url("/")).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-cache"));
+    let body = res.body().await.expect("body");
+    assert!(String::from_utf8_lossy(&body).contains("表单"));
+    let res = app.client.get(app.url("/assets/app-abc123.js")).send().await.expect("get");
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("javascript")));
+    assert!(res.headers().get("cache-control").and_then(|v| v.to_str().ok()).is_some_and(|c| c.contains("immutable")));
+    for bad in ["/..%2F..%2Fetc%2Fpasswd", "/assets/..%2F..%2FCargo.toml", "/.hidden"] {
+        let (status, headers, body) = crate::helpers::get(app, bad, None).await;
+        assert_problem(status, &headers, &body, 404, "not-found");
+    }
+}

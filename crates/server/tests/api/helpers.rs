@@ -138,6 +138,11 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The directory the server serves the web form from (empty at start).
+    pub fn web_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("web-dist")
+    }
+
     /// Creates a token directly in the database and returns its secret.
     pub async fn token(&self, role: Role, department: Option<&str>, org: Option<&str>) -> String {
         let name = format!("test {role} {}", department.or(org).unwrap_or(""));
