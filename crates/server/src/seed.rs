@@ -132,10 +132,11 @@ pub struct DemoTokens {
     pub department: Option<NewToken>,
 }
 
-/// Revokes earlier demo tokens and creates fresh ones (tokens are shown only once).
+/// Creates fresh demo tokens (only hashes are stored, so earlier ones cannot be shown
+/// again). Earlier demo tokens stay valid, so a browser that kept one keeps working
+/// after a restart; revoke them with `jixiao token revoke` if needed.
 pub fn demo_tokens(db: &Database, data: &DemoDataset) -> Result<DemoTokens, SeedError> {
     let mut conn = db.conn()?;
-    let now = store::now();
     let finance = generate_token("demo 财政局", Role::Finance, None, None)?;
     let department = match data.departments.first() {
         Some(d) => Some(generate_token(&format!("demo {}", d.name), Role::Department, Some(&d.code), None)?),
@@ -143,7 +144,6 @@ pub fn demo_tokens(db: &Database, data: &DemoDataset) -> Result<DemoTokens, Seed
     };
     conn.transaction::<_, SeedError, _>(|c| {
         for t in std::iter::once(&finance).chain(department.iter()) {
-            store::tokens::revoke_by_name(c, &t.row.name, now)?;
             store::tokens::insert(c, &t.row)?;
         }
         Ok(())

@@ -13,11 +13,15 @@ async fn demo_loads_exactly_once(app: &TestApp) {
     let (first, second, tokens) = actix_web::web::block(move || {
         let first = seed::load(&db, &data2).expect("load");
         let second = seed::load(&db, &data2).expect("reload");
+        let earlier = seed::demo_tokens(&db, &data2).expect("tokens");
         let tokens = seed::demo_tokens(&db, &data2).expect("tokens");
-        (first, second, tokens)
+        (first, second, (earlier, tokens))
     })
     .await
     .expect("block");
+    let (earlier, tokens) = tokens;
+    let (status, _, _) = get(app, "/api/v1/targets?limit=1", Some(&earlier.finance.secret)).await;
+    assert_eq!(status, 200, "a restart does not invalidate the tokens printed before");
     assert_eq!(first.targets_inserted, data.targets.len());
     assert_eq!(second.targets_inserted, 0, "loading twice adds nothing");
     // Every stored row has the rules' verdict, and the stored money adds up exactly.
