@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
 use actix_web::{App, HttpMessage, HttpServer, ResponseError, guard, web};
@@ -128,6 +129,18 @@ async fn request_id_header(
     Ok(res)
 }
 
+/// Answers `HEAD` on API routes like `GET` (RFC 9110 §9.3.2): the request is routed
+/// as `GET`; the HTTP codec, which saw the original `HEAD`, sends the headers only.
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    if req.method() == Method::HEAD && req.path().starts_with("/api/") {
+        req.head_mut().method = Method::GET;
+    }
+    next.call(req).await
+}
+
 fn query_config() -> web::QueryConfig {
     web::QueryConfig::default()
         .error_handler(|err, _| ApiError::InvalidParameter(format!("invalid query string: {err}")).into())
@@ -179,6 +192,7 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
                     .add((header::REFERRER_POLICY, "no-referrer")),
             )
+            .wrap(from_fn(head_as_get))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::default())
     })

@@ -13,6 +13,17 @@ async fn health_reports_the_database(app: &TestApp) {
     assert!(body["database"] == "sqlite" || body["database"] == "postgres", "{body}");
 }
 
+async fn head_works_like_get(app: &TestApp) {
+    let mut res = app.client.head(app.url("/api/v1/profiles")).send().await.expect("head");
+    assert_eq!(res.status().as_u16(), 200);
+    let len: usize =
+        res.headers().get("content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).unwrap_or(0);
+    assert!(len > 100, "Content-Length of the GET body");
+    assert!(res.body().await.expect("body").is_empty());
+    let res = app.client.head(app.url("/api/v1/check")).send().await.expect("head");
+    assert_eq!(res.status().as_u16(), 405);
+}
+
 async fn lists_and_reads_profiles(app: &TestApp) {
     let (status, _, body) = get(app, "/api/v1/profiles", None).await;
     assert_eq!(status, 200);
@@ -95,6 +106,7 @@ async fn bad_profile_files_are_400_with_paths(app: &TestApp) {
 }
 
 crate::both_backends!(
+    head_works_like_get,
     health_reports_the_database,
     lists_and_reads_profiles,
     admins_add_region_profiles,
