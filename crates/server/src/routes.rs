@@ -37,6 +37,10 @@ impl RouteTable {
                         methods.push(name.to_owned());
                     }
                 }
+                // HEAD is answered for every GET route (see `startup::head_as_get`).
+                if methods.iter().any(|m| m == "GET") && !methods.iter().any(|m| m == "HEAD") {
+                    methods.push("HEAD".to_owned());
+                }
                 (ResourceDef::new(path.as_str()), methods)
             })
             .collect();
