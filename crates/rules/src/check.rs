@@ -2,16 +2,13 @@
 //! share, required-level-1 and points-total checks. Entry points: [`check`] and
 //! [`check_str`].
 
-use std::collections::BTreeSet;
-
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::document::{self, Nature, TargetDocument};
+use crate::document::{self, Indicator, Nature, TargetDocument};
 use crate::messages::Locale;
 use crate::profile::Profile;
-use crate::values::parse_points;
 use crate::violation::{Code, Severity, Sink, Violation, params};
 
 /// The output of a check: `{"valid": bool, "violations": [...]}`.
@@ -79,13 +76,23 @@ pub fn parse_object(text: &str) -> Result<Map<String, Value>, InputError> {
 
 /// Counts a parsed document's tree as FORMATS.md §2 prescribes.
 pub fn tree_counts(doc: &TargetDocument) -> TreeCounts {
-    let mut l1 = BTreeSet::new();
-    let mut l2 = BTreeSet::new();
+    count_tree(doc.indicators.iter())
+}
+
+/// Counts indicators (see [`tree_counts`]). Counted indicators name a level 1 and level 2
+/// of the framework, so the distinct sets are small: a linear search beats a tree.
+pub(crate) fn count_tree<'a>(indicators: impl Iterator<Item = &'a Indicator>) -> TreeCounts {
+    let mut l1: Vec<&str> = Vec::new();
+    let mut l2: Vec<(&str, &str)> = Vec::new();
     let mut c = TreeCounts::default();
-    for i in doc.indicators.iter().filter(|i| i.counted) {
+    for i in indicators.filter(|i| i.counted) {
         if let (Some(a), Some(b)) = (i.level1.as_deref(), i.level2.as_deref()) {
-            l1.insert(a);
-            l2.insert((a, b));
+            if !l1.contains(&a) {
+                l1.push(a);
+            }
+            if !l2.contains(&(a, b)) {
+                l2.push((a, b));
+            }
         }
         c.level3 += 1;
         if i.nature == Some(Nature::Quantitative) {
@@ -105,9 +112,8 @@ pub fn check(doc: &Map<String, Value>, profile: &Profile, locale: Locale) -> Che
 
 /// Like [`check`], also returning the typed document for callers that store it.
 pub fn check_parsed(doc: &Map<String, Value>, profile: &Profile, locale: Locale) -> (TargetDocument, CheckReport) {
-    let mut sink = Sink::new(locale);
-    let parsed = document::parse(doc, &profile.framework, &mut sink);
-    tree_checks(doc, &parsed, profile, &mut sink);
+    let (parsed, mut sink) = document::read_into(doc, &profile.framework, locale);
+    tree_checks(parsed.indicators.iter(), profile, &mut sink);
     let valid = !sink.has_errors();
     (parsed, CheckReport { valid, violations: sink.items })
 }
@@ -129,9 +135,14 @@ fn percent(d: Decimal) -> String {
     (d * Decimal::ONE_HUNDRED).round_dp(2).normalize().to_string()
 }
 
-fn tree_checks(raw: &Map<String, Value>, doc: &TargetDocument, profile: &Profile, sink: &mut Sink) {
+/// The checks over the whole list of indicators (typed, in array order): tree minimums,
+/// quantitative share, required level 1 and points total. They come last in a report.
+pub(crate) fn tree_checks<'a, I>(indicators: I, profile: &Profile, sink: &mut Sink)
+where
+    I: Iterator<Item = &'a Indicator> + Clone,
+{
     let rules = &profile.review;
-    let c = tree_counts(doc);
+    let c = count_tree(indicators.clone());
     min_check(sink, Code::TreeLevel1Min, rules.min_level1, c.level1);
     min_check(sink, Code::TreeLevel2Min, rules.min_level2, c.level2);
     min_check(sink, Code::TreeLevel3Min, rules.min_level3, c.level3);
@@ -159,24 +170,15 @@ fn tree_checks(raw: &Map<String, Value>, doc: &TargetDocument, profile: &Profile
     }
 
     for l1 in &rules.required_level1 {
-        if !doc.indicators.iter().any(|i| i.counted && i.level1.as_deref() == Some(l1.as_str())) {
+        if !indicators.clone().any(|i| i.counted && i.level1.as_deref() == Some(l1.as_str())) {
             sink.push_with(Code::TreeLevel1Required, "/indicators", params([("level1", l1.as_str().into())]));
         }
     }
 
     if let Some(expected) = rules.points_total {
-        // Every indicator object counts, counted or not; invalid points add 0.
-        let items = match raw.get("indicators") {
-            Some(Value::Array(a)) => a.as_slice(),
-            _ => &[],
-        };
-        let sum = items
-            .iter()
-            .filter_map(|i| match i.get("points") {
-                Some(Value::String(s)) => parse_points(s),
-                _ => None,
-            })
-            .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p));
+        // Every indicator object counts, counted or not; invalid points add 0 (an
+        // indicator keeps its points exactly when they are valid).
+        let sum = indicators.filter_map(|i| i.points).try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p));
         if sum != Some(expected) {
             let actual = sum.map_or(Value::Null, |s| s.normalize().to_string().into());
             sink.push_with(

@@ -7,9 +7,10 @@ use std::collections::HashMap;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
+use crate::messages::Locale;
 use crate::profile::Framework;
 use crate::values::{Amount, Date, is_blank, is_placeholder, parse_points, parse_signed_decimal};
-use crate::violation::{Code, Sink, params};
+use crate::violation::{Code, Sink, Violation, params};
 
 /// Kind of target (FORMATS.md `kind`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,40 +369,52 @@ fn tasks(obj: &Map<String, Value>, sink: &mut Sink) {
     }
 }
 
-/// Per-document state used while indicators are read (duplicate detection).
-#[derive(Default)]
-struct Seen<'a> {
-    ids: HashMap<&'a str, usize>,
-    names: HashMap<&'a str, usize>,
+/// One indicator object as read on its own: its typed value and the violations that
+/// depend on no other indicator and not on the period, in document order.
+#[derive(Debug, Clone)]
+pub(crate) struct ReadIndicator {
+    /// The typed indicator.
+    pub(crate) ind: Indicator,
+    /// Its own violations (no duplicate, no date-in-period warning).
+    pub(crate) own: Vec<Violation>,
+    /// How many of `own` come before the place of an `IND_NAME_DUPLICATE`.
+    pub(crate) name_at: usize,
+    /// Its `IND_DATE_OUT_OF_PERIOD` warning under the current period, if any.
+    pub(crate) date: Option<Violation>,
 }
 
-fn indicator<'a>(
-    n: usize,
-    o: &'a Map<String, Value>,
-    framework: &Framework,
-    period: Option<(Date, Date)>,
-    seen: &mut Seen<'a>,
-    sink: &mut Sink,
-) -> Indicator {
-    let base = format!("/indicators/{n}");
-    let at = |field: &str| format!("{base}/{field}");
+/// One item of the `indicators` array.
+#[derive(Debug, Clone)]
+pub(crate) enum Slot {
+    /// Not an object: `DOC_FIELD_INVALID` at `/indicators/N`.
+    NotObject(Vec<Violation>),
+    /// An indicator object.
+    Object(Box<ReadIndicator>),
+}
+
+impl Slot {
+    /// The typed indicator, for an object.
+    pub(crate) fn indicator(&self) -> Option<&Indicator> {
+        match self {
+            Slot::Object(r) => Some(&r.ind),
+            Slot::NotObject(_) => None,
+        }
+    }
+}
+
+/// Reads indicator `n` (an object): pushes its own violations into `sink` and returns
+/// the typed indicator with the place of a name duplicate (counted from the first
+/// violation pushed here). The id duplicate, if any, goes first; the date warning last.
+fn read_indicator(n: usize, o: &Map<String, Value>, framework: &Framework, sink: &mut Sink) -> (Indicator, usize) {
+    // Paths are formatted only when a violation is pushed.
+    let at = |field: &str| format!("/indicators/{n}/{field}");
+    let start = sink.items.len();
     let mut ind = Indicator { index: n, ..Indicator::default() };
 
     // id
     match o.get("id") {
         v if is_blank(v) => sink.push(Code::DocFieldRequired, at("id")),
-        Some(Value::String(s)) => {
-            if let Some(&first) = seen.ids.get(s.as_str()) {
-                sink.push_with(
-                    Code::IndIdDuplicate,
-                    at("id"),
-                    params([("id", s.as_str().into()), ("first", first.into())]),
-                );
-            } else {
-                seen.ids.insert(s.as_str(), n);
-            }
-            ind.id = Some(s.clone());
-        }
+        Some(Value::String(s)) => ind.id = Some(s.clone()),
         _ => sink.push(Code::DocFieldInvalid, at("id")),
     }
 
@@ -428,6 +441,7 @@ fn indicator<'a>(
     }
 
     // name
+    let mut name_at = sink.items.len() - start;
     match o.get("name") {
         Some(Value::String(s)) if !s.trim().is_empty() => {
             let chars = s.chars().count();
@@ -438,16 +452,7 @@ fn indicator<'a>(
                     params([("max", NAME_MAX_CHARS.into()), ("actual", chars.into())]),
                 );
             }
-            let key = s.trim();
-            if let Some(&first) = seen.names.get(key) {
-                sink.push_with(
-                    Code::IndNameDuplicate,
-                    at("name"),
-                    params([("first", (first + 1).into()), ("first_index", first.into())]),
-                );
-            } else {
-                seen.names.insert(key, n);
-            }
+            name_at = sink.items.len() - start;
             ind.name = Some(s.clone());
         }
         _ => sink.push(Code::IndNameRequired, at("name")),
@@ -535,24 +540,174 @@ fn indicator<'a>(
         }
     }
 
-    // date inside the period
+    ind.core = matches!(o.get("core"), Some(Value::Bool(true)));
+    (ind, name_at)
+}
+
+/// `IND_DATE_OUT_OF_PERIOD` for a date value outside the period.
+fn date_warning(ind: &Indicator, period: Option<(Date, Date)>, sink: &mut Sink) {
     if let (Some(TargetValue::Date(d)), Some((start, end))) = (&ind.value, period)
         && (*d < start || *d > end)
     {
         sink.push_with(
             Code::IndDateOutOfPeriod,
-            at("value"),
+            format!("/indicators/{}/value", ind.index),
             params([("start", start.to_string().into()), ("end", end.to_string().into())]),
         );
     }
-
-    ind.core = matches!(o.get("core"), Some(Value::Bool(true)));
-    ind
 }
 
-/// Reads a target document. `doc` must be a JSON object (callers reject anything else
-/// before, with their own error: exit 2 on the CLI, 400 on the API).
-pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut Sink) -> TargetDocument {
+/// The date warning of an indicator under `period`, rendered in `locale`.
+pub(crate) fn date_violation(ind: &Indicator, period: Option<(Date, Date)>, locale: Locale) -> Option<Violation> {
+    let mut sink = Sink::new(locale);
+    date_warning(ind, period, &mut sink);
+    sink.items.pop()
+}
+
+/// Reads item `n` of the `indicators` array on its own.
+pub(crate) fn read_slot(
+    n: usize,
+    item: &Value,
+    framework: &Framework,
+    period: Option<(Date, Date)>,
+    locale: Locale,
+) -> Slot {
+    let mut sink = Sink::new(locale);
+    match item {
+        Value::Object(o) => {
+            let (ind, name_at) = read_indicator(n, o, framework, &mut sink);
+            let date = date_violation(&ind, period, locale);
+            Slot::Object(Box::new(ReadIndicator { ind, own: sink.items, name_at, date }))
+        }
+        _ => {
+            sink.push(Code::DocFieldInvalid, format!("/indicators/{n}"));
+            Slot::NotObject(sink.items)
+        }
+    }
+}
+
+/// Reads the `indicators` member: the violation of the member itself (missing, or not
+/// an array) and one slot per array item.
+pub(crate) fn read_list(
+    doc: &Map<String, Value>,
+    framework: &Framework,
+    period: Option<(Date, Date)>,
+    locale: Locale,
+) -> (Vec<Violation>, Vec<Slot>) {
+    let mut sink = Sink::new(locale);
+    match doc.get("indicators") {
+        v if is_blank(v) => sink.push(Code::DocFieldRequired, "/indicators"),
+        Some(Value::Array(items)) => {
+            let slots =
+                items.iter().enumerate().map(|(n, item)| read_slot(n, item, framework, period, locale)).collect();
+            return (sink.items, slots);
+        }
+        _ => sink.push(Code::DocFieldInvalid, "/indicators"),
+    }
+    (sink.items, Vec::new())
+}
+
+/// For each slot, the index of the first earlier indicator with the same id and the
+/// same (trimmed) name: the cross-indicator part of the check.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Duplicates {
+    /// `first_id[n]`: the first index holding slot `n`'s id, when that is not `n`.
+    pub(crate) first_id: Vec<Option<usize>>,
+    /// `first_name[n]`: likewise for the name.
+    pub(crate) first_name: Vec<Option<usize>>,
+}
+
+impl Duplicates {
+    /// Finds the duplicates among the slots.
+    pub(crate) fn find(slots: &[Slot]) -> Duplicates {
+        let mut ids: HashMap<&str, usize> = HashMap::with_capacity(slots.len());
+        let mut names: HashMap<&str, usize> = HashMap::with_capacity(slots.len());
+        let mut out =
+            Duplicates { first_id: Vec::with_capacity(slots.len()), first_name: Vec::with_capacity(slots.len()) };
+        for (n, slot) in slots.iter().enumerate() {
+            let ind = slot.indicator();
+            out.first_id.push(ind.and_then(|i| i.id.as_deref()).and_then(|id| first_of(&mut ids, id, n)));
+            out.first_name
+                .push(ind.and_then(|i| i.name.as_deref()).and_then(|name| first_of(&mut names, name.trim(), n)));
+        }
+        out
+    }
+
+    /// Recomputes the names only (an edit changed a name and no id).
+    pub(crate) fn refind_names(&mut self, slots: &[Slot]) {
+        let mut names: HashMap<&str, usize> = HashMap::with_capacity(slots.len());
+        self.first_name.clear();
+        for (n, slot) in slots.iter().enumerate() {
+            let name = slot.indicator().and_then(|i| i.name.as_deref());
+            self.first_name.push(name.and_then(|name| first_of(&mut names, name.trim(), n)));
+        }
+    }
+}
+
+/// The first index recorded for `key`, or records `n` as the first.
+fn first_of<'a>(seen: &mut HashMap<&'a str, usize>, key: &'a str, n: usize) -> Option<usize> {
+    match seen.get(key) {
+        Some(&first) => Some(first),
+        None => {
+            seen.insert(key, n);
+            None
+        }
+    }
+}
+
+/// Pushes slot `n`'s violations in document order: the id duplicate, its own violations
+/// up to the name, the name duplicate, the rest of its own, then the date warning.
+pub(crate) fn emit_slot<I: IntoIterator<Item = Violation>>(
+    sink: &mut Sink,
+    n: usize,
+    slot: SlotView<'_, I>,
+    dups: &Duplicates,
+) {
+    match slot {
+        SlotView::NotObject(v) => sink.items.extend(v),
+        SlotView::Object { ind, own, name_at, date } => {
+            if let (Some(&Some(first)), Some(id)) = (dups.first_id.get(n), ind.id.as_deref()) {
+                sink.push_with(
+                    Code::IndIdDuplicate,
+                    format!("/indicators/{n}/id"),
+                    params([("id", id.into()), ("first", first.into())]),
+                );
+            }
+            let mut own = own.into_iter();
+            sink.items.extend(own.by_ref().take(name_at));
+            if let Some(&Some(first)) = dups.first_name.get(n) {
+                sink.push_with(
+                    Code::IndNameDuplicate,
+                    format!("/indicators/{n}/name"),
+                    params([("first", (first + 1).into()), ("first_index", first.into())]),
+                );
+            }
+            sink.items.extend(own);
+            sink.items.extend(date);
+        }
+    }
+}
+
+/// A slot's parts for [`emit_slot`], borrowed (a session) or moved (a whole check).
+pub(crate) enum SlotView<'a, I> {
+    /// Not an object: its violation.
+    NotObject(I),
+    /// An indicator object.
+    Object {
+        /// The typed indicator.
+        ind: &'a Indicator,
+        /// Its own violations.
+        own: I,
+        /// See [`ReadIndicator::name_at`].
+        name_at: usize,
+        /// Its date warning.
+        date: Option<Violation>,
+    },
+}
+
+/// Reads the header: every member but `indicators`. The returned document has no
+/// indicators; its [`TargetDocument::period`] is the one dates are checked against.
+pub(crate) fn read_header(doc: &Map<String, Value>, sink: &mut Sink) -> TargetDocument {
     let mut out = TargetDocument::default();
 
     match doc.get("kind") {
@@ -599,20 +754,38 @@ pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut 
         Some(Value::Bool(b)) => out.classified = *b,
         _ => sink.push(Code::DocFieldInvalid, "/classified"),
     }
+    out
+}
 
-    let period = out.period();
-    match doc.get("indicators") {
-        v if is_blank(v) => sink.push(Code::DocFieldRequired, "/indicators"),
-        Some(Value::Array(items)) => {
-            let mut seen = Seen::default();
-            for (n, item) in items.iter().enumerate() {
-                match item {
-                    Value::Object(o) => out.indicators.push(indicator(n, o, framework, period, &mut seen, sink)),
-                    _ => sink.push(Code::DocFieldInvalid, format!("/indicators/{n}")),
-                }
+/// Reads a whole target document into `sink` (document order): the header, the
+/// `indicators` member, each indicator with its duplicates and date warning.
+pub(crate) fn read_into(doc: &Map<String, Value>, framework: &Framework, locale: Locale) -> (TargetDocument, Sink) {
+    let mut sink = Sink::new(locale);
+    let mut out = read_header(doc, &mut sink);
+    let (list, slots) = read_list(doc, framework, out.period(), locale);
+    sink.items.extend(list);
+    let dups = Duplicates::find(&slots);
+    out.indicators.reserve(slots.len());
+    for (n, slot) in slots.into_iter().enumerate() {
+        match slot {
+            Slot::NotObject(v) => emit_slot(&mut sink, n, SlotView::NotObject(v), &dups),
+            Slot::Object(r) => {
+                let ReadIndicator { ind, own, name_at, date } = *r;
+                emit_slot(&mut sink, n, SlotView::Object { ind: &ind, own, name_at, date }, &dups);
+                out.indicators.push(ind);
             }
         }
-        _ => sink.push(Code::DocFieldInvalid, "/indicators"),
+    }
+    (out, sink)
+}
+
+/// Reads a target document. `doc` must be a JSON object (callers reject anything else
+/// before, with their own error: exit 2 on the CLI, 400 on the API).
+pub(crate) fn parse(doc: &Map<String, Value>, framework: &Framework, sink: &mut Sink) -> TargetDocument {
+    // The violations are rendered again in the sink's own locale.
+    let (out, read) = read_into(doc, framework, Locale::default());
+    for v in read.items {
+        sink.push_with(v.code, v.path, v.params);
     }
     out
 }

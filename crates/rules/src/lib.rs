@@ -16,6 +16,7 @@ pub mod messages;
 pub mod profile;
 pub mod review;
 pub mod scoring;
+pub mod session;
 pub mod values;
 pub mod violation;
 
@@ -26,4 +27,5 @@ pub use document::TargetDocument;
 pub use messages::Locale;
 pub use profile::{DEFAULT_PROFILE, Framework, Profile, ProfileError, Registry, ScoringParams};
 pub use scoring::{Grade, ScoreReport, score};
+pub use session::{CheckSession, EditError};
 pub use violation::{Code, Severity, Violation};
