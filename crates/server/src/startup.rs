@@ -5,7 +5,6 @@
 //! then a catch-all that turns any non-problem error response into problem+json.
 
 use std::net::TcpListener;
-use std::time::Duration;
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
@@ -201,6 +200,5 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
     if let Some(n) = config.workers {
         server = server.workers(n.max(1));
     }
-    let _ = Duration::ZERO;
     Ok(server.run())
 }
