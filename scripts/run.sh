@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# The main job: builds the web form (WASM + Vite) and starts the jixiao server on an
+# embedded SQLite database (data/jixiao.db, created and migrated on first start) with
+# the demo data set; prints the URL, the docs URL and tokens. Extra arguments go to
+# `jixiao serve` (e.g. --bind 0.0.0.0:8080 or --database postgres://...).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+./scripts/web-build.sh || echo "web form not built; the API and /docs still work" >&2
+exec cargo run --release -p jixiao -- serve --demo "$@"
