@@ -2,7 +2,7 @@
 # The main job: builds the web form (WASM + Vite) and starts the jixiao server on an
 # embedded SQLite database (data/jixiao.db, created and migrated on first start) with
 # the demo data set; prints the URL, the docs URL and tokens. Extra arguments go to
-# `jixiao serve` (e.g. --bind 0.0.0.0:8080 or --database postgres://...).
+# `jixiao serve` (e.g. --host 0.0.0.0 --port 8080, or --database postgres://...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
