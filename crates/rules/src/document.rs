@@ -1,6 +1,11 @@
 //! Target documents (绩效目标申报表): the one place raw JSON becomes a typed
 //! [`TargetDocument`]. Parsing never fails: what cannot be read becomes `None` and a
 //! violation with a JSON Pointer, so every problem is reported, in document order.
+//!
+//! A document is read in pieces that both the whole check and the incremental
+//! [`crate::session::CheckSession`] put together with the same code: the header (every
+//! member but `indicators`), each indicator on its own ([`Slot`]), then what depends on
+//! several pieces: duplicate ids and names ([`Duplicates`]) and date-in-period warnings.
 
 use std::collections::HashMap;
 

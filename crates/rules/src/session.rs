@@ -341,7 +341,10 @@ fn pointer_tokens(pointer: &str) -> Result<Vec<String>, EditError> {
         return Ok(Vec::new());
     }
     let rest = pointer.strip_prefix('/').ok_or_else(|| EditError::NotPointer(pointer.to_owned()))?;
-    Ok(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
+    Ok(rest
+        .split('/')
+        .map(|t| if t.contains('~') { t.replace("~1", "/").replace("~0", "~") } else { t.to_owned() })
+        .collect())
 }
 
 /// An array index token as [`array_index`] reads it, without a bound.
@@ -379,11 +382,14 @@ fn container<'a>(
     for t in parents {
         let next = match here {
             Container::Object(o) => {
-                let v = o.entry(t.clone()).or_insert(Value::Null);
-                if v.is_null() {
-                    *v = Value::Object(Map::new());
+                // Looked up first, so walking through existing members clones no key.
+                if o.get(t).is_none_or(Value::is_null) {
+                    o.insert(t.clone(), Value::Object(Map::new()));
                 }
-                v
+                match o.get_mut(t) {
+                    Some(v) => v,
+                    None => return Err(EditError::NotPointer(pointer.to_owned())),
+                }
             }
             Container::Array(a) => {
                 let len = a.len();

@@ -5,8 +5,7 @@
 //! No rule lives here: every check, count and score is a call into `jixiao-rules`.
 //! Errors are plain strings (one line) that `lib.rs` turns into thrown JS errors.
 
-use jixiao_rules::check::json_type;
-use jixiao_rules::{CheckReport, Locale, Profile, Registry, TreeCounts, check_parsed, parse_object, tree_counts};
+use jixiao_rules::{CheckSession, Locale, Profile, Registry, check_parsed, parse_object};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -69,38 +68,15 @@ pub fn profiles() -> Result<String, String> {
     to_json(&Registry::builtin().profiles())
 }
 
-/// Splits a JSON Pointer (RFC 6901) into unescaped tokens.
-fn pointer_tokens(pointer: &str) -> Result<Vec<String>, String> {
-    if pointer.is_empty() {
-        return Ok(Vec::new());
-    }
-    let rest = pointer.strip_prefix('/').ok_or_else(|| format!("`{pointer}` is not a JSON Pointer"))?;
-    Ok(rest.split('/').map(|t| t.replace("~1", "/").replace("~0", "~")).collect())
-}
-
-fn array_index(token: &str, len: usize, pointer: &str) -> Result<usize, String> {
-    if token == "-" {
-        return Ok(len);
-    }
-    let ok =
-        !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit()) && (token == "0" || !token.starts_with('0'));
-    match token.parse::<usize>() {
-        Ok(i) if ok && i <= len => Ok(i),
-        _ => Err(format!("`{pointer}`: `{token}` is not an index of an array of {len}")),
-    }
-}
-
-/// An editing session: it keeps the parsed document, applies one change at a time
-/// and re-checks the kept document, so a keystroke costs no `JSON.stringify` of the
-/// whole form and no re-parse of its text. Every report equals [`validate`] on
-/// [`Session::document`] (a property test holds it to that).
+/// An editing session: it keeps the parsed document and forwards each change to the
+/// incremental checker of `jixiao-rules` ([`CheckSession`]), which re-reads only what the
+/// change touched, so a keystroke costs no `JSON.stringify` of the whole form, no
+/// re-parse of its text and no re-check of the other indicators. Every report equals
+/// [`validate`] on [`Session::document`] (property tests here and in `jixiao-rules`
+/// hold it to that).
 #[derive(Debug, Clone)]
 pub struct Session {
-    profile: &'static Profile,
-    locale: Locale,
-    doc: Map<String, Value>,
-    report: CheckReport,
-    counts: TreeCounts,
+    inner: CheckSession,
 }
 
 impl Session {
@@ -108,148 +84,52 @@ impl Session {
     pub fn new(profile_id: &str, locale_tag: &str) -> Result<Session, String> {
         let profile = profile(profile_id)?;
         let locale = locale(locale_tag)?;
-        let mut s = Session {
-            profile,
-            locale,
-            doc: Map::new(),
-            report: CheckReport { valid: true, violations: Vec::new() },
-            counts: TreeCounts::default(),
-        };
-        s.recheck();
-        Ok(s)
+        Ok(Session { inner: CheckSession::new(Map::new(), profile, locale) })
     }
 
-    fn recheck(&mut self) {
-        let (parsed, report) = check_parsed(&self.doc, self.profile, self.locale);
-        self.counts = tree_counts(&parsed);
-        self.report = report;
-    }
-
-    /// Replaces the whole document (a JSON object) and re-checks it.
+    /// Replaces the whole document (a JSON object).
     pub fn load(&mut self, document: &str) -> Result<(), String> {
-        self.doc = object_from(document, "document")?;
-        self.recheck();
+        self.inner.load(object_from(document, "document")?);
         Ok(())
     }
 
-    /// Switches the profile (re-checks).
+    /// Switches the profile.
     pub fn set_profile(&mut self, profile_id: &str) -> Result<(), String> {
-        self.profile = profile(profile_id)?;
-        self.recheck();
+        self.inner.set_profile(profile(profile_id)?);
         Ok(())
     }
 
-    /// Switches the message locale (re-checks).
+    /// Switches the message locale.
     pub fn set_locale(&mut self, locale_tag: &str) -> Result<(), String> {
-        self.locale = locale(locale_tag)?;
-        self.recheck();
+        self.inner.set_locale(locale(locale_tag)?);
         Ok(())
     }
 
-    /// Sets the value at `pointer` and re-checks. Missing (or `null`) object members on
-    /// the way are created as objects; an array index may be the length (or `-`) to
-    /// append. The empty pointer replaces the whole document, which must be an object.
+    /// Sets the value at `pointer`. Missing (or `null`) object members on the way are
+    /// created as objects; an array index may be the length (or `-`) to append. The
+    /// empty pointer replaces the whole document, which must be an object.
     pub fn set(&mut self, pointer: &str, value: Value) -> Result<(), String> {
-        let tokens = pointer_tokens(pointer)?;
-        let Some((last, parents)) = tokens.split_last() else {
-            return match value {
-                Value::Object(o) => {
-                    self.doc = o;
-                    self.recheck();
-                    Ok(())
-                }
-                other => Err(format!("the document must be a JSON object, not a JSON {}", json_type(&other))),
-            };
-        };
-        // A failed walk may already have created empty objects: re-check either way.
-        let result = container(&mut self.doc, parents, pointer).and_then(|c| match c {
-            Container::Object(o) => {
-                o.insert(last.clone(), value);
-                Ok(())
-            }
-            Container::Array(a) => {
-                let i = array_index(last, a.len(), pointer)?;
-                match a.get_mut(i) {
-                    Some(cell) => *cell = value,
-                    None => a.push(value),
-                }
-                Ok(())
-            }
-        });
-        self.recheck();
-        result
+        self.inner.set(pointer, value).map_err(|e| e.to_string())
     }
 
-    /// Removes the member or array element at `pointer` (later elements shift down)
-    /// and re-checks. Removing a member that is not there is not an error.
+    /// Removes the member or array element at `pointer` (later elements shift down).
+    /// Removing a member that is not there is not an error.
     pub fn remove(&mut self, pointer: &str) -> Result<(), String> {
-        let tokens = pointer_tokens(pointer)?;
-        let Some((last, parents)) = tokens.split_last() else {
-            return Err("cannot remove the whole document".into());
-        };
-        let result = container(&mut self.doc, parents, pointer).and_then(|c| match c {
-            Container::Object(o) => {
-                o.remove(last);
-                Ok(())
-            }
-            Container::Array(a) => {
-                let i = array_index(last, a.len(), pointer)?;
-                if i < a.len() {
-                    a.remove(i);
-                }
-                Ok(())
-            }
-        });
-        self.recheck();
-        result
+        self.inner.remove(pointer).map_err(|e| e.to_string())
     }
 
     /// The kept document as compact JSON.
     pub fn document(&self) -> Result<String, String> {
-        to_json(&self.doc)
+        to_json(self.inner.document())
     }
 
     /// The current report: the same line [`validate`] prints for [`Session::document`].
     pub fn report(&self) -> Result<String, String> {
-        to_json(&self.report)
+        to_json(&self.inner.report())
     }
 
     /// The tree counts behind the form's meters: `{level1, level2, level3, quantitative}`.
     pub fn counts(&self) -> Result<String, String> {
-        to_json(&self.counts)
+        to_json(&self.inner.counts())
     }
-}
-
-/// An object or array found by walking a JSON Pointer.
-enum Container<'a> {
-    Object(&'a mut Map<String, Value>),
-    Array(&'a mut Vec<Value>),
-}
-
-/// The container that `parents` names. Missing or `null` object members on the way
-/// become empty objects; an array index must exist; any other value is an error.
-fn container<'a>(root: &'a mut Map<String, Value>, parents: &[String], pointer: &str) -> Result<Container<'a>, String> {
-    let mut here = Container::Object(root);
-    for t in parents {
-        let next = match here {
-            Container::Object(o) => {
-                let v = o.entry(t.clone()).or_insert(Value::Null);
-                if v.is_null() {
-                    *v = Value::Object(Map::new());
-                }
-                v
-            }
-            Container::Array(a) => {
-                let len = a.len();
-                let i = array_index(t, len, pointer)?;
-                a.get_mut(i).ok_or_else(|| format!("`{pointer}`: no element {i} in an array of {len}"))?
-            }
-        };
-        here = match next {
-            Value::Object(o) => Container::Object(o),
-            Value::Array(a) => Container::Array(a),
-            other => return Err(format!("`{pointer}`: `{t}` is a JSON {}, not a container", json_type(other))),
-        };
-    }
-    Ok(here)
 }
