@@ -92,6 +92,33 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
+    // The worst case of the keystroke path: a report that is long (every indicator lacks
+    // its unit, 180 errors), so each report clones many kept violations.
+    let n = 200;
+    let pointer = format!("/indicators/{}/value", n / 2);
+    let mut doc = document(n);
+    if let Some(Value::Array(items)) = doc.get_mut("indicators") {
+        for item in items.iter_mut() {
+            item.as_object_mut().unwrap().remove("unit");
+        }
+    }
+    let mut full = Value::Object(doc.clone());
+    let mut i = 0usize;
+    g.bench_function(BenchmarkId::new("edit+full_check/no_units", n), |b| {
+        b.iter(|| {
+            i += 1;
+            *full.pointer_mut(&pointer).unwrap() = values[i & 1].clone();
+            jixiao_rules::check(full.as_object().unwrap(), profile, Locale::ZhCn)
+        })
+    });
+    let mut s = CheckSession::new(doc, profile, Locale::ZhCn);
+    g.bench_function(BenchmarkId::new("session_set+report_json/no_units", n), |b| {
+        b.iter(|| {
+            i += 1;
+            s.set(&pointer, values[i & 1].clone()).unwrap();
+            serde_json::to_string(&s.report()).unwrap()
+        })
+    });
     g.finish();
 }
 
