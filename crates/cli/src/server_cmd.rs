@@ -47,7 +47,8 @@ pub struct ServeArgs {
     /// Directory of the built web form (default web/dist).
     #[arg(long, value_name = "DIR")]
     pub web_dir: Option<PathBuf>,
-    /// Load the demo data set (once) and print a finance and a department token.
+    /// Load the demo data set (once, part of it walked through the review cycle) and print
+    /// finance, department and assessor tokens and the page addresses.
     #[arg(long)]
     pub demo: bool,
 }
@@ -129,7 +130,18 @@ fn open_db(config: &Config) -> Result<Database> {
     })
 }
 
-fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: Option<&str>) {
+/// The pages of the web form and what each is for.
+const DEMO_PAGES: [(&str, &str); 6] = [
+    ("/", "申报表 form (fill in and check a target)"),
+    ("/my-targets.html", "my targets (department token)"),
+    ("/review.html", "review queue (finance token)"),
+    ("/assessor.html", "assignments (assessor token)"),
+    ("/public.html", "public list (no token)"),
+    ("/docs/", "API documentation"),
+];
+
+fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: &str, serving: bool) {
+    let r = &report.review;
     println!(
         "demo data: {} departments, {} targets ({} valid under the default profile){}",
         report.departments,
@@ -137,8 +149,21 @@ fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: Option<&str>) {
         report.targets_valid,
         if report.targets_inserted == 0 { "; already loaded" } else { "" }
     );
-    println!("finance token (财政局):   {}", tokens.finance.secret);
-    if let Some(d) = &tokens.department {
+    println!(
+        "review state: {} approved, {} submitted, {} returned, {} drafts; {} third-party assignments \
+         ({} to {}), {} opinions; {} targets in the public list",
+        r.approved,
+        r.submitted,
+        r.returned,
+        r.draft,
+        r.assignments,
+        r.assessor_assignments,
+        seed::DEMO_ASSESSOR_ORG,
+        r.opinions,
+        r.public
+    );
+    println!("finance token (财政局): {}", tokens.finance.secret);
+    for d in tokens.department.iter().chain(tokens.second_department.iter()) {
         println!(
             "department token ({} {}): {}",
             d.row.department_code.as_deref().unwrap_or(""),
@@ -146,9 +171,26 @@ fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: Option<&str>) {
             d.secret
         );
     }
-    if let Some(base) = base {
-        println!("try: curl -H 'Authorization: Bearer {}' {base}/api/v1/targets?limit=5", tokens.finance.secret);
+    println!("assessor token ({}): {}", seed::DEMO_ASSESSOR_ORG, tokens.assessor.secret);
+    println!(
+        "pages ({}paste a token into the page's token field):",
+        if serving { "" } else { "after `jixiao serve`; " }
+    );
+    for (path, what) in DEMO_PAGES {
+        println!("  {base}{path:<18} {what}");
     }
+    if serving {
+        println!(
+            "try: curl -H 'Authorization: Bearer {}' '{base}/api/v1/review/targets?status=submitted'",
+            tokens.finance.secret
+        );
+    }
+}
+
+/// The address a server started with `config` answers at (`0.0.0.0` shown as 127.0.0.1).
+fn base_url_of(config: &Config) -> String {
+    let host = if config.host == "0.0.0.0" || config.host == "::" { "127.0.0.1" } else { config.host.as_str() };
+    format!("http://{host}:{}", config.port)
 }
 
 fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
@@ -194,7 +236,7 @@ pub fn serve(a: ServeArgs, started: Instant) -> Result<()> {
             );
         }
         if let Some((report, tokens)) = &demo {
-            print_demo(report, tokens, Some(&base));
+            print_demo(report, tokens, &base, true);
         }
         app.run_until_stopped().await.context("server error")?;
         tracing::info!("jixiao stopped");
@@ -247,7 +289,7 @@ pub fn demo(a: DemoArgs) -> Result<()> {
     let config = a.config.load()?;
     let db = open_db(&config)?;
     let (report, tokens) = load_demo(&db)?;
-    print_demo(&report, &tokens, None);
+    print_demo(&report, &tokens, &base_url_of(&config), false);
     Ok(())
 }
 

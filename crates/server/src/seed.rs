@@ -1,21 +1,159 @@
-//! Loads the demo data set (`demo::demo_dataset()`) into a database: departments, then
-//! one draft target per document, checked by the rules like any other. Idempotent: a
-//! database that already holds demo targets is left as it is.
+//! Loads the demo data set (`demo::demo_dataset()`) into a database: departments, one
+//! draft target per document (checked by the rules like any other), then walks a
+//! deterministic part of the targets through the review cycle with the same service
+//! functions the HTTP routes call (submit, assignment to a third-party assessor, opinion,
+//! approval or return with an 88号 grade), so the state, snapshots and audit rows are
+//! exactly what the API produces. Targets with mistakes stay drafts (submission refuses
+//! them). Also creates the demo tokens. Idempotent: a database that already holds demo
+//! targets is left as it is; everything is loaded in one transaction.
+
+use std::collections::HashMap;
 
 use diesel::Connection;
+use jixiao_rules::review::{Recommendation, ReviewGrade, Status};
 use jixiao_rules::{Locale, Registry};
-use serde_json::json;
+use serde_json::{Value, json};
 
-use crate::auth::{NewToken, Role, generate_token};
+use crate::api::review::ReviewApiError;
+use crate::api::review::service;
+use crate::auth::{Caller, NewToken, Role, generate_token};
 use crate::db::{AnyConnection, Database};
 use crate::demo::DemoDataset;
 use crate::domain::{self, TargetStatus};
 use crate::store;
 use crate::store::audit::NewAuditEvent;
-use crate::store::targets::TargetRow;
+use crate::store::targets::{TargetFilter, TargetRow};
 
 /// `created_by` of demo targets.
 pub const DEMO_ACTOR: &str = "demo";
+/// The third-party assessor organisation of the demo (its token is printed).
+pub const DEMO_ASSESSOR_ORG: &str = "新疆某会计师事务所";
+/// A second assessor organisation with a few assignments (no token is printed), so that
+/// an assessor visibly sees only its own organisation's assignments.
+pub const DEMO_OTHER_ORG: &str = "新疆某资产评估有限公司";
+/// Due date of the demo assignments to [`DEMO_ASSESSOR_ORG`].
+pub const DEMO_ASSESSOR_DUE: &str = "2018-03-30";
+/// Due date of the demo assignments to [`DEMO_OTHER_ORG`].
+pub const DEMO_OTHER_DUE: &str = "2018-04-13";
+/// Token name (audit actor) of the demo finance bureau.
+pub const DEMO_FINANCE_NAME: &str = "demo 财政局";
+
+/// What the demo does with one target in the review cycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoReview {
+    /// The status the target ends in.
+    pub status: Status,
+    /// Finance's 88号 grade (approved and returned targets).
+    pub grade: Option<ReviewGrade>,
+    /// A third-party assignment made while the target was submitted, if any.
+    pub assessment: Option<DemoAssessment>,
+}
+
+/// A third-party assignment of a demo target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoAssessment {
+    /// Assessor organisation.
+    pub org: &'static str,
+    /// Due date (`YYYY-MM-DD`).
+    pub due: &'static str,
+    /// The opinion the assessor posted, if any.
+    pub opinion: Option<Recommendation>,
+}
+
+impl DemoReview {
+    const DRAFT: DemoReview = DemoReview { status: Status::Draft, grade: None, assessment: None };
+}
+
+/// The fates of the valid targets, cycled in data-set order: 16 approved, 4 submitted,
+/// 2 returned and 4 drafts of every 26 (≈ 62% / 15% / 8% / 15%). The first two
+/// departments (whose tokens are printed) get every status.
+const PATTERN: [Status; 26] = {
+    use Status::{Approved as A, Draft as D, Returned as R, Submitted as S};
+    [A, S, A, R, A, A, D, S, R, A, A, D, A, A, S, A, A, D, A, A, S, A, A, D, A, A]
+};
+
+/// Plans the review cycle of the demo: one entry per target. `valid[i]`: target `i` has no
+/// error-level violation; `classified[i]`: it is 涉密. Invalid targets stay drafts;
+/// classified valid targets are approved and never sent to a third party. Among the
+/// approved, every fourth is graded 良 and every eighth had an assessor's opinion first;
+/// among the submitted, every second is assigned to [`DEMO_ASSESSOR_ORG`] (every eighth
+/// with an opinion already) and a few to [`DEMO_OTHER_ORG`]; the first return is graded
+/// 中 (after an assessor recommended revision), the second 差 (not entering the budget),
+/// the others 良. Pure and deterministic.
+pub fn review_plan(valid: &[bool], classified: &[bool]) -> Vec<DemoReview> {
+    let org = |opinion| Some(DemoAssessment { org: DEMO_ASSESSOR_ORG, due: DEMO_ASSESSOR_DUE, opinion });
+    let (mut k, mut approved, mut submitted, mut returned) = (0usize, 0usize, 0usize, 0usize);
+    let mut plan = Vec::with_capacity(valid.len());
+    for (i, &ok) in valid.iter().enumerate() {
+        if !ok {
+            plan.push(DemoReview::DRAFT);
+            continue;
+        }
+        let secret = classified.get(i).copied().unwrap_or(false);
+        let status = if secret { Status::Approved } else { PATTERN[k % PATTERN.len()] };
+        k += 1;
+        let entry = match status {
+            Status::Draft => DemoReview::DRAFT,
+            Status::Approved => {
+                let j = approved;
+                approved += 1;
+                let grade = if j % 4 == 3 { ReviewGrade::Good } else { ReviewGrade::Excellent };
+                let assessment = if !secret && j % 8 == 1 { org(Some(Recommendation::Approve)) } else { None };
+                DemoReview { status, grade: Some(grade), assessment }
+            }
+            Status::Submitted => {
+                let j = submitted;
+                submitted += 1;
+                let assessment = if j % 2 == 0 {
+                    let opinion = match j % 16 {
+                        0 => Some(Recommendation::Approve),
+                        8 => Some(Recommendation::Revise),
+                        _ => None,
+                    };
+                    org(opinion)
+                } else if j % 12 == 5 {
+                    Some(DemoAssessment { org: DEMO_OTHER_ORG, due: DEMO_OTHER_DUE, opinion: None })
+                } else {
+                    None
+                };
+                DemoReview { status, grade: None, assessment }
+            }
+            Status::Returned => {
+                let j = returned;
+                returned += 1;
+                let (grade, assessment) = match j {
+                    0 => (ReviewGrade::Fair, org(Some(Recommendation::Revise))),
+                    1 => (ReviewGrade::Poor, None),
+                    _ => (ReviewGrade::Good, None),
+                };
+                DemoReview { status, grade: Some(grade), assessment }
+            }
+        };
+        plan.push(entry);
+    }
+    plan
+}
+
+/// Counts of the review state of the database after loading.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReviewCounts {
+    /// Drafts.
+    pub draft: usize,
+    /// Submitted, waiting for finance.
+    pub submitted: usize,
+    /// Returned.
+    pub returned: usize,
+    /// Approved.
+    pub approved: usize,
+    /// Third-party assignments (all organisations).
+    pub assignments: usize,
+    /// Assignments to [`DEMO_ASSESSOR_ORG`].
+    pub assessor_assignments: usize,
+    /// Third-party opinions.
+    pub opinions: usize,
+    /// Targets in the public list.
+    pub public: usize,
+}
 
 /// What loading did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +164,8 @@ pub struct SeedReport {
     pub targets_inserted: usize,
     /// Targets of the data set that have no error-level violation.
     pub targets_valid: usize,
+    /// The review state of the database now (after loading, or as an earlier load left it).
+    pub review: ReviewCounts,
 }
 
 /// Why the demo could not be loaded.
@@ -43,6 +183,27 @@ pub enum SeedError {
     /// Token generation failed.
     #[error(transparent)]
     Token(#[from] crate::auth::TokenError),
+    /// The review service refused a step of the demo review cycle.
+    #[error("demo target {target}: {step} was refused: {source}")]
+    Review {
+        /// Index of the target in the data set.
+        target: usize,
+        /// `submit`, `assign`, `opinion` or `review`.
+        step: &'static str,
+        /// The service's error.
+        #[source]
+        source: ReviewApiError,
+    },
+    /// Reading the public list for the counts failed.
+    #[error("counting the published demo targets failed: {0}")]
+    Count(#[source] ReviewApiError),
+}
+
+/// One target to insert, with what the review walk needs.
+struct Prepared {
+    row: TargetRow,
+    /// `funds.annual_total` as a decimal string (the amount approved).
+    amount: Option<String>,
 }
 
 /// Loads `data` unless demo targets are already present. Blocking.
@@ -52,7 +213,7 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
         Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
     let now = store::now();
     let already = store::targets::count_created_by(&mut conn, DEMO_ACTOR)? > 0;
-    let mut rows = Vec::with_capacity(data.targets.len());
+    let mut prepared = Vec::with_capacity(data.targets.len());
     let mut valid_count = 0;
     for (i, value) in data.targets.iter().enumerate() {
         let doc = value.as_object().ok_or_else(|| SeedError::Document(i, "not a JSON object".into()))?;
@@ -71,7 +232,7 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
         let document = serde_json::Value::Object(doc.clone()).to_string();
         let id = uuid::Uuid::now_v7().to_string();
         let errors = report.violations.iter().filter(|v| v.severity == jixiao_rules::Severity::Error).count();
-        rows.push(TargetRow {
+        let row = TargetRow {
             etag: domain::etag(&id, 1, TargetStatus::Draft, &document),
             id,
             department_code,
@@ -91,19 +252,31 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
             created_at: now,
             updated_at: now,
             created_by: DEMO_ACTOR.into(),
-        });
+        };
+        prepared.push(Prepared { row, amount: parsed.funds.annual_total.map(|a| a.value().to_string()) });
     }
-    let inserted = rows.len();
-    conn.transaction::<_, SeedError, _>(|c| {
-        for d in &data.departments {
-            store::departments::ensure(c, &d.code, &d.name, now)?;
-        }
-        for row in &rows {
-            insert_with_audit(c, row)?;
-        }
-        Ok(())
-    })?;
-    Ok(SeedReport { departments: data.departments.len(), targets_inserted: inserted, targets_valid: valid_count })
+    let inserted = prepared.len();
+    if !already {
+        let valid: Vec<bool> = prepared.iter().map(|p| p.row.valid).collect();
+        let classified: Vec<bool> = prepared.iter().map(|p| p.row.classified).collect();
+        let plan = review_plan(&valid, &classified);
+        conn.transaction::<_, SeedError, _>(|c| {
+            for d in &data.departments {
+                store::departments::ensure(c, &d.code, &d.name, now)?;
+            }
+            for p in &prepared {
+                insert_with_audit(c, &p.row)?;
+            }
+            walk_review(c, data, &prepared, &plan)
+        })?;
+    }
+    let review = review_counts(&mut conn)?;
+    Ok(SeedReport {
+        departments: data.departments.len(),
+        targets_inserted: inserted,
+        targets_valid: valid_count,
+        review,
+    })
 }
 
 fn insert_with_audit(c: &mut AnyConnection, row: &TargetRow) -> Result<(), diesel::result::Error> {
@@ -123,13 +296,161 @@ fn insert_with_audit(c: &mut AnyConnection, row: &TargetRow) -> Result<(), diese
     )
 }
 
-/// Demo tokens printed at start: one finance token and one department token.
+// ---------------------------------------------------------------------------------------------
+// The review walk (through the service layer of the review routes)
+// ---------------------------------------------------------------------------------------------
+
+/// The caller the demo acts as (no token behind it; names match the demo tokens' names).
+fn caller(name: String, role: Role, department: Option<String>, org: Option<&str>) -> Caller {
+    Caller { token_id: "demo-seed".into(), name, role, department, org: org.map(str::to_owned) }
+}
+
+/// Runs the plan, phase by phase as a review season would: departments submit, finance
+/// assigns some submissions to assessors, assessors post opinions, finance decides.
+fn walk_review(
+    c: &mut AnyConnection,
+    data: &DemoDataset,
+    targets: &[Prepared],
+    plan: &[DemoReview],
+) -> Result<(), SeedError> {
+    let names: HashMap<&str, &str> = data.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
+    let step = |target: usize, step: &'static str| move |source| SeedError::Review { target, step, source };
+    let finance = caller(DEMO_FINANCE_NAME.into(), Role::Finance, None, None);
+    let todo: Vec<(usize, &Prepared, &DemoReview)> =
+        targets.iter().zip(plan).enumerate().map(|(i, (t, p))| (i, t, p)).collect();
+    // 1. Departments submit.
+    for &(i, t, p) in &todo {
+        if p.status == Status::Draft {
+            continue;
+        }
+        let code = t.row.department_code.as_str();
+        let name = names.get(code).copied().unwrap_or(code);
+        let dept = caller(format!("demo {name}"), Role::Department, Some(code.to_owned()), None);
+        service::submit(c, &dept, &t.row.id, None, Locale::ZhCn).map_err(step(i, "submit"))?;
+    }
+    // 2. Finance assigns, one request per organisation.
+    for (org, due) in [(DEMO_ASSESSOR_ORG, DEMO_ASSESSOR_DUE), (DEMO_OTHER_ORG, DEMO_OTHER_DUE)] {
+        let ids: Vec<&str> = todo
+            .iter()
+            .filter(|(_, _, p)| p.assessment.is_some_and(|a| a.org == org))
+            .map(|(_, t, _)| t.row.id.as_str())
+            .collect();
+        let first = todo.iter().find(|(_, _, p)| p.assessment.is_some_and(|a| a.org == org)).map_or(0, |x| x.0);
+        if ids.is_empty() {
+            continue;
+        }
+        let body = json!({ "target_ids": ids, "organisation": org, "due": due });
+        service::assign(c, &finance, body, Locale::ZhCn).map_err(step(first, "assign"))?;
+    }
+    // 3. Assessors post their opinions.
+    for &(i, t, p) in &todo {
+        let Some(DemoAssessment { org, opinion: Some(rec), .. }) = p.assessment else { continue };
+        let assessor = caller(format!("demo {org}"), Role::Assessor, None, Some(org));
+        service::opinion(c, &assessor, &t.row.id, opinion_body(i, rec), Locale::ZhCn).map_err(step(i, "opinion"))?;
+    }
+    // 4. Finance decides.
+    for &(i, t, p) in &todo {
+        let Some(grade) = p.grade else { continue };
+        let body = review_body(i, p.status, grade, t.amount.as_deref());
+        service::review(c, &finance, &t.row.id, body, Locale::ZhCn).map_err(step(i, "review"))?;
+    }
+    Ok(())
+}
+
+/// Picks one of `texts` by the target index (varied but deterministic).
+fn pick(texts: &[&'static str], i: usize) -> &'static str {
+    texts.get(i % texts.len().max(1)).copied().unwrap_or_default()
+}
+
+/// The body of finance's decision (`POST /targets/{id}/review`).
+fn review_body(i: usize, status: Status, grade: ReviewGrade, amount: Option<&str>) -> Value {
+    let criteria = json!({
+        "completeness": pick(&["绩效目标要素完整，指标体系健全", "申报表各要素填写齐全"], i),
+        "relevance": pick(&["绩效目标与部门职能及项目支出内容相符", "目标与年度工作任务紧密相关"], i),
+        "appropriateness": pick(&["资金规模与预期产出、效果相匹配", "成本指标与支出标准相符"], i),
+        "feasibility": pick(&["实施方案可行，目标经努力可以实现", "项目实施条件具备，目标可实现"], i),
+    });
+    if status == Status::Approved {
+        let opinion = match grade {
+            ReviewGrade::Good => "总体合理，个别指标表述已与单位沟通完善，同意按申报金额批复",
+            _ => pick(&["绩效目标明确、指标量化充分，同意按申报金额批复", "目标合理可行，同意批复"], i),
+        };
+        json!({ "decision": "approve", "grade": grade, "criteria": criteria, "opinion": opinion,
+                "approved_amount": amount })
+    } else {
+        let opinion = match grade {
+            ReviewGrade::Poor => "项目立项依据不充分，绩效目标不明确，审核结果为差，不得进入预算安排流程",
+            ReviewGrade::Fair => {
+                "绩效目标与项目内容关联不够紧密，产出数量指标与资金规模不匹配，请按审核意见调整完善后重新报送审核"
+            }
+            _ => pick(
+                &[
+                    "部分三级指标值偏保守，请结合上年完成情况与财政局沟通后完善，重新报送",
+                    "效益指标表述较笼统，请细化可衡量的指标值后重新报送",
+                ],
+                i,
+            ),
+        };
+        json!({ "decision": "return", "grade": grade, "criteria": criteria, "opinion": opinion })
+    }
+}
+
+/// The body of an assessor's opinion (`POST /targets/{id}/opinions`).
+fn opinion_body(i: usize, rec: Recommendation) -> Value {
+    let base: usize = if rec == Recommendation::Approve { 84 } else { 68 };
+    let score = |d: usize| format!("{}.{}", base + (i + d) % 9, (i * 3 + d) % 2 * 5);
+    let (findings, recommendation) = match rec {
+        Recommendation::Approve => (Vec::new(), "approve"),
+        Recommendation::Revise => (vec!["产出数量指标与资金规模不匹配", "满意度指标未说明调查方式"], "revise"),
+    };
+    json!({
+        "criteria": {
+            "completeness": { "score": score(0), "remarks": "申报要素基本完整" },
+            "relevance": { "score": score(1), "remarks": "目标与部门职能相符" },
+            "appropriateness": { "score": score(2), "remarks": "资金测算依据较充分" },
+            "feasibility": { "score": score(3), "remarks": "实施计划可行" },
+        },
+        "findings": findings,
+        "recommendation": recommendation,
+    })
+}
+
+/// Counts the review state of the database (all targets, not only the demo's).
+fn review_counts(conn: &mut AnyConnection) -> Result<ReviewCounts, SeedError> {
+    let mut counts = ReviewCounts::default();
+    for r in store::targets::list(conn, &TargetFilter::default(), None, 1_000_000)? {
+        match Status::parse(&r.status) {
+            Some(Status::Draft) => counts.draft += 1,
+            Some(Status::Submitted) => counts.submitted += 1,
+            Some(Status::Returned) => counts.returned += 1,
+            Some(Status::Approved) => counts.approved += 1,
+            None => {}
+        }
+    }
+    let assignments = store::review::assignments_list(conn, None)?;
+    counts.assignments = assignments.len();
+    counts.assessor_assignments = assignments.iter().filter(|a| a.organisation == DEMO_ASSESSOR_ORG).count();
+    let ids: Vec<String> = assignments.into_iter().map(|a| a.id).collect();
+    counts.opinions = store::review::opinions_for_assignments(conn, &ids)?.len();
+    counts.public = service::public_listing(conn, None, None).map_err(SeedError::Count)?.items.len();
+    Ok(counts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tokens
+// ---------------------------------------------------------------------------------------------
+
+/// Demo tokens printed at start.
 #[derive(Debug, Clone)]
 pub struct DemoTokens {
     /// Finance (财政局).
     pub finance: NewToken,
     /// The first demo department, if the data set has one.
     pub department: Option<NewToken>,
+    /// The second demo department, if the data set has two.
+    pub second_department: Option<NewToken>,
+    /// The assessor organisation [`DEMO_ASSESSOR_ORG`].
+    pub assessor: NewToken,
 }
 
 /// Creates fresh demo tokens (only hashes are stored, so earlier ones cannot be shown
@@ -137,16 +458,133 @@ pub struct DemoTokens {
 /// after a restart; revoke them with `jixiao token revoke` if needed.
 pub fn demo_tokens(db: &Database, data: &DemoDataset) -> Result<DemoTokens, SeedError> {
     let mut conn = db.conn()?;
-    let finance = generate_token("demo 财政局", Role::Finance, None, None)?;
-    let department = match data.departments.first() {
-        Some(d) => Some(generate_token(&format!("demo {}", d.name), Role::Department, Some(&d.code), None)?),
-        None => None,
+    let finance = generate_token(DEMO_FINANCE_NAME, Role::Finance, None, None)?;
+    let department_token = |i: usize| -> Result<Option<NewToken>, SeedError> {
+        match data.departments.get(i) {
+            Some(d) => Ok(Some(generate_token(&format!("demo {}", d.name), Role::Department, Some(&d.code), None)?)),
+            None => Ok(None),
+        }
     };
+    let department = department_token(0)?;
+    let second_department = department_token(1)?;
+    let assessor = generate_token(&format!("demo {DEMO_ASSESSOR_ORG}"), Role::Assessor, None, Some(DEMO_ASSESSOR_ORG))?;
     conn.transaction::<_, SeedError, _>(|c| {
-        for t in std::iter::once(&finance).chain(department.iter()) {
+        let all = [Some(&finance), department.as_ref(), second_department.as_ref(), Some(&assessor)];
+        for t in all.into_iter().flatten() {
             store::tokens::insert(c, &t.row)?;
         }
         Ok(())
     })?;
-    Ok(DemoTokens { finance, department })
+    Ok(DemoTokens { finance, department, second_department, assessor })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan_of_demo() -> (Vec<bool>, Vec<bool>, Vec<DemoReview>) {
+        let data = crate::demo::demo_dataset();
+        let profile = Registry::builtin().default_profile().expect("default profile");
+        let valid: Vec<bool> = data
+            .targets
+            .iter()
+            .map(|t| t.as_object().is_some_and(|o| jixiao_rules::check(o, profile, Locale::ZhCn).valid))
+            .collect();
+        let classified: Vec<bool> = data.targets.iter().map(|t| t["classified"] == true).collect();
+        let plan = review_plan(&valid, &classified);
+        (valid, classified, plan)
+    }
+
+    #[test]
+    fn plan_shares_are_those_of_a_review_season() {
+        let (valid, _, plan) = plan_of_demo();
+        let n_valid = valid.iter().filter(|v| **v).count();
+        let share =
+            |s: Status| plan.iter().zip(&valid).filter(|(p, v)| **v && p.status == s).count() * 100 / n_valid.max(1);
+        assert!((57..=64).contains(&share(Status::Approved)), "approved {}%", share(Status::Approved));
+        assert!((13..=17).contains(&share(Status::Submitted)), "submitted {}%", share(Status::Submitted));
+        assert!((6..=9).contains(&share(Status::Returned)), "returned {}%", share(Status::Returned));
+        assert_eq!(plan.len(), valid.len());
+    }
+
+    #[test]
+    fn invalid_targets_stay_drafts_and_classified_ones_never_leave_finance() {
+        let (valid, classified, plan) = plan_of_demo();
+        for (i, p) in plan.iter().enumerate() {
+            if !valid[i] {
+                assert_eq!(*p, DemoReview::DRAFT, "target {i} has errors: it cannot be submitted");
+            }
+            if classified[i] {
+                assert!(p.assessment.is_none(), "classified target {i} is not sent to a third party");
+            }
+        }
+        assert!(plan.iter().zip(&classified).any(|(p, c)| *c && p.status == Status::Approved));
+    }
+
+    #[test]
+    fn grades_fit_the_decisions() {
+        let (_, _, plan) = plan_of_demo();
+        for p in &plan {
+            match p.status {
+                Status::Approved => assert!(p.grade.is_some_and(ReviewGrade::approvable)),
+                Status::Returned => assert!(p.grade.is_some()),
+                _ => assert!(p.grade.is_none()),
+            }
+            if let Some(a) = p.assessment {
+                assert_ne!(p.status, Status::Draft);
+                if p.status == Status::Approved {
+                    assert_eq!(a.opinion, Some(Recommendation::Approve));
+                }
+            }
+        }
+        let graded = |g: ReviewGrade| plan.iter().filter(|p| p.grade == Some(g)).count();
+        assert_eq!(graded(ReviewGrade::Fair), 1);
+        assert_eq!(graded(ReviewGrade::Poor), 1);
+        assert!(graded(ReviewGrade::Good) > 0 && graded(ReviewGrade::Excellent) > graded(ReviewGrade::Good));
+        let other = plan.iter().filter(|p| p.assessment.is_some_and(|a| a.org == DEMO_OTHER_ORG)).count();
+        assert!(other > 0);
+        let waiting_with_opinion = plan
+            .iter()
+            .filter(|p| p.status == Status::Submitted && p.assessment.is_some_and(|a| a.opinion.is_some()))
+            .count();
+        assert!((1..=8).contains(&waiting_with_opinion), "{waiting_with_opinion}");
+    }
+
+    #[test]
+    fn the_first_two_departments_show_every_status() {
+        let data = crate::demo::demo_dataset();
+        let (_, _, plan) = plan_of_demo();
+        for d in data.departments.iter().take(2) {
+            let statuses: std::collections::HashSet<&str> = data
+                .targets
+                .iter()
+                .zip(&plan)
+                .filter(|(t, _)| t["department"]["code"] == d.code.as_str())
+                .map(|(_, p)| p.status.as_str())
+                .collect();
+            assert_eq!(statuses.len(), 4, "{}: {statuses:?}", d.name);
+        }
+    }
+
+    #[test]
+    fn demo_bodies_pass_the_review_rules() {
+        use jixiao_rules::review::{AssessorOpinion, OpinionInput, ReviewDecision, ReviewInput};
+        for i in 0..30 {
+            for rec in [Recommendation::Approve, Recommendation::Revise] {
+                let input: OpinionInput = serde_json::from_value(opinion_body(i, rec)).expect("opinion shape");
+                AssessorOpinion::parse(input).expect("opinion accepted");
+            }
+            for (status, grade) in [
+                (Status::Approved, ReviewGrade::Excellent),
+                (Status::Approved, ReviewGrade::Good),
+                (Status::Returned, ReviewGrade::Good),
+                (Status::Returned, ReviewGrade::Fair),
+                (Status::Returned, ReviewGrade::Poor),
+            ] {
+                let input: ReviewInput =
+                    serde_json::from_value(review_body(i, status, grade, Some("86.40"))).expect("review shape");
+                ReviewDecision::parse(input, None).expect("decision accepted");
+            }
+        }
+    }
 }

@@ -11,7 +11,7 @@
 
 mod assessors;
 mod public;
-mod service;
+pub(crate) mod service;
 
 use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};

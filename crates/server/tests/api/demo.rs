@@ -1,10 +1,20 @@
-//! The demo data set loads on both databases, exactly, once.
+//! The demo data set loads on both databases, exactly, once, and walks a deterministic
+//! part of its targets through the review cycle exactly as the API would: state counts,
+//! the audit trail of a demo approval, the public list (never classified, never
+//! unapproved) and the assessor token's view (exactly its organisation's assignments).
+
+use std::collections::{BTreeSet, HashMap};
 
 use jixiao_rules::Registry;
+use jixiao_rules::review::{Recommendation, ReviewGrade, Status};
+use jixiao_server::auth::Role;
+use jixiao_server::demo::DemoDataset;
+use jixiao_server::seed::{DemoReview, DemoTokens, SeedReport};
 use jixiao_server::{demo, seed};
 use rust_decimal::Decimal;
+use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, get};
+use crate::helpers::{TestApp, assert_problem, get, post_json};
 
 async fn demo_loads_exactly_once(app: &TestApp) {
     let data = demo::demo_dataset();
@@ -70,4 +80,298 @@ async fn demo_loads_exactly_once(app: &TestApp) {
     assert!(items.iter().all(|i| i["department_code"] == code.as_str()));
 }
 
-crate::both_backends!(demo_loads_exactly_once);
+/// The demo, loaded once, with its plan and the stored id of every target (by index).
+struct Loaded {
+    data: DemoDataset,
+    report: SeedReport,
+    tokens: DemoTokens,
+    plan: Vec<DemoReview>,
+    ids: Vec<String>,
+}
+
+async fn load(app: &TestApp) -> Loaded {
+    let data = demo::demo_dataset();
+    let db = app.db.clone();
+    let data2 = data.clone();
+    let (report, tokens, rows) = actix_web::web::block(move || {
+        let report = seed::load(&db, &data2).expect("load");
+        let tokens = seed::demo_tokens(&db, &data2).expect("tokens");
+        let mut c = db.conn().expect("conn");
+        let filter = jixiao_server::store::targets::TargetFilter::default();
+        let rows = jixiao_server::store::targets::list(&mut c, &filter, None, 10_000).expect("list");
+        (report, tokens, rows)
+    })
+    .await
+    .expect("block");
+    let by_code: HashMap<String, String> =
+        rows.into_iter().filter_map(|r| r.project_code.map(|code| (code, r.id))).collect();
+    let ids: Vec<String> =
+        data.targets.iter().map(|t| by_code[t["project"]["code"].as_str().expect("project code")].clone()).collect();
+    let profile = Registry::builtin().default_profile().expect("default");
+    let valid: Vec<bool> = data
+        .targets
+        .iter()
+        .map(|t| jixiao_rules::check(t.as_object().expect("obj"), profile, jixiao_rules::Locale::ZhCn).valid)
+        .collect();
+    let classified: Vec<bool> = data.targets.iter().map(|t| t["classified"] == true).collect();
+    let plan = seed::review_plan(&valid, &classified);
+    Loaded { data, report, tokens, plan, ids }
+}
+
+fn planned(l: &Loaded, status: Status) -> usize {
+    l.plan.iter().filter(|p| p.status == status).count()
+}
+
+/// State counts: the review listing shows exactly the plan, in the proportions of a review
+/// season; targets with mistakes are drafts that submission refuses; a reload changes nothing.
+async fn demo_review_state_counts(app: &TestApp) {
+    let l = load(app).await;
+    let finance = &l.tokens.finance.secret;
+    let (status, _, listing) = get(app, "/api/v1/review/targets", Some(finance)).await;
+    assert_eq!(status, 200, "{listing}");
+    let counts = &listing["counts"];
+    for (name, s) in [
+        ("draft", Status::Draft),
+        ("submitted", Status::Submitted),
+        ("returned", Status::Returned),
+        ("approved", Status::Approved),
+    ] {
+        assert_eq!(counts[name], planned(&l, s), "{name}: {counts}");
+    }
+    let valid = l.report.targets_valid;
+    let share = |s: Status| planned(&l, s) * 100 / valid;
+    assert!((57..=64).contains(&share(Status::Approved)), "approved {}%", share(Status::Approved));
+    assert!((13..=17).contains(&share(Status::Submitted)), "submitted {}%", share(Status::Submitted));
+    assert!((6..=9).contains(&share(Status::Returned)), "returned {}%", share(Status::Returned));
+    let r = &l.report.review;
+    assert_eq!(
+        (r.draft, r.submitted, r.returned, r.approved),
+        (
+            planned(&l, Status::Draft),
+            planned(&l, Status::Submitted),
+            planned(&l, Status::Returned),
+            planned(&l, Status::Approved)
+        )
+    );
+    let by_id: HashMap<&str, &Value> =
+        listing["items"].as_array().expect("items").iter().map(|i| (i["id"].as_str().expect("id"), i)).collect();
+    // Every target is where the plan put it; graded as planned; 差 does not enter the budget.
+    for (i, p) in l.plan.iter().enumerate() {
+        let item = by_id[l.ids[i].as_str()];
+        assert_eq!(item["status"], p.status.as_str(), "target {i}");
+        match p.grade {
+            Some(g) => {
+                assert_eq!(item["last_review"]["grade"], g.as_str(), "target {i}");
+                assert_eq!(item["budget_excluded"], g == ReviewGrade::Poor, "target {i}");
+            }
+            None => assert!(item["last_review"].is_null(), "target {i}"),
+        }
+        if p.status == Status::Returned {
+            assert!(item["last_review"]["opinion"].as_str().is_some_and(|o| !o.is_empty()), "target {i}");
+        }
+    }
+    // Targets with mistakes stay drafts, and their department cannot submit them.
+    assert!(!l.data.mistakes.is_empty());
+    for m in &l.data.mistakes {
+        assert_eq!(by_id[l.ids[m.target].as_str()]["status"], "draft", "mistake target {}", m.target);
+    }
+    let m = &l.data.mistakes[0];
+    let code = l.data.targets[m.target]["department"]["code"].as_str().expect("code");
+    let dept = app.token(Role::Department, Some(code), None).await;
+    let (status, headers, body) =
+        post_json(app, &format!("/api/v1/targets/{}/submit", l.ids[m.target]), Some(&dept), &json!({})).await;
+    assert_problem(status, &headers, &body, 422, "violations");
+    assert!(body["violations"].as_array().is_some_and(|v| v.iter().any(|v| v["code"] == m.kind.code().as_str())));
+    // Loading again adds nothing: no new target, no new audit row, the same counts.
+    let db = app.db.clone();
+    let data = l.data.clone();
+    let again = actix_web::web::block(move || seed::load(&db, &data).expect("reload")).await.expect("block");
+    assert_eq!(again.targets_inserted, 0);
+    assert_eq!(again.review, l.report.review);
+    // The second department token sees only its department, in every status.
+    let second = l.tokens.second_department.as_ref().expect("second department token");
+    let (status, _, own) = get(app, "/api/v1/review/targets", Some(&second.secret)).await;
+    assert_eq!(status, 200);
+    let code = second.row.department_code.as_deref().expect("code");
+    let items = own["items"].as_array().expect("items");
+    assert!(items.iter().all(|i| i["department_code"] == code));
+    let statuses: BTreeSet<&str> = items.iter().filter_map(|i| i["status"].as_str()).collect();
+    assert_eq!(statuses.len(), 4, "{statuses:?}");
+}
+
+fn audit_actions(history: &Value) -> Vec<(String, String, String)> {
+    history
+        .as_array()
+        .expect("history")
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+            (s("action"), s("role"), s("actor"))
+        })
+        .collect()
+}
+
+/// A demo approval has the audit rows, snapshots and ETag chain the API writes.
+async fn demo_approval_audit_trail(app: &TestApp) {
+    let l = load(app).await;
+    let finance = &l.tokens.finance.secret;
+    let assessed = l
+        .plan
+        .iter()
+        .position(|p| p.status == Status::Approved && p.assessment.is_some())
+        .expect("an approval after a third-party opinion");
+    let plain = l
+        .plan
+        .iter()
+        .position(|p| p.status == Status::Approved && p.assessment.is_none())
+        .expect("an approval without a third party");
+    for (i, with_opinion) in [(assessed, true), (plain, false)] {
+        let doc = &l.data.targets[i];
+        let dept_name = l.data.departments.iter().find(|d| doc["department"]["code"] == d.code.as_str()).expect("dept");
+        let id = &l.ids[i];
+        let (status, _, history) = get(app, &format!("/api/v1/targets/{id}/history"), Some(finance)).await;
+        assert_eq!(status, 200, "{history}");
+        let dept_actor = format!("demo {}", dept_name.name);
+        let org_actor = format!("demo {}", seed::DEMO_ASSESSOR_ORG);
+        let mut want = vec![
+            ("create", "admin", "demo"),
+            ("submit", "department", dept_actor.as_str()),
+            ("assign", "finance", seed::DEMO_FINANCE_NAME),
+            ("opinion", "assessor", org_actor.as_str()),
+            ("review", "finance", seed::DEMO_FINANCE_NAME),
+        ];
+        if !with_opinion {
+            want.retain(|w| w.0 != "assign" && w.0 != "opinion");
+        }
+        let got = audit_actions(&history);
+        let want: Vec<(String, String, String)> =
+            want.iter().map(|(a, r, n)| (a.to_string(), r.to_string(), n.to_string())).collect();
+        assert_eq!(got, want, "target {i}");
+        // The ETag chain: each row starts where the previous ended; assign/opinion keep it.
+        let rows = history.as_array().expect("rows");
+        for pair in rows.windows(2) {
+            assert_eq!(pair[1]["old_etag"], pair[0]["new_etag"], "{history}");
+        }
+        let review = rows.last().expect("review row");
+        let total = doc["funds"]["annual_total"].as_str().expect("annual total");
+        assert_eq!(review["detail"]["decision"], "approve");
+        assert_eq!(review["detail"]["outcome"], "included");
+        assert_eq!(
+            review["detail"]["approved_amount"].as_str().map(|s| s.parse::<Decimal>().ok()),
+            Some(total.parse().ok())
+        );
+        assert!(["excellent", "good"].contains(&review["detail"]["grade"].as_str().unwrap_or_default()));
+        let (_, _, dossier) = get(app, &format!("/api/v1/targets/{id}/dossier"), Some(finance)).await;
+        assert_eq!(dossier["target"]["status"], "approved");
+        assert_eq!(dossier["target"]["in_force_revision"], 1);
+        assert_eq!(dossier["target"]["etag"], format!("\"{}\"", review["new_etag"].as_str().unwrap_or_default()));
+        assert_eq!(dossier["opinions"].as_array().map(Vec::len), Some(usize::from(with_opinion)));
+        let (_, _, versions) = get(app, &format!("/api/v1/targets/{id}/versions"), Some(finance)).await;
+        let kinds: Vec<&str> =
+            versions.as_array().expect("versions").iter().filter_map(|v| v["kind"].as_str()).collect();
+        assert_eq!(kinds, ["submitted", "approved"]);
+        assert_eq!(
+            versions[1]["approved_amount"].as_str().map(|s| s.parse::<Decimal>().ok()),
+            Some(total.parse().ok())
+        );
+    }
+}
+
+/// The public list holds exactly the approved, non-classified targets; classified ones are
+/// approved in the demo but never published.
+async fn demo_public_list_excludes_classified_and_unapproved(app: &TestApp) {
+    let l = load(app).await;
+    let (status, _, public) = get(app, "/api/v1/public/targets", None).await;
+    assert_eq!(status, 200, "{public}");
+    let items = public["items"].as_array().expect("items");
+    let published: BTreeSet<&str> = items.iter().filter_map(|i| i["id"].as_str()).collect();
+    assert_eq!(published.len(), items.len());
+    let expected: BTreeSet<&str> = l
+        .plan
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.status == Status::Approved && l.data.targets[*i]["classified"] == false)
+        .map(|(i, _)| l.ids[i].as_str())
+        .collect();
+    assert_eq!(published, expected);
+    assert_eq!(l.report.review.public, expected.len());
+    let classified_approved: Vec<&str> = l
+        .plan
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| p.status == Status::Approved && l.data.targets[*i]["classified"] == true)
+        .map(|(i, _)| l.ids[i].as_str())
+        .collect();
+    assert!(!classified_approved.is_empty(), "the demo approves classified targets");
+    let finance = &l.tokens.finance.secret;
+    for id in &classified_approved {
+        assert!(!published.contains(id));
+        let (_, _, d) = get(app, &format!("/api/v1/targets/{id}/dossier"), Some(finance)).await;
+        assert_eq!(d["target"]["status"], "approved");
+        assert_eq!(d["target"]["classified"], true);
+    }
+    assert!(items.iter().all(|i| i["document"].get("classified").is_none()));
+    let (_, _, y2018) = get(app, "/api/v1/public/targets?fiscal_year=2018", None).await;
+    assert_eq!(y2018["items"].as_array().map(Vec::len), Some(items.len()));
+}
+
+/// The printed assessor token sees exactly its organisation's assignments.
+async fn demo_assessor_sees_exactly_its_assignments(app: &TestApp) {
+    let l = load(app).await;
+    let assessor = &l.tokens.assessor.secret;
+    let of_org = |org: &str| -> BTreeSet<&str> {
+        l.plan
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.assessment.is_some_and(|a| a.org == org))
+            .map(|(i, _)| l.ids[i].as_str())
+            .collect()
+    };
+    let mine = of_org(seed::DEMO_ASSESSOR_ORG);
+    let others = of_org(seed::DEMO_OTHER_ORG);
+    assert!(!mine.is_empty() && !others.is_empty());
+    let (status, _, list) = get(app, "/api/v1/assignments", Some(assessor)).await;
+    assert_eq!(status, 200, "{list}");
+    let list = list.as_array().expect("assignments");
+    let seen: BTreeSet<&str> = list.iter().filter_map(|a| a["target_id"].as_str()).collect();
+    assert_eq!(seen, mine);
+    assert_eq!(list.len(), mine.len());
+    assert!(list.iter().all(|a| a["organisation"] == seed::DEMO_ASSESSOR_ORG && a["due"] == seed::DEMO_ASSESSOR_DUE));
+    let opinions: usize = list.iter().filter_map(|a| a["opinion_count"].as_u64()).sum::<u64>() as usize;
+    let planned_opinions = l
+        .plan
+        .iter()
+        .filter(|p| p.assessment.is_some_and(|a| a.org == seed::DEMO_ASSESSOR_ORG && a.opinion.is_some()))
+        .count();
+    assert_eq!(opinions, planned_opinions);
+    let waiting = l
+        .plan
+        .iter()
+        .filter(|p| p.status == Status::Submitted && p.assessment.is_some_and(|a| a.org == seed::DEMO_ASSESSOR_ORG))
+        .count();
+    assert!(waiting > 0);
+    assert!(
+        l.plan.iter().any(|p| p.status == Status::Submitted
+            && p.assessment.is_some_and(|a| a.opinion == Some(Recommendation::Approve)))
+    );
+    // Finance sees both organisations' assignments; the assessor reads only its own targets.
+    let (_, _, all) = get(app, "/api/v1/assignments", Some(&l.tokens.finance.secret)).await;
+    assert_eq!(all.as_array().map(Vec::len), Some(mine.len() + others.len()));
+    let own = mine.iter().next().expect("one");
+    let (status, _, _) = get(app, &format!("/api/v1/targets/{own}/dossier"), Some(assessor)).await;
+    assert_eq!(status, 200);
+    let other = others.iter().next().expect("one");
+    let (status, headers, body) = get(app, &format!("/api/v1/targets/{other}/dossier"), Some(assessor)).await;
+    assert_problem(status, &headers, &body, 404, "not-found");
+    let unassigned = l.plan.iter().position(|p| p.assessment.is_none()).expect("unassigned");
+    let (status, _, _) = get(app, &format!("/api/v1/targets/{}/dossier", l.ids[unassigned]), Some(assessor)).await;
+    assert_eq!(status, 404);
+}
+
+crate::both_backends!(
+    demo_loads_exactly_once,
+    demo_review_state_counts,
+    demo_approval_audit_trail,
+    demo_public_list_excludes_classified_and_unapproved,
+    demo_assessor_sees_exactly_its_assignments
+);
