@@ -49,7 +49,6 @@ let reportText = "";
 let countsText = "";
 let server: Draft["server"];
 const fields = new Map<string, Field>();
-let marked: Field[] = [];
 let liveText = "";
 let saveTimer: number | undefined;
 
@@ -88,20 +87,47 @@ function commit(p: string, v: unknown): void {
   refresh(out);
 }
 
-/** Shows a new report (skipped when it did not change) and the meters, then autosaves. */
+/** Takes a new report and counts (the report is skipped when it did not change), shows
+ * them at the next frame, then autosaves. */
 function refresh(out: string): void {
   const changed = out !== reportText;
   if (changed) {
     reportText = out;
     report = JSON.parse(out) as CheckReport;
-    renderMessages();
+    messagesDirty = true;
   }
   const counts = session.counts();
   if (changed || counts !== countsText) {
     countsText = counts;
+    metersDirty = true;
+  }
+  scheduleRender();
+  scheduleSave();
+}
+
+let messagesDirty = false;
+let metersDirty = false;
+let renderFrame = 0;
+
+/** Writes the DOM once per frame however many changes came in since the last one, so
+ * a keystroke's check never lays out the page by itself (the frame does it once). In a
+ * hidden page, where frames do not run, it writes at once. */
+function scheduleRender(): void {
+  if (document.visibilityState === "hidden") return flushRender();
+  if (renderFrame === 0) renderFrame = requestAnimationFrame(flushRender);
+}
+
+function flushRender(): void {
+  if (renderFrame !== 0) cancelAnimationFrame(renderFrame);
+  renderFrame = 0;
+  if (messagesDirty) {
+    messagesDirty = false;
+    renderMessages();
+  }
+  if (metersDirty) {
+    metersDirty = false;
     renderMeters();
   }
-  scheduleSave();
 }
 
 function textValue(raw: string): string | undefined {
@@ -195,7 +221,7 @@ function box(p: string, name: string, cls = "box-msg"): HTMLElement {
 function renderAll(focusPointer?: string): void {
   const active = focusPointer ?? (document.activeElement as HTMLElement | null)?.dataset?.pointer;
   fields.clear();
-  marked = [];
+  resetShown();
   const d = doc();
   i18n.apply();
   $("lang").textContent = t("language");
@@ -221,9 +247,10 @@ function renderAll(focusPointer?: string): void {
 function refreshView(): void {
   reportText = session.report();
   report = JSON.parse(reportText) as CheckReport;
-  renderMessages();
   countsText = session.counts();
-  renderMeters();
+  messagesDirty = true;
+  metersDirty = true;
+  flushRender();
 }
 
 function renderProfilePicker(): void {
@@ -573,38 +600,117 @@ function fieldFor(path: string): Field | undefined {
   return undefined;
 }
 
+/** What a field shows: its messages (in report order) and the classes they imply. */
+interface Shown {
+  key: string;
+  items: Violation[];
+  error: boolean;
+  warning: boolean;
+}
+
+/** One summary entry as rendered, keyed by what it shows. */
+interface SummaryEntry {
+  key: string;
+  el: HTMLElement;
+}
+
+/** Fields whose messages are on screen, with what they show. */
+let shown = new Map<Field, Shown>();
+/** The summary entries on screen, in order. */
+let summaryShown: SummaryEntry[] = [];
+
+/** Forgets what is on screen (the fields and the summary are rendered anew). */
+function resetShown(): void {
+  shown = new Map();
+  summaryShown = [];
+  $("summary-list").replaceChildren();
+}
+
+const violationKey = (v: Violation) => `${v.severity}\u0000${v.code}\u0000${v.path}\u0000${v.message}`;
+
+/** Shows the report. Only what differs from what is on screen is written to the DOM:
+ * the fields whose messages changed, the summary entries that appeared or went away,
+ * and the counts, submit button and live region when their text or state changed. */
 function renderMessages(): void {
-  for (const f of marked) {
-    f.msg.replaceChildren();
-    f.wrap.classList.remove("has-error", "has-warning");
-    f.control?.removeAttribute("aria-invalid");
-  }
-  marked = [];
-  const items: HTMLElement[] = [];
+  const next = new Map<Field, Shown>();
+  const entries: { key: string; v: Violation; f: Field | undefined }[] = [];
   let errors = 0;
   let warnings = 0;
   for (const v of report.violations) {
     const f = fieldFor(v.path);
     if (v.severity === "error") errors++;
     else warnings++;
+    const key = violationKey(v);
     if (f) {
-      if (!marked.includes(f)) marked.push(f);
-      f.msg.append(h("li", { class: v.severity, "data-code": v.code }, v.message));
-      f.wrap.classList.add(v.severity === "error" ? "has-error" : "has-warning");
-      if (v.severity === "error") f.control?.setAttribute("aria-invalid", "true");
+      let s = next.get(f);
+      if (!s) next.set(f, (s = { key: "", items: [], error: false, warning: false }));
+      s.items.push(v);
+      s.key += `${key}\u0001`;
+      if (v.severity === "error") s.error = true;
+      else s.warning = true;
     }
-    items.push(summaryItem(v, f));
+    entries.push({ key, v, f });
   }
-  const list = $("summary-list");
-  list.replaceChildren(...items);
-  $("summary-empty").hidden = items.length > 0;
-  $("summary-counts").textContent = t("counts", { e: errors, w: warnings });
-  $<HTMLButtonElement>("submit").disabled = !report.valid;
-  const live = report.valid && warnings === 0 ? t("no_problems") : t("counts", { e: errors, w: warnings });
+  // Fields that no longer show anything.
+  for (const [f] of shown) {
+    if (next.has(f)) continue;
+    f.msg.replaceChildren();
+    f.wrap.classList.remove("has-error", "has-warning");
+    f.control?.removeAttribute("aria-invalid");
+  }
+  // Fields whose messages appeared or changed.
+  for (const [f, s] of next) {
+    const before = shown.get(f);
+    if (before && before.key === s.key) continue;
+    f.msg.replaceChildren(...s.items.map((v) => h("li", { class: v.severity, "data-code": v.code }, v.message)));
+    if (before?.error !== s.error) f.wrap.classList.toggle("has-error", s.error);
+    if (before?.warning !== s.warning) f.wrap.classList.toggle("has-warning", s.warning);
+    if (before?.error !== s.error) {
+      if (s.error) f.control?.setAttribute("aria-invalid", "true");
+      else f.control?.removeAttribute("aria-invalid");
+    }
+  }
+  shown = next;
+  renderSummary(entries);
+  const counts = t("counts", { e: errors, w: warnings });
+  const countsEl = $("summary-counts");
+  if (countsEl.textContent !== counts) countsEl.textContent = counts;
+  const empty = $("summary-empty");
+  if (empty.hidden !== entries.length > 0) empty.hidden = entries.length > 0;
+  const submitBtn = $<HTMLButtonElement>("submit");
+  if (submitBtn.disabled !== !report.valid) submitBtn.disabled = !report.valid;
+  const live = report.valid && warnings === 0 ? t("no_problems") : counts;
   if (live !== liveText) {
     liveText = live;
     $("live").textContent = live;
   }
+}
+
+/** Brings the summary list to `entries`, reusing the entries already on screen and
+ * inserting or removing only those that differ. */
+function renderSummary(entries: { key: string; v: Violation; f: Field | undefined }[]): void {
+  if (entries.length === summaryShown.length && entries.every((e, i) => e.key === summaryShown[i].key)) return;
+  const list = $("summary-list");
+  const reusable = new Map<string, HTMLElement[]>();
+  for (const e of summaryShown) {
+    const q = reusable.get(e.key);
+    if (q) q.push(e.el);
+    else reusable.set(e.key, [e.el]);
+  }
+  const next: SummaryEntry[] = entries.map((e) => ({ key: e.key, el: reusable.get(e.key)?.shift() ?? summaryItem(e.v, e.f) }));
+  // Entries that went away, then the new order with as few moves as possible.
+  for (const q of reusable.values()) for (const el of q) el.remove();
+  let cursor = list.firstElementChild;
+  for (const e of next) {
+    if (e.el === cursor) cursor = cursor.nextElementSibling;
+    else list.insertBefore(e.el, cursor);
+  }
+  while (cursor) {
+    const after: Element | null = cursor.nextElementSibling;
+    cursor.remove();
+    cursor = after;
+  }
+  summaryShown = next;
 }
 
 function summaryItem(v: Violation, f: Field | undefined): HTMLElement {
@@ -625,6 +731,12 @@ function has(code: string): Violation | undefined {
   return report.violations.find((v) => v.code === code);
 }
 
+/** What one meter shows; equal specs render equal elements. */
+type MeterSpec = [key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number];
+
+/** The meters on screen, as their specs (JSON) and elements. */
+let metersShown: { spec: string; el: HTMLElement }[] = [];
+
 function meter(key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number): HTMLElement {
   const state = ok === undefined ? "info" : ok ? "ok" : "bad";
   const m = value !== undefined && max ? h("meter", { min: "0", max: String(max), low: String(max - 0.0001), optimum: String(max), value: String(Math.min(value, max)), "aria-hidden": "true" }) : null;
@@ -638,40 +750,58 @@ function meter(key: string, label: string, text: string, ok: boolean | undefined
   );
 }
 
+/** Shows the meters, replacing only those whose spec changed (usually none). */
+function showMeters(specs: MeterSpec[]): void {
+  const list = $("meters-list");
+  // The sr-only state text is translated too, hence the locale in the key.
+  const locale = i18n.currentLocale();
+  const next = specs.map((spec) => ({ spec: JSON.stringify([locale, ...spec]), spec0: spec }));
+  const inPlace = list.childElementCount === metersShown.length && metersShown.every((m) => m.el.parentNode === list);
+  if (!inPlace || next.length !== metersShown.length) {
+    metersShown = next.map((m) => ({ spec: m.spec, el: meter(...m.spec0) }));
+    list.replaceChildren(...metersShown.map((m) => m.el));
+    return;
+  }
+  next.forEach((m, i) => {
+    if (metersShown[i].spec === m.spec) return;
+    const el = meter(...m.spec0);
+    metersShown[i].el.replaceWith(el);
+    metersShown[i] = { spec: m.spec, el };
+  });
+}
+
 function renderMeters(): void {
   const c = JSON.parse(countsText) as TreeCounts;
   const r = profile.review;
-  const out: HTMLElement[] = [];
+  const out: MeterSpec[] = [];
   const lv = (key: string, code: string, n: number, min: number | null) =>
-    out.push(meter(key, t(`meter_${key}`), min === null ? String(n) : `${n} / ${min}`, min === null ? undefined : !has(code), n, min ?? undefined));
+    out.push([key, t(`meter_${key}`), min === null ? String(n) : `${n} / ${min}`, min === null ? undefined : !has(code), n, min ?? undefined]);
   lv("level1", "TREE_LEVEL1_MIN", c.level1, r.min_level1);
   lv("level2", "TREE_LEVEL2_MIN", c.level2, r.min_level2);
   lv("level3", "TREE_LEVEL3_MIN", c.level3, r.min_level3);
   const share = c.level3 ? (100 * c.quantitative) / c.level3 : 0;
   const min = r.min_quantitative_share === null ? null : Number(r.min_quantitative_share) * 100;
-  out.push(
-    meter(
-      "share",
-      t("meter_share"),
-      `${c.quantitative}/${c.level3} = ${share.toFixed(1)}%${min === null ? "" : ` / ≥ ${min}%`}`,
-      min === null ? undefined : c.level3 > 0 && !has("TREE_QUANT_RATIO_MIN"),
-      share,
-      min ?? undefined,
-    ),
-  );
+  out.push([
+    "share",
+    t("meter_share"),
+    `${c.quantitative}/${c.level3} = ${share.toFixed(1)}%${min === null ? "" : ` / ≥ ${min}%`}`,
+    min === null ? undefined : c.level3 > 0 && !has("TREE_QUANT_RATIO_MIN"),
+    share,
+    min ?? undefined,
+  ]);
   if (r.required_level1.length) {
     const names = r.required_level1.map((code) => {
       const l = profile.framework.level1.find((x) => x.code === code);
       return l ? i18n.label(l.label) : code;
     });
-    out.push(meter("required", t("meter_required"), names.join("、"), !has("TREE_LEVEL1_REQUIRED")));
+    out.push(["required", t("meter_required"), names.join("、"), !has("TREE_LEVEL1_REQUIRED")]);
   }
   if (r.points_total !== null) {
     const v = has("POINTS_TOTAL");
     const actual = v ? String(v.params.actual ?? "?") : r.points_total;
-    out.push(meter("points", t("meter_points"), `${actual} / ${r.points_total}`, !v));
+    out.push(["points", t("meter_points"), `${actual} / ${r.points_total}`, !v]);
   }
-  $("meters-list").replaceChildren(...out);
+  showMeters(out);
 }
 
 // ---------------------------------------------------------------- drafts
