@@ -80,10 +80,24 @@ fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ApiError::NotFound.into());
     }
-    let row = store::targets::get(conn, id)?.ok_or(ApiError::NotFound)?;
-    let lc = lifecycle_of(&row, store::review::get_state(conn, id)?.as_ref())?;
-    Ok((row, lc))
+    // The target row and its review state are written in one transaction, but read here in
+    // two statements: a decision committed in between would pair an old row with a new
+    // state. Every state write also moves the target's ETag, so the pair is consistent
+    // when the ETag is unchanged after the state is read (otherwise read again).
+    for _ in 0..LOAD_ATTEMPTS {
+        let row = store::targets::get(conn, id)?.ok_or(ApiError::NotFound)?;
+        let state = store::review::get_state(conn, id)?;
+        let again = store::targets::get(conn, id)?.ok_or(ApiError::NotFound)?;
+        if again.etag == row.etag {
+            let lc = lifecycle_of(&row, state.as_ref())?;
+            return Ok((row, lc));
+        }
+    }
+    Err(ApiError::Conflict("the target is being changed concurrently; try again".into()).into())
 }
+
+/// How often [`load`] reads again while concurrent writes move the target.
+const LOAD_ATTEMPTS: usize = 5;
 
 fn lifecycle_of(row: impl Into<Base>, st: Option<&StateRow>) -> Result<Lifecycle> {
     let status = Status::parse(&row.into().status).ok_or_else(|| internal("unknown stored status"))?;
