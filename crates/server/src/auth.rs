@@ -219,12 +219,11 @@ fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
 
 /// Looks a token up (blocking work runs on the thread pool).
 pub async fn authenticate(db: &Database, secret: String) -> Result<Caller, ApiError> {
-    let db = db.clone();
-    let row = web::block(move || -> Result<Option<TokenRow>, ApiError> {
-        let mut conn = db.conn()?;
-        Ok(store::tokens::find_active_by_hash(&mut conn, &hash_token(&secret))?)
-    })
-    .await??;
+    let row = db
+        .run(move |conn| -> Result<Option<TokenRow>, ApiError> {
+            Ok(store::tokens::find_active_by_hash(conn, &hash_token(&secret))?)
+        })
+        .await?;
     match row {
         Some(row) => Caller::from_row(row),
         None => Err(ApiError::Unauthorized("unknown or revoked token")),

@@ -37,11 +37,6 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     _caller: Caller,
 ) -> Result<web::Json<Vec<Department>>, ApiError> {
-    let db = state.db.clone();
-    let rows = web::block(move || -> Result<_, ApiError> {
-        let mut conn = db.conn()?;
-        Ok(store::departments::list(&mut conn)?)
-    })
-    .await??;
+    let rows = state.db.run(move |conn| -> Result<_, ApiError> { Ok(store::departments::list(conn)?) }).await?;
     Ok(web::Json(rows.into_iter().map(|d| Department { code: d.code, name: d.name }).collect()))
 }

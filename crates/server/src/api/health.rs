@@ -35,12 +35,12 @@ pub struct Health {
 )]
 #[get("/health")]
 pub async fn get_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let db = state.db.clone();
-    web::block(move || -> Result<(), ApiError> {
-        let mut conn = db.conn()?;
-        conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(Box::new(e)))
-    })
-    .await??;
+    state
+        .db
+        .run(move |conn| -> Result<(), ApiError> {
+            conn.batch_execute("SELECT 1").map_err(|e| ApiError::Unavailable(Box::new(e)))
+        })
+        .await?;
     Ok(HttpResponse::Ok().insert_header(("Cache-Control", "no-store")).json(Health {
         status: "ok".into(),
         database: state.db.url().backend_name().into(),

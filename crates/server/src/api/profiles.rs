@@ -134,12 +134,8 @@ pub async fn create_profile(
         created_at: store::now(),
         created_by: caller.name.clone(),
     };
-    let db = state.db.clone();
-    let inserted = web::block(move || -> Result<bool, ApiError> {
-        let mut conn = db.conn()?;
-        Ok(store::profiles::insert(&mut conn, &row)?)
-    })
-    .await??;
+    let inserted =
+        state.db.run(move |conn| -> Result<bool, ApiError> { Ok(store::profiles::insert(conn, &row)?) }).await?;
     if !inserted {
         return Err(ApiError::Conflict(format!("a profile `{}` exists already", profile.id)));
     }

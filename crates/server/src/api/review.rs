@@ -381,12 +381,8 @@ pub async fn list_review_targets(
     q: web::Query<ReviewListParams>,
 ) -> Result<web::Json<ReviewListing>, ReviewApiError> {
     let q = q.into_inner();
-    let db = state.db.clone();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::review_listing(&mut conn, &caller, &q)
-    })
-    .await??;
+    let out =
+        state.db.run(move |conn| -> Result<_, ReviewApiError> { service::review_listing(conn, &caller, &q) }).await?;
     Ok(web::Json(out))
 }
 
@@ -422,13 +418,11 @@ pub async fn submit_target(
 ) -> Result<HttpResponse, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
     let tags = if_match(&req)?;
-    let db = state.db.clone();
     let id = id.into_inner();
-    let target = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::submit(&mut conn, &caller, &id, tags.as_deref(), locale)
-    })
-    .await??;
+    let target = state
+        .db
+        .run(move |conn| -> Result<_, ReviewApiError> { service::submit(conn, &caller, &id, tags.as_deref(), locale) })
+        .await?;
     Ok(with_etag(&target, HttpResponse::Ok(), &target))
 }
 
@@ -464,14 +458,12 @@ pub async fn review_target(
     body: JsonObject,
 ) -> Result<HttpResponse, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
     let id = id.into_inner();
     let body = Value::Object(body.0);
-    let result = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::review(&mut conn, &caller, &id, body, locale)
-    })
-    .await??;
+    let result = state
+        .db
+        .run(move |conn| -> Result<_, ReviewApiError> { service::review(conn, &caller, &id, body, locale) })
+        .await?;
     Ok(with_etag(&result.target, HttpResponse::Ok(), &result))
 }
 
@@ -502,13 +494,11 @@ pub async fn adjust_target(
 ) -> Result<HttpResponse, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
     let tags = if_match(&req)?;
-    let db = state.db.clone();
     let id = id.into_inner();
-    let target = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::adjust(&mut conn, &caller, &id, tags.as_deref(), locale)
-    })
-    .await??;
+    let target = state
+        .db
+        .run(move |conn| -> Result<_, ReviewApiError> { service::adjust(conn, &caller, &id, tags.as_deref(), locale) })
+        .await?;
     Ok(with_etag(&target, HttpResponse::Ok(), &target))
 }
 
@@ -534,13 +524,9 @@ pub async fn get_dossier(
     q: web::Query<LocaleQuery>,
 ) -> Result<web::Json<Dossier>, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::dossier(&mut conn, &caller, &id, locale)
-    })
-    .await??;
+    let out =
+        state.db.run(move |conn| -> Result<_, ReviewApiError> { service::dossier(conn, &caller, &id, locale) }).await?;
     Ok(web::Json(out))
 }
 
@@ -564,13 +550,8 @@ pub async fn get_history(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<AuditView>>, ReviewApiError> {
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::history(&mut conn, &caller, &id)
-    })
-    .await??;
+    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::history(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
 
@@ -593,13 +574,8 @@ pub async fn list_versions(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<VersionView>>, ReviewApiError> {
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::versions(&mut conn, &caller, &id)
-    })
-    .await??;
+    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::versions(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
 
@@ -622,13 +598,8 @@ pub async fn get_changes(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Option<ChangesView>>, ReviewApiError> {
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::changes(&mut conn, &caller, &id)
-    })
-    .await??;
+    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::changes(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
 
@@ -650,12 +621,7 @@ pub async fn list_reviews(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<ReviewView>>, ReviewApiError> {
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::reviews(&mut conn, &caller, &id)
-    })
-    .await??;
+    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::reviews(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }

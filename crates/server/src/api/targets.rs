@@ -231,13 +231,14 @@ pub async fn create_target(
     let profile = state.profiles.resolve(q.profile.as_deref())?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
-    let target = web::block(move || -> Result<Target, ApiError> {
-        let mut conn = st.db.conn()?;
-        let row = svc::create(&mut conn, &caller, &body.0, &profile)?;
-        let violations = svc::violations_in(&row, locale, &st.profiles)?;
-        Target::from_row(row, violations)
-    })
-    .await??;
+    let target = state
+        .db
+        .run(move |conn| -> Result<Target, ApiError> {
+            let row = svc::create(conn, &caller, &body.0, &profile)?;
+            let violations = svc::violations_in(&row, locale, &st.profiles)?;
+            Target::from_row(row, violations)
+        })
+        .await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((header::LOCATION, format!("/api/v1/targets/{}", target.id)));
     Ok(target_response(builder, &target))
@@ -279,12 +280,8 @@ pub async fn list_targets(
         cursor: q.cursor,
         limit,
     };
-    let db = state.db.clone();
-    let (rows, next_cursor) = web::block(move || -> Result<_, ApiError> {
-        let mut conn = db.conn()?;
-        svc::list(&mut conn, &caller, &query)
-    })
-    .await??;
+    let (rows, next_cursor) =
+        state.db.run(move |conn| -> Result<_, ApiError> { svc::list(conn, &caller, &query) }).await?;
     let items = rows.into_iter().map(TargetSummary::from_row).collect::<Result<Vec<_>, _>>()?;
     Ok(web::Json(TargetPage { items, next_cursor }))
 }
@@ -315,13 +312,14 @@ pub async fn get_target(
     }
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
-    let target = web::block(move || -> Result<Target, ApiError> {
-        let mut conn = st.db.conn()?;
-        let row = svc::get_visible(&mut conn, &caller, &id)?;
-        let violations = svc::violations_in(&row, locale, &st.profiles)?;
-        Target::from_row(row, violations)
-    })
-    .await??;
+    let target = state
+        .db
+        .run(move |conn| -> Result<Target, ApiError> {
+            let row = svc::get_visible(conn, &caller, &id)?;
+            let violations = svc::violations_in(&row, locale, &st.profiles)?;
+            Target::from_row(row, violations)
+        })
+        .await?;
     Ok(target_response(HttpResponse::Ok(), &target))
 }
 
@@ -380,13 +378,14 @@ pub async fn update_target(
         state.profiles.resolve(Some(p))?;
     }
     let st = state.clone();
-    let target = web::block(move || -> Result<Target, ApiError> {
-        let mut conn = st.db.conn()?;
-        let row = svc::update(&mut conn, &caller, &id, &tags, &body.0, q.profile.as_deref(), &st.profiles)?;
-        let violations = svc::violations_in(&row, locale, &st.profiles)?;
-        Target::from_row(row, violations)
-    })
-    .await??;
+    let target = state
+        .db
+        .run(move |conn| -> Result<Target, ApiError> {
+            let row = svc::update(conn, &caller, &id, &tags, &body.0, q.profile.as_deref(), &st.profiles)?;
+            let violations = svc::violations_in(&row, locale, &st.profiles)?;
+            Target::from_row(row, violations)
+        })
+        .await?;
     Ok(target_response(HttpResponse::Ok(), &target))
 }
 
@@ -421,11 +420,6 @@ pub async fn delete_target(
         return Err(ApiError::NotFound);
     }
     let tags = if_match(&req)?;
-    let db = state.db.clone();
-    web::block(move || -> Result<(), ApiError> {
-        let mut conn = db.conn()?;
-        svc::delete(&mut conn, &caller, &id, tags.as_deref())
-    })
-    .await??;
+    state.db.run(move |conn| -> Result<(), ApiError> { svc::delete(conn, &caller, &id, tags.as_deref()) }).await?;
     Ok(HttpResponse::NoContent().finish())
 }

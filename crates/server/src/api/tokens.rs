@@ -103,13 +103,8 @@ pub async fn create_token(
         }]),
         other => ApiError::internal(other),
     })?;
-    let db = state.db.clone();
     let row = new.row.clone();
-    web::block(move || -> Result<(), ApiError> {
-        let mut conn = db.conn()?;
-        Ok(store::tokens::insert(&mut conn, &row)?)
-    })
-    .await??;
+    state.db.run(move |conn| -> Result<(), ApiError> { Ok(store::tokens::insert(conn, &row)?) }).await?;
     tracing::info!(token_id = %new.row.id, role = %new.row.role, by = %caller.name, "token created");
     Ok(HttpResponse::Created().json(CreatedToken { secret: new.secret, token: info(new.row)? }))
 }
@@ -128,12 +123,7 @@ pub async fn create_token(
 #[get("/tokens")]
 pub async fn list_tokens(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<TokenInfo>>, ApiError> {
     caller.require(&[Role::Admin])?;
-    let db = state.db.clone();
-    let rows = web::block(move || -> Result<Vec<TokenRow>, ApiError> {
-        let mut conn = db.conn()?;
-        Ok(store::tokens::list(&mut conn)?)
-    })
-    .await??;
+    let rows = state.db.run(move |conn| -> Result<Vec<TokenRow>, ApiError> { Ok(store::tokens::list(conn)?) }).await?;
     Ok(web::Json(rows.into_iter().map(info).collect::<Result<_, _>>()?))
 }
 
@@ -157,12 +147,10 @@ pub async fn revoke_token(
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     caller.require(&[Role::Admin])?;
-    let db = state.db.clone();
     let id = id.into_inner();
-    let done = web::block(move || -> Result<bool, ApiError> {
-        let mut conn = db.conn()?;
-        Ok(store::tokens::revoke(&mut conn, &id, store::now())?)
-    })
-    .await??;
+    let done = state
+        .db
+        .run(move |conn| -> Result<bool, ApiError> { Ok(store::tokens::revoke(conn, &id, store::now())?) })
+        .await?;
     if done { Ok(HttpResponse::NoContent().finish()) } else { Err(ApiError::NotFound) }
 }

@@ -191,9 +191,21 @@ impl Database {
         Ok(Database { pool, url })
     }
 
-    /// Checks a connection out of the pool (blocking; call from `web::block`).
+    /// Checks a connection out of the pool (blocking; handlers use [`Database::run`]).
     pub fn conn(&self) -> Result<PooledConnection, DbError> {
         Ok(self.pool.get()?)
+    }
+
+    /// Runs `f` with a pooled connection on actix's blocking thread pool: the one way
+    /// handlers reach the database (checkout, blocking call and both error conversions).
+    pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PooledConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<actix_web::error::BlockingError> + Send + 'static,
+    {
+        let db = self.clone();
+        actix_web::web::block(move || f(&mut db.conn()?)).await?
     }
 
     /// What this database is (for logs: the password is redacted).

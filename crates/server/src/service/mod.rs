@@ -1,6 +1,6 @@
 //! Use cases behind the handlers: each function authorizes, runs the rules, calls the
 //! store and appends to the audit trail, inside one transaction where it writes.
-//! Functions are blocking (diesel); handlers call them through `web::block`.
+//! Functions are blocking (diesel); handlers call them through `Database::run`.
 
 pub mod profiles;
 pub mod targets;

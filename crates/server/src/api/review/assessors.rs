@@ -121,13 +121,9 @@ pub async fn create_assignments(
     body: JsonObject,
 ) -> Result<HttpResponse, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
     let body = Value::Object(body.0);
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::assign(&mut conn, &caller, body, locale)
-    })
-    .await??;
+    let out =
+        state.db.run(move |conn| -> Result<_, ReviewApiError> { service::assign(conn, &caller, body, locale) }).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -147,12 +143,7 @@ pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<web::Json<Vec<AssignmentView>>, ReviewApiError> {
-    let db = state.db.clone();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::assignments(&mut conn, &caller)
-    })
-    .await??;
+    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::assignments(conn, &caller) }).await?;
     Ok(web::Json(out))
 }
 
@@ -176,13 +167,11 @@ pub async fn get_assignment(
     q: web::Query<LocaleQuery>,
 ) -> Result<web::Json<AssignmentDetail>, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::assignment(&mut conn, &caller, &id, locale)
-    })
-    .await??;
+    let out = state
+        .db
+        .run(move |conn| -> Result<_, ReviewApiError> { service::assignment(conn, &caller, &id, locale) })
+        .await?;
     Ok(web::Json(out))
 }
 
@@ -216,14 +205,12 @@ pub async fn create_opinion(
     body: JsonObject,
 ) -> Result<HttpResponse, ReviewApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let db = state.db.clone();
     let id = id.into_inner();
     let body = Value::Object(body.0);
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::opinion(&mut conn, &caller, &id, body, locale)
-    })
-    .await??;
+    let out = state
+        .db
+        .run(move |conn| -> Result<_, ReviewApiError> { service::opinion(conn, &caller, &id, body, locale) })
+        .await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -246,12 +233,7 @@ pub async fn list_opinions(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Vec<OpinionView>>, ReviewApiError> {
-    let db = state.db.clone();
     let id = id.into_inner();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::opinions(&mut conn, &caller, &id)
-    })
-    .await??;
+    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::opinions(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }

@@ -73,11 +73,11 @@ pub async fn list_public_targets(
     q: web::Query<PublicParams>,
 ) -> Result<web::Json<PublicListing>, ReviewApiError> {
     let q = q.into_inner();
-    let db = state.db.clone();
-    let out = web::block(move || -> Result<_, ReviewApiError> {
-        let mut conn = db.conn()?;
-        service::public_listing(&mut conn, q.fiscal_year, q.department.as_deref())
-    })
-    .await??;
+    let out = state
+        .db
+        .run(move |conn| -> Result<_, ReviewApiError> {
+            service::public_listing(conn, q.fiscal_year, q.department.as_deref())
+        })
+        .await?;
     Ok(web::Json(out))
 }
