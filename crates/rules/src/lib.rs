@@ -3,7 +3,8 @@
 //! The pure domain rules of jixiao (预算绩效管理): typed target documents
 //! (绩效目标申报表), indicator frameworks and rule profiles as data, the review checks
 //! with their closed set of violation codes, and the self-evaluation scoring engine
-//! (绩效自评, 财预〔2020〕10号). The contract is `shared/spec/FORMATS.md`.
+//! (绩效自评, 财预〔2020〕10号), monitoring lights (绩效运行监控, §6) and the budget
+//! recommendation of results (结果应用, §7). The contract is `shared/spec/FORMATS.md`.
 //!
 //! This crate does no I/O, reads no clock and depends on no web or database framework;
 //! it builds for `wasm32-unknown-unknown` so the browser form and the server run the
@@ -13,7 +14,9 @@
 pub mod check;
 pub mod document;
 pub mod messages;
+pub mod monitoring;
 pub mod profile;
+pub mod results;
 pub mod review;
 pub mod scoring;
 pub mod session;
@@ -25,7 +28,9 @@ pub use check::{
 };
 pub use document::TargetDocument;
 pub use messages::Locale;
+pub use monitoring::{Light, MonitorReport, monitor};
 pub use profile::{DEFAULT_PROFILE, Framework, Profile, ProfileError, Registry, ScoringParams};
+pub use results::{Recommendation, recommend};
 pub use scoring::{Grade, ScoreReport, score};
 pub use session::{CheckSession, EditError};
 pub use violation::{Code, Severity, Violation};

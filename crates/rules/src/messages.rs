@@ -111,6 +111,38 @@ fn template(code: Code, locale: Locale) -> &'static str {
         (EvalScoreOutOfTier, Locale::En) => "The score must lie in the tier's range ({min}–{max})",
         (EvalReasonRequired, Locale::ZhCn) => "请填写偏差原因分析及改进措施",
         (EvalReasonRequired, Locale::En) => "Explain the deviation and the planned improvement",
+        (EvalOverrideReasonRequired, Locale::ZhCn) => "调整得分须说明理由",
+        (EvalOverrideReasonRequired, Locale::En) => "An overridden score needs a reason",
+        (EvalOverrideOutOfRange, Locale::ZhCn) => "调整后的得分须在 0 至 {max} 分之间，且最多 {decimals} 位小数",
+        (EvalOverrideOutOfRange, Locale::En) => {
+            "The overridden score must lie between 0 and {max}, with at most {decimals} decimals"
+        }
+        (MonPeriodInvalid, Locale::ZhCn) => "监控期间无效：年度须为绩效目标的预算年度，截止月份须为 1–12 的整数",
+        (MonPeriodInvalid, Locale::En) => "Invalid period: the target's fiscal year and a month from 1 to 12",
+        (MonExecutedExceedsBudget, Locale::ZhCn) => "1–N月执行数超过全年预算数",
+        (MonExecutedExceedsBudget, Locale::En) => "Executed to date exceeds the full-year budget",
+        (MonReasonRequired, Locale::ZhCn) => "预算执行进度偏慢（红灯或黄灯），请填写执行偏差原因",
+        (MonReasonRequired, Locale::En) => "Budget execution is behind (red or yellow): give the reason",
+        (MonResultMissing, Locale::ZhCn) => "指标 {indicator_id} 未填写监控情况",
+        (MonResultMissing, Locale::En) => "No progress reported for indicator {indicator_id}",
+        (MonResultUnknown, Locale::ZhCn) => "监控行对应的指标不在绩效目标中",
+        (MonResultUnknown, Locale::En) => "This row names an indicator that is not in the target",
+        (MonActualInvalid, Locale::ZhCn) => "1–N月实际完成值须为数字（日期型指标为 YYYY-MM-DD）",
+        (MonActualInvalid, Locale::En) => "The value to date must be a number (a YYYY-MM-DD date for a date target)",
+        (MonLikelihoodInvalid, Locale::ZhCn) => "请选择完成目标可能性：确定能、有可能或完全不可能",
+        (MonLikelihoodInvalid, Locale::En) => "Choose a likelihood: certain, possible or impossible",
+        (MonCauseInvalid, Locale::ZhCn) => "偏差原因须从经费保障、制度保障、人员保障、硬件条件保障、其他中选择",
+        (MonCauseInvalid, Locale::En) => "A cause must be funding, institutional, staffing, hardware or other",
+        (MonCausesRequired, Locale::ZhCn) => "该指标有偏差或可能无法完成，请选择偏差原因",
+        (MonCausesRequired, Locale::En) => "This row deviates or may not be met: choose its causes",
+        (MonMeasuresRequired, Locale::ZhCn) => "该指标有偏差或可能无法完成，请填写纠偏措施",
+        (MonMeasuresRequired, Locale::En) => "This row deviates or may not be met: give the corrective measures",
+        (MonExecutionDecreased, Locale::ZhCn) => "执行数低于上期监控报告的执行数，请核实",
+        (MonExecutionDecreased, Locale::En) => "Executed is lower than in the previous report; please check",
+        (MonLikelihoodInconsistent, Locale::ZhCn) => "全年预计完成值未达到目标值，但完成可能性填写为“确定能”",
+        (MonLikelihoodInconsistent, Locale::En) => {
+            "The full-year forecast misses the target, yet the likelihood is certain"
+        }
     }
 }
 

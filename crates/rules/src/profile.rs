@@ -148,6 +148,30 @@ pub struct GradeBands {
     pub fair: Decimal,
 }
 
+/// How budget execution is scored (FORMATS.md §4.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ExecutionMethod {
+    /// min(rate, 1) × execution points (the default).
+    #[default]
+    Linear,
+    /// The score of the first band whose `min_rate` ≤ rate, else 0.
+    Bands,
+}
+
+/// One execution band: a rate of at least `min_rate` scores `score` (FORMATS.md §4.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+pub struct ExecutionBand {
+    /// Lowest execution rate of the band, as a fraction (`"0.95"`).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub min_rate: Decimal,
+    /// Score of the band (at most the execution points).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub score: Decimal,
+}
+
 /// Self-evaluation scoring parameters (FORMATS.md §4). Defaults are the contract's values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
@@ -178,6 +202,10 @@ pub struct ScoringParams {
     pub rate_decimals: u32,
     /// Rounding strategy of items and rate.
     pub rounding: Rounding,
+    /// Linear or banded execution score.
+    pub execution_method: ExecutionMethod,
+    /// Execution bands, `min_rate` descending (used when `execution_method` is `bands`).
+    pub execution_bands: Vec<ExecutionBand>,
 }
 
 impl Default for ScoringParams {
@@ -193,8 +221,85 @@ impl Default for ScoringParams {
             decimals: 2,
             rate_decimals: 4,
             rounding: Rounding::MidpointAwayFromZero,
+            execution_method: ExecutionMethod::Linear,
+            execution_bands: Vec::new(),
         }
     }
+}
+
+/// Monitoring thresholds (绩效运行监控, FORMATS.md §6): a ratio below `red_below` is red,
+/// below `yellow_below` yellow, from `blue_from` blue (over-run), green between.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct MonitoringParams {
+    /// Red below this ratio of progress to time progress (0.6).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub red_below: Decimal,
+    /// Yellow below this ratio (0.8).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub yellow_below: Decimal,
+    /// Blue (over-run) from this ratio on (1.2); indicator rows only.
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub blue_from: Decimal,
+    /// Level-2 codes whose indicators accumulate over the year and are compared with
+    /// time progress (`["quantity"]`).
+    pub cumulative_level2: Vec<String>,
+}
+
+impl Default for MonitoringParams {
+    fn default() -> Self {
+        MonitoringParams {
+            red_below: Decimal::new(6, 1),
+            yellow_below: Decimal::new(8, 1),
+            blue_from: Decimal::new(12, 1),
+            cumulative_level2: vec!["quantity".to_owned()],
+        }
+    }
+}
+
+/// Budget adjustment per final grade (结果应用, FORMATS.md §7): next year's recommended
+/// amount = `annual_total` × (1 + adjustment).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct Adjustments {
+    /// 优 (0).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub excellent: Decimal,
+    /// 良 (0).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub good: Decimal,
+    /// 中 (−0.1).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub fair: Decimal,
+    /// 差 (−0.3).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub poor: Decimal,
+    /// A zero score for a missing self-evaluation (−1: not funded again without a new case).
+    #[cfg_attr(feature = "utoipa", schema(value_type = String))]
+    pub zero: Decimal,
+}
+
+impl Default for Adjustments {
+    fn default() -> Self {
+        Adjustments {
+            excellent: Decimal::ZERO,
+            good: Decimal::ZERO,
+            fair: Decimal::new(-1, 1),
+            poor: Decimal::new(-3, 1),
+            zero: Decimal::NEGATIVE_ONE,
+        }
+    }
+}
+
+/// Results parameters (结果应用, FORMATS.md §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct ResultsParams {
+    /// Budget adjustment per grade.
+    pub adjustment: Adjustments,
 }
 
 /// A rule profile (审核规则): framework, review thresholds and scoring parameters.
@@ -211,6 +316,10 @@ pub struct Profile {
     pub review: ReviewRules,
     /// Scoring parameters.
     pub scoring: ScoringParams,
+    /// Monitoring thresholds.
+    pub monitoring: MonitoringParams,
+    /// Results (budget recommendation) parameters.
+    pub results: ResultsParams,
 }
 
 /// The `framework` member of a profile file: a known id or an inline framework.
@@ -231,6 +340,10 @@ struct ProfileFile {
     review: ReviewRules,
     #[serde(default)]
     scoring: ScoringParams,
+    #[serde(default)]
+    monitoring: MonitoringParams,
+    #[serde(default)]
+    results: ResultsParams,
 }
 
 /// Why a profile or framework file could not be loaded.
@@ -302,7 +415,15 @@ impl Registry {
                 f
             }
         };
-        let profile = Profile { id: raw.id, name: raw.name, framework, review: raw.review, scoring: raw.scoring };
+        let profile = Profile {
+            id: raw.id,
+            name: raw.name,
+            framework,
+            review: raw.review,
+            scoring: raw.scoring,
+            monitoring: raw.monitoring,
+            results: raw.results,
+        };
         validate_profile(&profile)?;
         Ok(profile)
     }
@@ -394,8 +515,37 @@ fn validate_profile(p: &Profile) -> Result<(), ProfileError> {
     if !(s.grades.excellent >= s.grades.good && s.grades.good >= s.grades.fair) {
         return Err(ProfileError::Invalid("grade bands must satisfy excellent ≥ good ≥ fair".into()));
     }
-    if s.decimals > 10 || s.rate_decimals > 10 {
-        return Err(ProfileError::Invalid("decimals must be ≤ 10".into()));
+    if s.decimals > 2 || s.rate_decimals > 10 {
+        return Err(ProfileError::Invalid("scoring decimals must be 0–2 and rate_decimals ≤ 10".into()));
+    }
+    let mut previous: Option<Decimal> = None;
+    for (i, band) in s.execution_bands.iter().enumerate() {
+        if band.score > s.execution_points {
+            return Err(ProfileError::Invalid(format!(
+                "execution band {i} scores {} above the execution points {}",
+                band.score, s.execution_points
+            )));
+        }
+        if band.min_rate < Decimal::ZERO || previous.is_some_and(|p| band.min_rate >= p) {
+            return Err(ProfileError::Invalid("execution_bands must be sorted by min_rate, descending".into()));
+        }
+        previous = Some(band.min_rate);
+    }
+    if s.execution_method == ExecutionMethod::Bands && s.execution_bands.is_empty() {
+        return Err(ProfileError::Invalid("execution_method `bands` needs execution_bands".into()));
+    }
+    let m = &p.monitoring;
+    if !(Decimal::ZERO <= m.red_below && m.red_below <= m.yellow_below && m.yellow_below <= m.blue_from) {
+        return Err(ProfileError::Invalid(
+            "monitoring thresholds must satisfy 0 ≤ red_below ≤ yellow_below ≤ blue_from".into(),
+        ));
+    }
+    if Decimal::ONE < m.yellow_below || m.blue_from < Decimal::ONE {
+        return Err(ProfileError::Invalid("monitoring thresholds must satisfy yellow_below ≤ 1 ≤ blue_from".into()));
+    }
+    let a = &p.results.adjustment;
+    if [a.excellent, a.good, a.fair, a.poor, a.zero].iter().any(|x| *x < Decimal::NEGATIVE_ONE) {
+        return Err(ProfileError::Invalid("a budget adjustment below -1 would recommend a negative amount".into()));
     }
     for l1 in &p.review.required_level1 {
         if p.framework.level1(l1).is_none() {

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::document::{self, Nature, Operator, TargetDocument, TargetValue};
 use crate::messages::Locale;
-use crate::profile::{Profile, ReverseRule, ScoringParams};
+use crate::profile::{ExecutionMethod, Profile, ReverseRule, ScoringParams};
 use crate::values::{Amount, Date, is_blank, parse_signed_decimal};
 use crate::violation::{Code, Sink, Violation, params};
 
@@ -85,9 +85,16 @@ pub struct ExecutionScore {
     /// Points of budget execution.
     #[cfg_attr(feature = "utoipa", schema(value_type = String))]
     pub points: Decimal,
-    /// Score, rounded; null when the figures are invalid.
+    /// Score, rounded; null when the figures are invalid. An assessor's override when one is applied.
     #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
     pub score: Option<Decimal>,
+    /// `true` when `score` is an assessor's override (FORMATS.md §4.1).
+    #[serde(rename = "override", default, skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
+    /// What the rules gave, shown beside an override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub formula_score: Option<Decimal>,
 }
 
 /// One scored indicator.
@@ -104,6 +111,19 @@ pub struct IndicatorScore {
     pub score: Option<Decimal>,
     /// The rule applied (null when not scored).
     pub rule: Option<Rule>,
+    /// `true` when `score` is an assessor's override (FORMATS.md §4.1).
+    #[serde(rename = "override", default, skip_serializing_if = "std::ops::Not::not")]
+    pub overridden: bool,
+    /// What the rules gave, shown beside an override.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(value_type = Option<String>))]
+    pub formula_score: Option<Decimal>,
+}
+
+impl IndicatorScore {
+    fn new(indicator_id: String, points: Option<Decimal>, score: Option<Decimal>, rule: Option<Rule>) -> Self {
+        IndicatorScore { indicator_id, points, score, rule, overridden: false, formula_score: None }
+    }
 }
 
 /// The scoring output of FORMATS.md §4.
@@ -147,7 +167,8 @@ fn amount(o: &Map<String, Value>, key: &str, sink: &mut Sink, required: bool) ->
 }
 
 fn execution(eval: &Map<String, Value>, p: &ScoringParams, sink: &mut Sink) -> ExecutionScore {
-    let mut out = ExecutionScore { rate: None, points: p.execution_points, score: None };
+    let mut out =
+        ExecutionScore { rate: None, points: p.execution_points, score: None, overridden: false, formula_score: None };
     let e = match eval.get("execution") {
         v if is_blank(v) => {
             sink.push(Code::DocFieldRequired, "/execution");
@@ -162,29 +183,77 @@ fn execution(eval: &Map<String, Value>, p: &ScoringParams, sink: &mut Sink) -> E
     amount(e, "budget_initial", sink, false);
     let full = amount(e, "budget_full_year", sink, true);
     let executed = amount(e, "executed", sink, true);
-    if full.is_some_and(|f| f.value().is_zero()) {
-        sink.push(Code::DocFieldInvalid, "/execution/budget_full_year");
-        return out;
+    let full = match full {
+        Some(f) if f.value().is_zero() => {
+            sink.push(Code::DocFieldInvalid, "/execution/budget_full_year");
+            None
+        }
+        f => f,
+    };
+    if let (Some(full), Some(executed)) = (full, executed) {
+        let (full, executed) = (full.value(), executed.value());
+        // A rate too large for a Decimal is still ≥ 1: it is not shown, the score is capped.
+        let rate = executed.checked_div(full);
+        out.rate = rate.map(|r| p.rounding.round(r, p.rate_decimals));
+        let score = match p.execution_method {
+            ExecutionMethod::Linear if executed >= full => p.execution_points,
+            // executed < full, so the rate is below 1 and defined.
+            ExecutionMethod::Linear => ratio_of(p.execution_points, executed, full),
+            // The first band whose min_rate ≤ rate, decided exactly (min_rate × full ≤ executed).
+            ExecutionMethod::Bands => p
+                .execution_bands
+                .iter()
+                .find(|b| b.min_rate.checked_mul(full).is_none_or(|x| x <= executed))
+                .map_or(Decimal::ZERO, |b| b.score),
+        };
+        out.score = Some(p.rounding.round(score, p.decimals));
+        if rate.is_some_and(|r| r < p.execution_reason_below) && !reason_given(e, "reason") {
+            let shown = rate.map(|r| p.rounding.round(r, p.rate_decimals).normalize().to_string());
+            sink.push_with(Code::EvalReasonRequired, "/execution/reason", params([("rate", shown.into())]));
+        }
     }
-    let (Some(full), Some(executed)) = (full, executed) else {
-        return out;
-    };
-    let (full, executed) = (full.value(), executed.value());
-    // A rate too large for a Decimal is still ≥ 1: it is not shown, the score is capped.
-    let rate = executed.checked_div(full);
-    out.rate = rate.map(|r| p.rounding.round(r, p.rate_decimals));
-    let score = if executed >= full {
-        p.execution_points
-    } else {
-        // executed < full, so the rate is below 1 and defined.
-        ratio_of(p.execution_points, executed, full)
-    };
-    out.score = Some(p.rounding.round(score, p.decimals));
-    if rate.is_some_and(|r| r < p.execution_reason_below) && !reason_given(e, "reason") {
-        let shown = rate.map(|r| p.rounding.round(r, p.rate_decimals).normalize().to_string());
-        sink.push_with(Code::EvalReasonRequired, "/execution/reason", params([("rate", shown.into())]));
+    if let Some(o) = assessor_override(e, "/execution", p.execution_points, p, sink) {
+        out.formula_score = out.score;
+        out.score = Some(o);
+        out.overridden = true;
     }
     out
+}
+
+/// Reads an assessor's override (`{score, reason}`) at `base/override` (FORMATS.md §4.1):
+/// the score when it is valid, after reporting what is not.
+fn assessor_override(
+    o: &Map<String, Value>,
+    base: &str,
+    points: Decimal,
+    p: &ScoringParams,
+    sink: &mut Sink,
+) -> Option<Decimal> {
+    let ov = match o.get("override") {
+        None | Some(Value::Null) => return None,
+        Some(Value::Object(ov)) => ov,
+        Some(_) => {
+            sink.push(Code::DocFieldInvalid, format!("{base}/override"));
+            return None;
+        }
+    };
+    let reason_ok = reason_given(ov, "reason");
+    if !reason_ok {
+        sink.push(Code::EvalOverrideReasonRequired, format!("{base}/override/reason"));
+    }
+    let score = match ov.get("score") {
+        Some(Value::String(s)) => crate::values::parse_unsigned_decimal(s),
+        _ => None,
+    }
+    .filter(|s| *s <= points && s.scale() <= p.decimals);
+    if score.is_none() {
+        sink.push_with(
+            Code::EvalOverrideOutOfRange,
+            format!("{base}/override/score"),
+            params([("max", points.normalize().to_string().into()), ("decimals", p.decimals.into())]),
+        );
+    }
+    score.filter(|_| reason_ok)
 }
 
 /// `points × num ÷ den` where `num ÷ den` is a share of the points: exact when the product
@@ -393,12 +462,7 @@ pub fn score_document(
     for ind in &targets {
         let id = ind.id.clone().unwrap_or_default();
         let Some(&(k, r)) = first.get(id.as_str()) else {
-            rows.push(IndicatorScore {
-                indicator_id: id.clone(),
-                points: ind.points,
-                score: Some(Decimal::ZERO),
-                rule: Some(Rule::Missing),
-            });
+            rows.push(IndicatorScore::new(id.clone(), ind.points, Some(Decimal::ZERO), Some(Rule::Missing)));
             missing.push(id);
             continue;
         };
@@ -406,7 +470,7 @@ pub fn score_document(
         let mut rs = Sink::new(locale);
         let Some(points) = ind.points else {
             rs.push(Code::EvalPointsMissing, base);
-            rows.push(IndicatorScore { indicator_id: id, points: None, score: None, rule: None });
+            rows.push(IndicatorScore::new(id, None, None, None));
             row_sinks.push((k, rs.items));
             continue;
         };
@@ -415,7 +479,7 @@ pub fn score_document(
         } else {
             score_quantitative(ind, points, r, &base, p, &mut rs)
         };
-        match outcome {
+        let mut scored = match outcome {
             Outcome::Scored { score, rule, missed, over } => {
                 if (missed || over) && !reason_given(r, "deviation_reason") {
                     rs.push_with(
@@ -425,17 +489,16 @@ pub fn score_document(
                     );
                 }
                 let rounded = p.rounding.round(score, p.decimals);
-                rows.push(IndicatorScore {
-                    indicator_id: id,
-                    points: Some(points),
-                    score: Some(rounded),
-                    rule: Some(rule),
-                });
+                IndicatorScore::new(id, Some(points), Some(rounded), Some(rule))
             }
-            Outcome::Unscored => {
-                rows.push(IndicatorScore { indicator_id: id, points: Some(points), score: None, rule: None })
-            }
+            Outcome::Unscored => IndicatorScore::new(id, Some(points), None, None),
+        };
+        if let Some(o) = assessor_override(r, &base, points, p, &mut rs) {
+            scored.formula_score = scored.score;
+            scored.score = Some(o);
+            scored.overridden = true;
         }
+        rows.push(scored);
         row_sinks.push((k, rs.items));
     }
     row_sinks.sort_by_key(|(k, _)| *k);

@@ -1,4 +1,4 @@
-//! Violations: the closed set of codes of FORMATS.md §3–4, their severities, and the
+//! Violations: the closed set of codes of FORMATS.md §3, §4, §4.1 and §6, their severities, and the
 //! violation record every check returns. Messages come from [`crate::messages`] only.
 
 use serde::{Deserialize, Serialize};
@@ -87,6 +87,20 @@ codes! {
     EvalTierInvalid = "EVAL_TIER_INVALID", Error;
     EvalScoreOutOfTier = "EVAL_SCORE_OUT_OF_TIER", Error;
     EvalReasonRequired = "EVAL_REASON_REQUIRED", Error;
+    EvalOverrideReasonRequired = "EVAL_OVERRIDE_REASON_REQUIRED", Error;
+    EvalOverrideOutOfRange = "EVAL_OVERRIDE_OUT_OF_RANGE", Error;
+    MonPeriodInvalid = "MON_PERIOD_INVALID", Error;
+    MonExecutedExceedsBudget = "MON_EXECUTED_EXCEEDS_BUDGET", Error;
+    MonReasonRequired = "MON_REASON_REQUIRED", Error;
+    MonResultMissing = "MON_RESULT_MISSING", Error;
+    MonResultUnknown = "MON_RESULT_UNKNOWN", Error;
+    MonActualInvalid = "MON_ACTUAL_INVALID", Error;
+    MonLikelihoodInvalid = "MON_LIKELIHOOD_INVALID", Error;
+    MonCauseInvalid = "MON_CAUSE_INVALID", Error;
+    MonCausesRequired = "MON_CAUSES_REQUIRED", Error;
+    MonMeasuresRequired = "MON_MEASURES_REQUIRED", Error;
+    MonExecutionDecreased = "MON_EXECUTION_DECREASED", Warning;
+    MonLikelihoodInconsistent = "MON_LIKELIHOOD_INCONSISTENT", Warning;
 }
 
 impl Serialize for Code {

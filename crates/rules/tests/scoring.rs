@@ -225,3 +225,76 @@ fn huge_figures_never_drop_a_score() {
     let r = score(&t, &e);
     assert_eq!(row(&r, "i1").score, Some(d("100000000000000.00")));
 }
+
+fn bands_profile() -> jixiao_rules::Profile {
+    let fx = load("evaluations/orphan-clothing-2019-bands-override.json");
+    jixiao_rules::Registry::builtin().parse_profile_json(&fx["profile_file"].to_string()).unwrap()
+}
+
+fn score_bands(t: &Value, e: &Value) -> ScoreReport {
+    jixiao_rules::score(as_obj(t), as_obj(e), &bands_profile(), Locale::ZhCn)
+}
+
+#[test]
+fn execution_bands_pick_the_first_band_at_or_below_the_rate_exactly() {
+    let (t, mut e) = fixture();
+    // 86.40 × 0.95 = 82.08 exactly: band 10; one cent less: band 9; under 0.6: 0
+    for (executed, want) in [("82.08", "10.0"), ("82.07", "9.0"), ("51.84", "6.0"), ("51.83", "0.0")] {
+        e["execution"]["executed"] = json!(executed);
+        e["execution"]["reason"] = json!("原因");
+        let r = score_bands(&t, &e);
+        assert_eq!(r.execution.score.map(|d| d.to_string()).as_deref(), Some(want), "{executed}");
+    }
+}
+
+#[test]
+fn overrides_are_checked_and_keep_the_formula_score() {
+    let (t, mut e) = fixture();
+    e["results"][1]["actual"] = json!("1432");
+    e["results"][1]["deviation_reason"] = json!("少配发8套");
+    e["results"][1]["override"] = json!({ "score": "10", "reason": " " });
+    e["results"][2]["override"] = json!({ "score": "10.55", "reason": "复核" }); // 3 decimals under a 2-decimal profile: no
+    e["results"][3]["override"] = json!({ "score": "5.01", "reason": "复核" }); // above the 5 points
+    e["results"][4]["override"] = json!("10");
+    e["execution"]["override"] = json!({ "score": "8", "reason": "预算调整未及时批复" });
+    let r = score(&t, &e);
+    assert_eq!(
+        codes(&r),
+        vec![
+            ("EVAL_OVERRIDE_REASON_REQUIRED".into(), "/results/1/override/reason".into()),
+            ("EVAL_OVERRIDE_OUT_OF_RANGE".into(), "/results/2/override/score".into()),
+            ("EVAL_OVERRIDE_OUT_OF_RANGE".into(), "/results/3/override/score".into()),
+            ("DOC_FIELD_INVALID".into(), "/results/4/override".into()),
+        ]
+    );
+    // invalid overrides are not applied; the valid one on execution is, beside the formula
+    assert!(!row(&r, "i2").overridden && row(&r, "i2").score == Some(d("9.94")));
+    assert!(r.execution.overridden);
+    assert_eq!((r.execution.score, r.execution.formula_score), (Some(d("8")), Some(d("9.83"))));
+    assert_eq!(r.total, None);
+}
+
+#[test]
+fn a_valid_override_scores_a_row_whose_actual_is_invalid_but_its_error_remains() {
+    let (t, mut e) = fixture();
+    e["results"][0]["actual"] = json!("约358");
+    e["results"][0]["override"] = json!({ "score": "14", "reason": "按花名册核实358人" });
+    let r = score(&t, &e);
+    assert_eq!(codes(&r), vec![("EVAL_ACTUAL_INVALID".into(), "/results/0/actual".into())]);
+    let i1 = row(&r, "i1");
+    assert_eq!((i1.score, i1.formula_score, i1.overridden), (Some(d("14")), None, true));
+    // the reason rule is judged on the actual, not the override
+    let (t, mut e) = fixture();
+    e["results"][0]["deviation_reason"] = json!(null);
+    e["results"][0]["override"] = json!({ "score": "15", "reason": "按实际保障人数足额" });
+    let r = score(&t, &e);
+    assert_eq!(codes(&r), vec![("EVAL_REASON_REQUIRED".into(), "/results/0/deviation_reason".into())]);
+}
+
+#[test]
+fn a_band_above_the_execution_points_is_refused() {
+    let bad = r#"{"id":"x","framework":"cn-2015","scoring":{"execution_method":"bands","execution_bands":[{"min_rate":"0.9","score":"11"}]}}"#;
+    assert!(jixiao_rules::Registry::builtin().parse_profile_json(bad).is_err());
+    let unsorted = r#"{"id":"x","framework":"cn-2015","scoring":{"execution_method":"bands","execution_bands":[{"min_rate":"0.8","score":"8"},{"min_rate":"0.9","score":"9"}]}}"#;
+    assert!(jixiao_rules::Registry::builtin().parse_profile_json(unsorted).is_err());
+}
