@@ -172,6 +172,8 @@ register(
     "common.nav.review": "财政审核",
     "common.nav.assessor": "第三方审核",
     "common.nav.public": "信息公开",
+    "common.nav.monitoring": "执行监控",
+    "common.nav.board": "监控看板",
     "status.draft": "草稿",
     "status.submitted": "已提交",
     "status.returned": "已退回",
@@ -237,6 +239,8 @@ register(
     "common.nav.review": "Finance review",
     "common.nav.assessor": "Third-party review",
     "common.nav.public": "Public disclosure",
+    "common.nav.monitoring": "Monitoring",
+    "common.nav.board": "Monitoring board",
     "status.draft": "Draft",
     "status.submitted": "Submitted",
     "status.returned": "Returned",
@@ -334,6 +338,8 @@ export async function chrome(withToken: boolean, rerender: () => void): Promise<
       h("a", { href: "./review.html", "data-i18n": "common.nav.review" }),
       h("a", { href: "./assessor.html", "data-i18n": "common.nav.assessor" }),
       h("a", { href: "./public.html", "data-i18n": "common.nav.public" }),
+      h("a", { href: "./monitoring.html", "data-i18n": "common.nav.monitoring" }),
+      h("a", { href: "./monitoring-board.html", "data-i18n": "common.nav.board" }),
     );
     const lang = h("button", { type: "button", id: "locale", "data-i18n": "common.lang" });
     lang.addEventListener("click", () => {
