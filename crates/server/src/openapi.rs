@@ -31,6 +31,7 @@ targets per department. Every error is RFC 9457 `application/problem+json` with 
     tags(
         (name = "rules", description = "Stateless checks and scoring; public."),
         (name = "targets", description = "Stored targets (绩效目标申报); needs a token."),
+        (name = "monitoring", description = "Monitoring (绩效运行监控): rounds, quarterly reports with lights, rectification flags, the bureau's board and coverage."),
         (name = "admin", description = "Token and profile administration; admin tokens only."),
         (name = "ops", description = "Health check."),
     )

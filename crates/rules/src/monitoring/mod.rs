@@ -7,6 +7,8 @@
 //! `rate`, `ratio` and `time_progress` are rounded (4 decimals, midpoint away from zero).
 //! This module owns the rule; it does no I/O and knows nothing of rounds or storage.
 
+pub mod lifecycle;
+
 use std::collections::HashMap;
 
 use rust_decimal::Decimal;

@@ -6,6 +6,7 @@
 pub mod check;
 pub mod departments;
 pub mod health;
+pub mod monitoring;
 pub mod profiles;
 pub mod review;
 pub mod score;
@@ -37,6 +38,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(tokens::list_tokens)
         .service(tokens::revoke_token);
     review::configure(cfg);
+    monitoring::configure(cfg);
 }
 
 /// `?profile=&locale=`: which rule profile to apply and the language of messages.

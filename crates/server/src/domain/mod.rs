@@ -10,8 +10,13 @@ use sha2::{Digest, Sha256};
 /// The entity tag of a target state (without quotes): changes whenever the id, version,
 /// status or document changes.
 pub fn etag(id: &str, version: i64, status: TargetStatus, document: &str) -> String {
+    etag_of(&[id.as_bytes(), version.to_string().as_bytes(), status.as_str().as_bytes(), document.as_bytes()])
+}
+
+/// The entity tag of any stored state given its parts (length-prefixed, SHA-256, 32 hex digits).
+pub fn etag_of(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();
-    for part in [id.as_bytes(), version.to_string().as_bytes(), status.as_str().as_bytes(), document.as_bytes()] {
+    for part in parts {
         h.update((part.len() as u64).to_be_bytes());
         h.update(part);
     }

@@ -2,5 +2,6 @@
 //! store and appends to the audit trail, inside one transaction where it writes.
 //! Functions are blocking (diesel); handlers call them through `Database::run`.
 
+pub mod monitoring;
 pub mod profiles;
 pub mod targets;

@@ -219,3 +219,18 @@ pub fn delete(conn: &mut AnyConnection, id: &str, expected_etag: &str) -> QueryR
 pub fn count_created_by(conn: &mut AnyConnection, created_by: &str) -> QueryResult<i64> {
     targets::table.filter(targets::created_by.eq(created_by)).count().get_result(conn)
 }
+
+/// Project names of the given targets (by id).
+pub fn project_names(
+    conn: &mut AnyConnection,
+    ids: &[String],
+) -> QueryResult<std::collections::HashMap<String, Option<String>>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows: Vec<(String, Option<String>)> = targets::table
+        .filter(targets::id.eq_any(ids.to_vec()))
+        .select((targets::id, targets::project_name))
+        .load(conn)?;
+    Ok(rows.into_iter().collect())
+}
