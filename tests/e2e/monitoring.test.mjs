@@ -1,7 +1,8 @@
 // Browser test of performance monitoring (绩效运行监控, FORMATS §6/§7, crates/server/MONITORING-API.md)
 // against the real server: finance opens the 1–3月 round on the board; the department fills
 // the monitoring form of its approved target with a red row and is told at once, by the
-// WASM rules, to give causes and measures; it fixes that (the draft autosaves with If-Match;
+// WASM rules, to give causes and measures (submitting anyway gets the server's 422 with the
+// same violations); it fixes that (the draft autosaves with If-Match;
 // a change made elsewhere meanwhile gives a 412 and a reload), submits; finance sees the red
 // report with its causes and measures on the board, drills down, accepts it, flags a
 // rectification, and the board shows the new figures (lights, department execution rate,
@@ -150,6 +151,11 @@ test("a department reports a red quarter, fixes it, submits; finance accepts it 
   assert.equal(await p.locator('#mon-result .light[data-light="none"]').count(), 1, "no report light while errors remain");
   assert.equal(await p.locator("#rows li.error").count(), 2);
   await p.screenshot({ path: join(SHOTS, "monitoring-form-red.png"), fullPage: true });
+  // Submitting now is refused by the server (422), whose violations are shown at the same fields.
+  await p.click("#submit");
+  await p.waitForFunction(() => /仍有 2 个错误，不能提交/.test(document.getElementById("submit-status")?.textContent ?? ""));
+  await p.locator(`#measures-${k1}-msg li[data-code="MON_MEASURES_REQUIRED"]`).waitFor();
+  assert.equal(await p.locator("#mon-report").getAttribute("data-status"), "draft");
 
   // Fixed: a cause and a measure. The errors go; the row stays red; the report light is red.
   await p.check(`#cause-${k1}-funding`);
@@ -175,6 +181,8 @@ test("a department reports a red quarter, fixes it, submits; finance accepts it 
   await p.click("#submit");
   await p.locator('#mon-report[data-status="submitted"]').waitFor();
   assert.ok(await p.locator("#executed").isDisabled());
+  // The due list is reloaded after the submission.
+  await p.locator(`#due-table tr[data-target="${targetId}"]`, { hasText: "已提交" }).waitFor();
   assert.match(await text(p, `#due-table tr[data-target="${targetId}"]`), /已提交[\s\S]*红灯/);
 
   // Finance: the red report with its cause and measure; drill-down; accept.
