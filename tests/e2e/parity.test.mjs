@@ -2,7 +2,8 @@
 // what the `jixiao` command line prints: every target fixture and some hundreds of
 // mutated documents through `validate` vs `jixiao check --jsonl`, byte for byte, under
 // every profile and both locales; the evaluation fixture and mutations of it through
-// `score` vs `jixiao score`. The CLI is $JIXIAO_BIN, else target/debug/jixiao.
+// `score` vs `jixiao score`; the monitoring fixtures and mutations of them through
+// `monitor` vs `jixiao monitor`. The CLI is $JIXIAO_BIN, else target/debug/jixiao.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -18,6 +19,7 @@ const BIN = process.env.JIXIAO_BIN ?? join(ROOT, "target/debug/jixiao");
 const PROFILES = JSON.parse(wasm.profiles()).map((p) => p.id);
 const LOCALES = ["zh-CN", "en"];
 const MUTANTS = Number(process.env.PARITY_MUTANTS ?? 600);
+const MONITOR_MUTANTS = Number(process.env.PARITY_MONITOR_MUTANTS ?? 300);
 
 const TARGET_CODES = [
   "DOC_FIELD_REQUIRED", "DOC_FIELD_INVALID", "AMOUNT_INVALID", "FUNDS_SOURCES_SUM", "FUNDS_ANNUAL_EXCEEDS_MID_TERM",
@@ -231,7 +233,8 @@ function mutateEvaluation(ev, r) {
 test("score equals jixiao score (the evaluation fixture and 150 mutants)", () => {
   const dir = mkdtempSync(join(tmpdir(), "jixiao-parity-"));
   try {
-    const [fx] = fixtures("evaluations");
+    // The worked example of FORMATS.md §4 (the other evaluation fixture needs a profile file).
+    const fx = fixtures("evaluations").find((f) => f.name === "orphan-clothing-2019.json");
     const r = rng(98_19);
     const cases = [{ target: fx.target, evaluation: fx.evaluation, profile: fx.profile }];
     for (let n = 0; n < 150; n++) {
@@ -260,6 +263,233 @@ test("score equals jixiao score (the evaluation fixture and 150 mutants)", () =>
     const first = JSON.parse(wasm.score(JSON.stringify(fx.target), JSON.stringify(fx.evaluation), fx.profile, "zh-CN"));
     assert.equal(first.total, "98.19");
     assert.equal(first.grade, "excellent");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Every code FORMATS.md §6 lists for a monitoring report.
+const MON_CODES = [
+  "MON_PERIOD_INVALID", "AMOUNT_INVALID", "DOC_FIELD_REQUIRED", "DOC_FIELD_INVALID", "MON_EXECUTED_EXCEEDS_BUDGET",
+  "MON_REASON_REQUIRED", "MON_RESULT_MISSING", "MON_RESULT_UNKNOWN", "MON_ACTUAL_INVALID", "MON_LIKELIHOOD_INVALID",
+  "MON_CAUSE_INVALID", "MON_CAUSES_REQUIRED", "MON_MEASURES_REQUIRED", "MON_EXECUTION_DECREASED",
+  "MON_LIKELIHOOD_INCONSISTENT",
+];
+
+/** Hundredths as a decimal text ("162", "161.99", "-0.01"). */
+const cents = (h, r) => (h % 100 === 0 && r.int(2) === 0 ? String(h / 100) : (h / 100).toFixed(2));
+
+/** The amount (in hundredths) at a ratio threshold p/10 of `base` (hundredths) at month m, ± a cent. */
+function aroundThreshold(base, m, r) {
+  const p = r.pick([6, 8, 10, 12, 5, 15, 20]);
+  const exact = Math.round((base * m * p) / 120);
+  return exact + r.pick([-1, 0, 0, 0, 1, -100, 100]);
+}
+
+const monthOf = (report) => {
+  const m = report?.period?.through_month;
+  return Number.isInteger(m) && m >= 1 && m <= 12 ? m : 9;
+};
+
+/** One random edit of a monitoring case (report, previous, sometimes the target) in place. */
+function mutateMonitoring(c, r) {
+  const rep = c.report;
+  const rows = Array.isArray(rep.indicators) ? rep.indicators : [];
+  const k = rows.length ? r.int(rows.length) : 0;
+  const row = rows[k] && typeof rows[k] === "object" && !Array.isArray(rows[k]) ? rows[k] : null;
+  const inds = Array.isArray(c.target.indicators) ? c.target.indicators : [];
+  const exec = () => (rep.execution && typeof rep.execution === "object" && !Array.isArray(rep.execution) ? rep.execution : (rep.execution = {}));
+  switch (r.int(20)) {
+    case 0:
+      setPath(rep, ["period", "through_month"], r.pick([1, 2, 3, 6, 7, 9, 10, 11, 12, 0, 13, -1, 9.5, "9", null, undefined]));
+      break;
+    case 1:
+      setPath(rep, ["period", "fiscal_year"], r.pick([2019, 2019, 2018, 2020, "2019", 65536, null, undefined]));
+      break;
+    case 2:
+    case 3: {
+      // executed at and around the red/yellow thresholds of its budget and month
+      const e = exec();
+      const budget = r.pick([8640, 8640, 12000, 100, 3600, 1]);
+      e.budget_full_year = cents(budget, r);
+      e.executed = cents(Math.max(0, aroundThreshold(budget, monthOf(rep), r)), r);
+      if (r.int(3) === 0) delete e.reason;
+      break;
+    }
+    case 4:
+      exec()[r.pick(["budget_full_year", "executed", "forecast_full_year"])] = r.pick(["0", "0.00", "86.40", "86.401", "x", "-1", "1e3", "", "  ", null, undefined, 86.4, "99999999.99", "100.00"]);
+      break;
+    case 5:
+      exec().reason = r.pick([undefined, null, "", "  ", "冬装集中在10月采购", 5]);
+      break;
+    case 6:
+    case 7: {
+      // actual_to_date at and around the time-proportional thresholds of its target
+      if (!row) break;
+      const ind = inds.find((i) => i && i.id === row.indicator_id);
+      const t = Number(ind?.value);
+      if (Number.isFinite(t)) row.actual_to_date = cents(aroundThreshold(Math.round(t * 100), monthOf(rep), r), r);
+      else row.actual_to_date = r.pick(["2019-10-31", "2019-11-01", "2019-09-30", "", "已完成"]);
+      break;
+    }
+    case 8:
+      if (row) setPath(row, ["actual_to_date"], r.pick([undefined, null, "", " ", "x", "360", "0", "-5", "1e3", "99.9", "100", 360, "2019-10-31", "2019-12-01", "2019-02-30", "2018-12-31", "--"]));
+      break;
+    case 9:
+      if (row) setPath(row, ["likelihood"], r.pick(["certain", "possible", "impossible", "", null, undefined, "maybe", "Certain", 1]));
+      break;
+    case 10:
+      if (row) setPath(row, ["causes"], r.pick([undefined, null, [], ["funding"], ["other", "staffing"], ["institutional", "hardware"], ["nope"], "funding", [1], ["hardware", "x"], {}]));
+      break;
+    case 11:
+      if (row) setPath(row, ["measures"], r.pick([undefined, null, "", "  ", "加快采购进度", 5]));
+      break;
+    case 12:
+      if (row) setPath(row, ["forecast_full_year"], r.pick(["360", "1440", "100", "1", "0", "0.30", "0.20", "x", "", undefined]));
+      break;
+    case 13:
+      if (rows.length) rows.splice(k, 1 + r.int(2));
+      break;
+    case 14:
+      if (row) rows.push(r.int(2) ? structuredClone(row) : { ...structuredClone(row), indicator_id: "zz" });
+      break;
+    case 15:
+      if (row) row.indicator_id = r.pick(["i1", "i2", "i5", "i8", "nope", 3, null, undefined, ""]);
+      break;
+    case 16:
+      if (r.int(2)) rows.splice(r.int(rows.length + 1), 0, r.pick([42, "x", null, []]));
+      else setPath(rep, [r.pick(["indicators", "period", "execution"])], r.pick(["x", {}, [], null, undefined, 7]));
+      break;
+    case 17: {
+      // a previous report: executed above, at or below this one's
+      const cur = Number(rep.execution?.executed);
+      const prev = Number.isFinite(cur) ? cents(Math.max(0, Math.round(cur * 100) + r.pick([-1, 0, 1, 150, -150])), r) : "20.00";
+      c.previous = r.pick([
+        { period: { fiscal_year: 2019, through_month: 6 }, execution: { budget_full_year: "86.40", executed: prev }, indicators: [] },
+        { execution: { executed: prev } },
+        { execution: { executed: r.pick(["x", 5, null, "", "999.99"]) } },
+        {},
+        undefined,
+      ]);
+      break;
+    }
+    case 18: {
+      // the target's indicator itself: operator, value, level2 (another rule or threshold)
+      const ind = inds.length ? inds[r.int(inds.length)] : null;
+      if (ind && typeof ind === "object") {
+        setPath(ind, [r.pick(["operator", "value", "level2", "nature"])], r.pick(["ge", "gt", "eq", "le", "lt", "0", "-5", "360", "0.24", "2019-06-30", "2019-12-31", "quantity", "quality", "timeliness", "quantitative", "qualitative", undefined]));
+      }
+      break;
+    }
+    case 19:
+      if (r.int(3) === 0) mutate(c.target, r);
+      else if (row) Object.assign(row, { likelihood: r.pick(["possible", "impossible", "certain"]), causes: r.pick([undefined, [], ["other"]]), measures: r.pick([undefined, "", "措施"]) });
+      break;
+  }
+}
+
+function monitoringCases() {
+  const base = fixtures("monitoring");
+  const cases = base.map((f) => ({ name: f.name, profile: f.profile, target: f.target, report: f.report, previous: f.previous }));
+  const r = rng(2019_0930);
+  for (let n = 0; n < MONITOR_MUTANTS; n++) {
+    const f = r.pick(base);
+    const c = { name: `${f.name}#${n}`, profile: r.pick(PROFILES), target: structuredClone(f.target), report: structuredClone(f.report), previous: structuredClone(f.previous) };
+    for (let e = 0, k = 1 + r.int(4); e < k; e++) mutateMonitoring(c, r);
+    cases.push(c);
+  }
+  return cases;
+}
+
+test(`monitor equals jixiao monitor (the monitoring fixtures and ${MONITOR_MUTANTS} mutants)`, () => {
+  const dir = mkdtempSync(join(tmpdir(), "jixiao-parity-"));
+  try {
+    const cases = monitoringCases();
+    const seen = new Set();
+    const lights = new Set();
+    const rules = new Set();
+    const ratios = new Set();
+    const exits = new Set();
+    let withPrevious = 0;
+    cases.forEach((c, n) => {
+      const locale = LOCALES[n % 2];
+      const tfile = join(dir, "t.json");
+      const rfile = join(dir, "r.json");
+      const pfile = join(dir, "p.json");
+      writeFileSync(tfile, JSON.stringify(c.target));
+      writeFileSync(rfile, JSON.stringify(c.report));
+      const args = ["monitor", "--profile", c.profile, "--locale", locale, "--target", tfile];
+      // No previous report: the CLI leaves out --previous, the module gets "" or "null".
+      let previous = n % 4 === 1 ? "null" : "";
+      if (c.previous !== undefined) {
+        previous = JSON.stringify(c.previous);
+        writeFileSync(pfile, previous);
+        args.push("--previous", pfile);
+        withPrevious++;
+      }
+      args.push(rfile);
+      const run = spawnSync(BIN, args, { encoding: "utf8" });
+      assert.ok(run.status === 0 || run.status === 1, `${c.name}: jixiao monitor exit ${run.status}: ${run.stderr}`);
+      const ours = wasm.monitor(JSON.stringify(c.target), JSON.stringify(c.report), previous, c.profile, locale);
+      assert.equal(ours + "\n", run.stdout, `${c.name} (case ${n}, ${c.profile}/${locale})`);
+      const out = JSON.parse(run.stdout);
+      const errors = out.violations.some((v) => v.severity === "error");
+      assert.equal(run.status, errors ? 1 : 0, `${c.name}: exit code`);
+      assert.equal(out.light === null, errors, `${c.name}: the report's light is null exactly while an error remains`);
+      exits.add(run.status);
+      for (const v of out.violations) seen.add(v.code);
+      for (const l of [out.execution.light, out.light, ...out.indicators.map((i) => i.light)]) lights.add(l);
+      for (const i of out.indicators) rules.add(i.rule);
+      for (const x of [out.execution.ratio, ...out.indicators.map((i) => i.ratio)]) if (x !== null) ratios.add(x);
+    });
+    assert.ok(cases.length >= 150 + fixtures("monitoring").length);
+    assert.ok(withPrevious >= 20, `cases with a previous report: ${withPrevious}`);
+    assert.deepEqual(MON_CODES.filter((c) => !seen.has(c)), [], "the mutants reach every monitoring code of FORMATS.md §6");
+    assert.deepEqual(["red", "yellow", "green", "blue", null].filter((l) => !lights.has(l)), [], "every light");
+    assert.deepEqual(["time_proportional", "within_target", "date", "qualitative", "missing"].filter((x) => !rules.has(x)), [], "every rule");
+    // amounts exactly at the thresholds (ratio 0.6, 0.8, 1.2) are compared, not only near them
+    assert.deepEqual(["0.6000", "0.8000", "1.2000"].filter((x) => !ratios.has(x)), [], "ratios at the thresholds");
+    assert.deepEqual([...exits].sort(), [0, 1]);
+    // The fixtures' own expectations hold in the module too (violations as a multiset).
+    for (const f of fixtures("monitoring")) {
+      const got = JSON.parse(wasm.monitor(JSON.stringify(f.target), JSON.stringify(f.report), f.previous === undefined ? "" : JSON.stringify(f.previous), f.profile, "zh-CN"));
+      const key = (v) => `${v.code} ${v.severity} ${v.path} ${JSON.stringify(v.params)}`;
+      assert.deepEqual(got.violations.map(key).sort(), f.expect.violations.map(key).sort(), f.name);
+      assert.deepEqual({ ...got, violations: undefined }, { ...f.expect, violations: undefined }, f.name);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("monitor refuses what jixiao monitor refuses with exit 2", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jixiao-parity-"));
+  try {
+    const [f] = fixtures("monitoring");
+    const target = JSON.stringify(f.target);
+    const report = JSON.stringify(f.report);
+    for (const [t, rep, prev, what] of [
+      ["[]", report, undefined, { message: /^target: / }],
+      [target, "42", undefined, { message: /^report: / }],
+      [target, "", undefined, { message: /^report: / }],
+      [target, report, "[1]", { message: /^previous: / }],
+    ]) {
+      const tfile = join(dir, "t.json");
+      const rfile = join(dir, "r.json");
+      writeFileSync(tfile, t);
+      writeFileSync(rfile, rep);
+      const args = ["monitor", "--target", tfile];
+      if (prev !== undefined) {
+        writeFileSync(join(dir, "p.json"), prev);
+        args.push("--previous", join(dir, "p.json"));
+      }
+      const run = spawnSync(BIN, [...args, rfile], { encoding: "utf8" });
+      assert.equal(run.status, 2, `${args}: ${run.stderr}`);
+      assert.equal(run.stdout, "");
+      assert.throws(() => wasm.monitor(t, rep, prev ?? "", "artux-2018", "zh-CN"), what);
+    }
+    assert.throws(() => wasm.monitor(target, report, "", "nope", "zh-CN"), /unknown profile `nope`/);
+    assert.equal(spawnSync(BIN, ["monitor", "--profile", "nope", "--target", join(dir, "t.json")], { input: report }).status, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

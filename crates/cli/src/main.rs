@@ -1,4 +1,4 @@
-//! `jixiao`: the command line of jixiao. `check` and `score` run the rules of
+//! `jixiao`: the command line of jixiao. `check`, `score` and `monitor` run the rules of
 //! `jixiao-rules` on files (FORMATS.md §5); further subcommands wire the server.
 
 mod rules_cmd;
@@ -23,6 +23,8 @@ enum Command {
     Check(rules_cmd::CheckArgs),
     /// Score a self-evaluation (绩效自评) against its approved target.
     Score(rules_cmd::ScoreArgs),
+    /// Check a monitoring report (绩效运行监控) against its approved target: lights and violations.
+    Monitor(rules_cmd::MonitorArgs),
     /// Run the REST server (API under /api/v1, docs at /docs, web form at /).
     Serve(server_cmd::ServeArgs),
     /// Create, revoke or list API tokens.
@@ -39,6 +41,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(a) => return rules_cmd::check(a),
         Command::Score(a) => return rules_cmd::score(a),
+        Command::Monitor(a) => return rules_cmd::monitor(a),
         Command::Serve(a) => server_cmd::serve(a, started),
         Command::Token(a) => server_cmd::token(a),
         Command::Demo(a) => server_cmd::demo(a),

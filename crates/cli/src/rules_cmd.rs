@@ -1,5 +1,5 @@
-//! `jixiao check` and `jixiao score`: read input, run the rules, print JSON, set the
-//! exit code (0 no error, 1 errors, 2 unusable input). No rule lives here.
+//! `jixiao check`, `jixiao score` and `jixiao monitor`: read input, run the rules, print
+//! JSON, set the exit code (0 no error, 1 errors, 2 unusable input). No rule lives here.
 
 use std::io::{BufRead, Read, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use jixiao_rules::profile::PROFILE_SCHEMA;
 use jixiao_rules::{DEFAULT_PROFILE, Locale, Profile, Registry, has_errors, parse_object};
 use serde_json::{Map, Value};
 
-/// Options shared by `check` and `score`.
+/// Options shared by `check`, `score` and `monitor`.
 #[derive(Debug, Args)]
 pub struct ProfileArgs {
     /// Rule profile id (artux-2018, national-2015, national-2021).
@@ -46,6 +46,22 @@ pub struct ScoreArgs {
     #[arg(long, value_name = "FILE")]
     pub target: String,
     /// The evaluation file, or `-` for standard input.
+    #[arg(default_value = "-")]
+    pub file: String,
+}
+
+/// `jixiao monitor`.
+#[derive(Debug, Args)]
+pub struct MonitorArgs {
+    #[command(flatten)]
+    pub common: ProfileArgs,
+    /// The approved target document.
+    #[arg(long, value_name = "FILE")]
+    pub target: String,
+    /// The department's previous monitoring report of the year (for MON_EXECUTION_DECREASED).
+    #[arg(long, value_name = "FILE")]
+    pub previous: Option<String>,
+    /// The monitoring report file, or `-` for standard input.
     #[arg(default_value = "-")]
     pub file: String,
 }
@@ -199,4 +215,32 @@ pub fn score(a: ScoreArgs) -> ExitCode {
         return fail(e);
     }
     ExitCode::from(u8::from(has_errors(&report.violations)))
+}
+
+/// Runs `jixiao monitor`.
+pub fn monitor(a: MonitorArgs) -> ExitCode {
+    let (profile, locale) = match load_profile(&a.common) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    let target = match read_input(&a.target).and_then(|t| object_from(&t, &format!("target {}", a.target))) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let previous = match &a.previous {
+        Some(p) => match read_input(p).and_then(|t| object_from(&t, &format!("previous {p}"))) {
+            Ok(t) => Some(t),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let report = match read_input(&a.file).and_then(|t| object_from(&t, display_name(&a.file))) {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let out = jixiao_rules::monitor(&target, &report, &profile, previous.as_ref(), locale);
+    if let Err(e) = print_line(&out) {
+        return fail(e);
+    }
+    ExitCode::from(u8::from(has_errors(&out.violations)))
 }

@@ -1,5 +1,6 @@
-//! The `jixiao check` / `jixiao score` command line contract (FORMATS.md §5): output,
-//! exit codes 0/1/2, `--jsonl`, `--profile`, `--profile-file`, `--locale`, bad input.
+//! The `jixiao check` / `jixiao score` / `jixiao monitor` command line contract
+//! (FORMATS.md §5): output, exit codes 0/1/2, `--jsonl`, `--profile`, `--profile-file`,
+//! `--locale`, `--previous`, bad input.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -188,5 +189,195 @@ fn a_bad_profile_file_is_refused_with_the_schema_error() {
         let err = String::from_utf8(out.stderr).unwrap();
         assert!(err.contains(needle), "{name}: {err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{name}: {err}");
+    }
+}
+
+/// Violations as a sorted multiset of (code, severity, path, params).
+fn quads(out: &Value) -> Vec<(String, String, String, String)> {
+    let mut q: Vec<_> = out["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| {
+            (
+                v["code"].as_str().unwrap().into(),
+                v["severity"].as_str().unwrap().into(),
+                v["path"].as_str().unwrap().into(),
+                v["params"].to_string(),
+            )
+        })
+        .collect();
+    q.sort();
+    q
+}
+
+fn monitoring_fixtures() -> Vec<(String, Value)> {
+    let mut out: Vec<(String, Value)> = std::fs::read_dir(fixtures().join("monitoring"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let v = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+            (p.file_name().unwrap().to_string_lossy().into_owned(), v)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// Runs `jixiao monitor` on a fixture (target and previous as files, the report on stdin).
+fn monitor_fixture(name: &str, fx: &Value, extra: &[&str]) -> Output {
+    let target = tmp(&format!("mon-target-{name}"), &serde_json::to_vec(&fx["target"]).unwrap());
+    let mut args = vec!["monitor".to_owned(), "--target".into(), target.to_str().unwrap().into()];
+    if !fx["previous"].is_null() {
+        let previous = tmp(&format!("mon-previous-{name}"), &serde_json::to_vec(&fx["previous"]).unwrap());
+        args.extend(["--previous".into(), previous.to_str().unwrap().into()]);
+    }
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args.push("-".into());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    jixiao(&args, &serde_json::to_vec(&fx["report"]).unwrap())
+}
+
+#[test]
+fn monitor_matches_every_fixture_with_the_right_exit_code() {
+    let all = monitoring_fixtures();
+    assert!(all.len() >= 6, "monitoring fixtures: {}", all.len());
+    for (name, fx) in &all {
+        let out = monitor_fixture(name, fx, &["--profile", fx["profile"].as_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        let got: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{name}: {e}: {err}"));
+        let expect = &fx["expect"];
+        assert_eq!(quads(&got), quads(expect), "{name}");
+        // everything but the violations exactly as expected
+        let (mut g, mut e) = (got.clone(), expect.clone());
+        g.as_object_mut().unwrap().remove("violations");
+        e.as_object_mut().unwrap().remove("violations");
+        assert_eq!(g, e, "{name}");
+        let errors = expect["violations"].as_array().unwrap().iter().any(|v| v["severity"] == "error");
+        assert_eq!(out.status.code(), Some(if errors { 1 } else { 0 }), "{name}: {err}");
+        assert!(out.stderr.is_empty(), "{name}: {err}");
+        // one compact line
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(text.lines().count(), 1, "{name}");
+        assert!(text.ends_with("}\n"), "{name}");
+    }
+}
+
+#[test]
+fn monitor_exit_codes_and_locale() {
+    let all = monitoring_fixtures();
+    let find = |n: &str| all.iter().find(|(name, _)| name == n).unwrap().1.clone();
+    // errors: exit 1, the report's light null
+    let fx = find("missing-rows.json");
+    let out = monitor_fixture("missing", &fx, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["light"], Value::Null);
+    assert_eq!(v["violations"][0]["code"], json!("MON_RESULT_MISSING"));
+    assert_eq!(v["violations"][0]["params"], json!({"indicator_id": "i2"}));
+    // a warning only: exit 0
+    let fx = find("late-execution-with-reason.json");
+    let out = monitor_fixture("late", &fx, &["--locale", "en"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["violations"][0]["code"], json!("MON_EXECUTION_DECREASED"));
+    let en = v["violations"][0]["message"].as_str().unwrap().to_owned();
+    let out = monitor_fixture("late-zh", &fx, &[]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let zh = v["violations"][0]["message"].as_str().unwrap().to_owned();
+    assert_ne!(en, zh);
+    assert!(en.is_ascii() && !zh.is_ascii(), "{en} / {zh}");
+    // without --previous there is nothing to decrease from
+    let mut no_prev = fx.clone();
+    no_prev.as_object_mut().unwrap().remove("previous");
+    let out = monitor_fixture("late-no-prev", &no_prev, &[]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["violations"], json!([]));
+    // a report that is checked, not rejected: an empty object
+    let target = tmp("mon-target-empty", &serde_json::to_vec(&fx["target"]).unwrap());
+    let out = jixiao(&["monitor", "--target", target.to_str().unwrap()], b"{}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn monitor_bad_input_exits_2_with_a_one_line_reason() {
+    let fx = monitoring_fixtures().remove(0).1;
+    let target = tmp("mon-target-bad", &serde_json::to_vec(&fx["target"]).unwrap());
+    let report = tmp("mon-report-bad", &serde_json::to_vec(&fx["report"]).unwrap());
+    let arr = tmp("mon-arr.json", b"[]");
+    let binary = tmp("mon-binary.bin", &[0xff, 0xfe, 0x00, 0x01]);
+    let t = target.to_str().unwrap();
+    let r = report.to_str().unwrap();
+    let a = arr.to_str().unwrap();
+    for (args, stdin) in [
+        (vec!["monitor", "--target", t, "-"], b"[1]".to_vec()),
+        (vec!["monitor", "--target", t, "-"], b"not json".to_vec()),
+        (vec!["monitor", "--target", t, "-"], b"".to_vec()),
+        (vec!["monitor", "--target", t, binary.to_str().unwrap()], vec![]),
+        (vec!["monitor", "--target", a, r], vec![]),
+        (vec!["monitor", "--target", "/nonexistent/target.json", r], vec![]),
+        (vec!["monitor", "--target", t, "--previous", a, r], vec![]),
+        (vec!["monitor", "--target", t, "--previous", "/nonexistent/prev.json", r], vec![]),
+        (vec!["monitor", "--profile", "no-such-profile", "--target", t, r], vec![]),
+        (vec!["monitor", "--locale", "fr", "--target", t, r], vec![]),
+    ] {
+        let out = jixiao(&args, &stdin);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(err.trim_end().lines().count(), 1, "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // --target is required (clap's usage error is exit 2 as well)
+    let out = jixiao(&["monitor", r], b"");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn monitor_takes_its_thresholds_from_a_profile_file() {
+    let all = monitoring_fixtures();
+    let fx = all.iter().find(|(n, _)| n == "missing-rows.json").unwrap().1.clone();
+    // the default profile: execution ratio 0.6173 is yellow
+    let out = monitor_fixture("thr-default", &fx, &[]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["execution"]["light"], json!("yellow"));
+    assert_eq!(v["indicators"][0]["light"], json!("blue"));
+    // a region that calls red below 0.7 and blue from 1.5
+    let strict = tmp(
+        "mon-strict.json",
+        br#"{"id":"kashgar-2020","framework":"cn-2015",
+            "monitoring":{"red_below":"0.7","yellow_below":"0.9","blue_from":"1.5"}}"#,
+    );
+    let out = monitor_fixture("thr-strict", &fx, &["--profile-file", strict.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["execution"]["light"], json!("red"));
+    assert_eq!(v["execution"]["ratio"], json!("0.6173"));
+    assert_eq!(v["indicators"][0]["light"], json!("green"));
+    assert_eq!(v["indicators"][0]["ratio"], json!("1.3259"));
+}
+
+#[test]
+fn monitor_refuses_a_profile_file_with_unordered_thresholds() {
+    let fx = monitoring_fixtures().remove(0).1;
+    for (name, body, needle) in [
+        (
+            "mon-p1.json",
+            &br#"{"id":"x","framework":"cn-2015","monitoring":{"red_below":"0.9","yellow_below":"0.8"}}"#[..],
+            "red_below",
+        ),
+        ("mon-p2.json", br#"{"id":"x","framework":"cn-2015","monitoring":{"blue_from":"0.9"}}"#, "blue_from"),
+        ("mon-p3.json", br#"{"id":"x","framework":"cn-2015","monitoring":{"red_below":"-0.1"}}"#, "red_below"),
+        ("mon-p4.json", br#"{"id":"x","framework":"cn-2015","monitoring":{"green_from":"1"}}"#, "green_from"),
+        ("mon-p5.json", br#"{"id":"x","framework":"cn-2015","monitoring":{"red_below":0.6}}"#, "/monitoring/red_below"),
+    ] {
+        let p = tmp(name, body);
+        let out = monitor_fixture(name, &fx, &["--profile-file", p.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(needle), "{name}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{name}: {err}");
+        assert!(out.stdout.is_empty(), "{name}");
     }
 }

@@ -1,6 +1,7 @@
 //! The adapter's logic in plain Rust, so it is unit- and property-tested natively:
 //! resolving a profile and a locale from their ids, turning JSON text into the
-//! outputs of `jixiao check --jsonl` / `jixiao score`, and the editing [`Session`].
+//! outputs of `jixiao check --jsonl` / `jixiao score` / `jixiao monitor`, and the
+//! editing [`Session`].
 //!
 //! No rule lives here: every check, count and score is a call into `jixiao-rules`.
 //! Errors are plain strings (one line) that `lib.rs` turns into thrown JS errors.
@@ -61,6 +62,27 @@ pub fn score(target: &str, evaluation: &str, profile_id: &str, locale_tag: &str)
     let target = object_from(target, "target")?;
     let evaluation = object_from(evaluation, "evaluation")?;
     to_json(&jixiao_rules::score(&target, &evaluation, profile, locale))
+}
+
+/// `monitor`: exactly what `jixiao monitor` prints (without the trailing newline).
+/// `previous` is the previous report of the year; an empty (or blank) text or `null`
+/// means none, like leaving out `--previous`.
+pub fn monitor(
+    target: &str,
+    report: &str,
+    previous: &str,
+    profile_id: &str,
+    locale_tag: &str,
+) -> Result<String, String> {
+    let profile = profile(profile_id)?;
+    let locale = locale(locale_tag)?;
+    let target = object_from(target, "target")?;
+    let report = object_from(report, "report")?;
+    let previous = match previous.trim_start_matches('\u{feff}').trim() {
+        "" | "null" => None,
+        _ => Some(object_from(previous, "previous")?),
+    };
+    to_json(&jixiao_rules::monitor(&target, &report, profile, previous.as_ref(), locale))
 }
 
 /// `profiles`: every built-in profile with its framework, thresholds and scoring data.

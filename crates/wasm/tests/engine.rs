@@ -1,5 +1,5 @@
-//! Native tests of the adapter logic: every shared fixture through `validate`, the
-//! error paths, and a property test that a `Session` edited step by step always
+//! Native tests of the adapter logic: every shared fixture through `validate`, `score`
+//! and `monitor`, the error paths, and a property test that a `Session` edited step by step always
 //! reports exactly what `validate` reports on its whole document.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -65,7 +65,8 @@ fn validate_output_is_the_compact_check_report() {
 
 #[test]
 fn the_evaluation_fixture_scores_98_19_excellent() {
-    let (_, fx) = fixtures("evaluations").remove(0);
+    // The worked example of FORMATS.md §4 (the other evaluation fixture needs a profile file).
+    let (_, fx) = fixtures("evaluations").into_iter().find(|(n, _)| n == "orphan-clothing-2019.json").unwrap();
     let target = serde_json::to_string(&fx["target"]).unwrap();
     let evaluation = serde_json::to_string(&fx["evaluation"]).unwrap();
     let out: Value =
@@ -89,6 +90,109 @@ fn unusable_inputs_have_one_line_reasons() {
     assert!(engine::validate("{}", "artux-2018", "fr").unwrap_err().contains("unknown locale"));
     assert!(engine::score("{}", "[]", "artux-2018", "en").unwrap_err().starts_with("evaluation:"));
     assert!(engine::score("", "{}", "artux-2018", "en").unwrap_err().starts_with("target: input is empty"));
+}
+
+/// Violations as a sorted multiset of (code, severity, path, params).
+fn quads(report: &Value) -> Vec<(String, String, String, String)> {
+    let mut v: Vec<_> = report["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["code"].as_str().unwrap().to_owned(),
+                x["severity"].as_str().unwrap().to_owned(),
+                x["path"].as_str().unwrap().to_owned(),
+                x["params"].to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn previous_of(fx: &Value) -> String {
+    if fx["previous"].is_null() { String::new() } else { serde_json::to_string(&fx["previous"]).unwrap() }
+}
+
+#[test]
+fn every_monitoring_fixture_gives_its_expected_output() {
+    let all = fixtures("monitoring");
+    assert!(all.len() >= 6);
+    for (name, fx) in all {
+        let target = serde_json::to_string(&fx["target"]).unwrap();
+        let report = serde_json::to_string(&fx["report"]).unwrap();
+        let line =
+            engine::monitor(&target, &report, &previous_of(&fx), fx["profile"].as_str().unwrap(), "zh-CN").unwrap();
+        assert!(!line.contains('\n'), "{name}");
+        let got: Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(quads(&got), quads(&fx["expect"]), "{name}");
+        let (mut g, mut e) = (got, fx["expect"].clone());
+        g.as_object_mut().unwrap().remove("violations");
+        e.as_object_mut().unwrap().remove("violations");
+        assert_eq!(g, e, "{name}");
+    }
+}
+
+#[test]
+fn monitor_prints_what_the_rules_serialise() {
+    // The same bytes as serialising jixiao_rules::monitor, which is what `jixiao monitor` prints.
+    let profile = jixiao_rules::Registry::builtin().profile("artux-2018").unwrap();
+    for (name, fx) in fixtures("monitoring") {
+        let target = serde_json::to_string(&fx["target"]).unwrap();
+        let report = serde_json::to_string(&fx["report"]).unwrap();
+        let previous = fx["previous"].as_object();
+        for locale in ["zh-CN", "en"] {
+            let expected = serde_json::to_string(&jixiao_rules::monitor(
+                fx["target"].as_object().unwrap(),
+                fx["report"].as_object().unwrap(),
+                profile,
+                previous,
+                jixiao_rules::Locale::parse(locale).unwrap(),
+            ))
+            .unwrap();
+            let line = engine::monitor(&target, &report, &previous_of(&fx), "artux-2018", locale).unwrap();
+            assert_eq!(line, expected, "{name} {locale}");
+        }
+    }
+}
+
+#[test]
+fn monitor_previous_may_be_empty_or_null() {
+    let (_, fx) = fixtures("monitoring").into_iter().find(|(n, _)| n == "late-execution-with-reason.json").unwrap();
+    let target = serde_json::to_string(&fx["target"]).unwrap();
+    let report = serde_json::to_string(&fx["report"]).unwrap();
+    let with = engine::monitor(&target, &report, &previous_of(&fx), "artux-2018", "en").unwrap();
+    assert!(with.contains(r#""code":"MON_EXECUTION_DECREASED","severity":"warning""#), "{with}");
+    let none = engine::monitor(&target, &report, "", "artux-2018", "en").unwrap();
+    assert!(!none.contains("MON_EXECUTION_DECREASED"), "{none}");
+    assert_eq!(engine::monitor(&target, &report, "null", "artux-2018", "en").unwrap(), none);
+    assert_eq!(engine::monitor(&target, &report, " null\n", "artux-2018", "en").unwrap(), none);
+    // an empty previous object has nothing to compare with either
+    assert_eq!(engine::monitor(&target, &report, "{}", "artux-2018", "en").unwrap(), none);
+}
+
+#[test]
+fn monitor_unusable_inputs_have_one_line_reasons() {
+    let (_, fx) = fixtures("monitoring").remove(0);
+    let target = serde_json::to_string(&fx["target"]).unwrap();
+    let report = serde_json::to_string(&fx["report"]).unwrap();
+    for (t, r, p, needle) in [
+        ("", report.as_str(), "", "target: input is empty"),
+        ("[]", report.as_str(), "", "target:"),
+        (target.as_str(), "", "", "report: input is empty"),
+        (target.as_str(), "[1]", "", "report:"),
+        (target.as_str(), "{", "", "report:"),
+        (target.as_str(), report.as_str(), "[]", "previous:"),
+        (target.as_str(), report.as_str(), "42", "previous:"),
+        (target.as_str(), report.as_str(), "{", "previous:"),
+    ] {
+        let err = engine::monitor(t, r, p, "artux-2018", "zh-CN").unwrap_err();
+        assert!(err.starts_with(needle), "{err}");
+        assert!(!err.contains('\n'), "{err}");
+    }
+    assert!(engine::monitor(&target, &report, "", "nope", "zh-CN").unwrap_err().contains("unknown profile `nope`"));
+    assert!(engine::monitor(&target, &report, "", "artux-2018", "fr").unwrap_err().contains("unknown locale"));
 }
 
 #[test]

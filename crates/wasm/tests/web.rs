@@ -2,11 +2,12 @@
 //! in the real wasm32 build (node by default; a browser with WASM_BINDGEN_USE_BROWSER=1).
 #![cfg(target_arch = "wasm32")]
 
-use jixiao_wasm::{Session, profiles, score, validate, version};
+use jixiao_wasm::{Session, monitor, profiles, score, validate, version};
 use wasm_bindgen_test::*;
 
 const VALID: &str = include_str!("../../../tests/fixtures/targets/orphan-clothing-valid.json");
 const EVALUATION: &str = include_str!("../../../tests/fixtures/evaluations/orphan-clothing-2019.json");
+const MONITORING: &str = include_str!("../../../tests/fixtures/monitoring/missing-rows.json");
 
 fn member(json: &str, key: &str) -> String {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
@@ -31,6 +32,16 @@ fn validate_reports_a_missing_unit_at_its_pointer() {
 fn score_gives_98_19() {
     let out = score(&member(EVALUATION, "target"), &member(EVALUATION, "evaluation"), "artux-2018", "zh-CN").unwrap();
     assert!(out.contains(r#""total":"98.19","grade":"excellent""#), "{out}");
+}
+
+#[wasm_bindgen_test]
+fn monitor_gives_the_lights_of_formats_6() {
+    let out = monitor(&member(MONITORING, "target"), &member(MONITORING, "report"), "", "artux-2018", "zh-CN").unwrap();
+    assert!(
+        out.starts_with(r#"{"time_progress":"0.7500","execution":{"rate":"0.4630","ratio":"0.6173","light":"yellow"}"#),
+        "{out}"
+    );
+    assert!(out.contains(r#""code":"MON_RESULT_MISSING""#), "{out}");
 }
 
 #[wasm_bindgen_test]
