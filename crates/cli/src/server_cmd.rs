@@ -131,11 +131,13 @@ fn open_db(config: &Config) -> Result<Database> {
 }
 
 /// The pages of the web form and what each is for.
-const DEMO_PAGES: [(&str, &str); 6] = [
+const DEMO_PAGES: [(&str, &str); 8] = [
     ("/", "申报表 form (fill in and check a target)"),
     ("/my-targets.html", "my targets (department token)"),
     ("/review.html", "review queue (finance token)"),
     ("/assessor.html", "assignments (assessor token)"),
+    ("/monitoring.html", "monitoring report form 执行监控表 (department token)"),
+    ("/monitoring-board.html", "monitoring board 监控看板 and coverage (finance token)"),
     ("/public.html", "public list (no token)"),
     ("/docs/", "API documentation"),
 ];
@@ -194,9 +196,27 @@ fn base_url_of(config: &Config) -> String {
 }
 
 fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
+    // The closed year of the source report first (approved, monitored), then the year in progress.
+    let started = Instant::now();
+    let closed = demo::closed_year_dataset();
+    let inserted = seed::load_closed_year(db, &closed).context("loading the demo's closed year")?;
+    let monitored = seed::monitoring::load_closed_year(db, &closed).context("loading the closed year's monitoring")?;
     let data = demo::demo_dataset();
     let report = seed::load(db, &data).context("loading the demo data")?;
+    let current = seed::monitoring::load_current_year(db, &data).context("loading the monitoring in progress")?;
     let tokens = seed::demo_tokens(db, &data).context("creating the demo tokens")?;
+    println!(
+        "demo {}: {} targets approved, {} monitoring rounds, {} reports{}; demo {}: {} rounds, {} reports ({:.1} s)",
+        closed.fiscal_year,
+        inserted,
+        monitored.rounds,
+        monitored.reports,
+        if inserted == 0 { " (already loaded)" } else { "" },
+        data.fiscal_year,
+        current.rounds,
+        current.reports,
+        started.elapsed().as_secs_f64()
+    );
     Ok((report, tokens))
 }
 

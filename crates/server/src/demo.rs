@@ -15,8 +15,10 @@ use jixiao_rules::Code;
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
-/// Fiscal year of the demo data.
+/// Fiscal year of the source report: the demo's closed year (all approved, monitored, evaluated).
 pub const DEMO_FISCAL_YEAR: u16 = 2018;
+/// The demo's year in progress (targets in every review state, monitoring through June).
+pub const DEMO_CURRENT_YEAR: u16 = 2019;
 /// 区划 code of 阿图什市.
 pub const DEMO_REGION: &str = "653001";
 /// Sum of all `funds.annual_total` of the demo targets, in 万元 (the report's 230047.41).
@@ -120,10 +122,52 @@ pub struct DemoDataset {
     pub targets: Vec<serde_json::Value>,
     /// The targets that deliberately carry a mistake (all others pass `artux-2018` cleanly).
     pub mistakes: Vec<DemoMistake>,
+    /// The fiscal year of every target.
+    pub fiscal_year: u16,
 }
 
-/// Builds the demo data set (deterministic).
+/// The demo's year in progress ([`DEMO_CURRENT_YEAR`]): the 342 projects declared again,
+/// with the typical mistakes, for the review walk and the monitoring rounds in progress.
 pub fn demo_dataset() -> DemoDataset {
+    let mut d = closed_year_with(true);
+    for t in &mut d.targets {
+        shift_year(t, DEMO_FISCAL_YEAR, DEMO_CURRENT_YEAR);
+    }
+    d.fiscal_year = DEMO_CURRENT_YEAR;
+    d
+}
+
+/// The source report's closed year ([`DEMO_FISCAL_YEAR`]): 342 projects of 56 units, 230047.41
+/// 万元, every target valid (they were all approved, monitored and evaluated).
+pub fn closed_year_dataset() -> DemoDataset {
+    closed_year_with(false)
+}
+
+/// Moves a target document from one year to another: the fiscal year, and every date,
+/// project code and "YYYY年" in its texts.
+fn shift_year(v: &mut Value, from: u16, to: u16) {
+    match v {
+        Value::String(s) => {
+            for suffix in ["-", "年"] {
+                *s = s.replace(&format!("{from}{suffix}"), &format!("{to}{suffix}"));
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| shift_year(x, from, to)),
+        Value::Object(m) => {
+            for (k, x) in m.iter_mut() {
+                if k == "fiscal_year" {
+                    *x = json!(to);
+                } else {
+                    shift_year(x, from, to);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Builds the data set of [`DEMO_FISCAL_YEAR`] (deterministic), with or without the mistakes.
+fn closed_year_with(with_mistakes: bool) -> DemoDataset {
     let plans = plan_projects();
     let amounts = allocate_amounts(&plans);
     let departments = DEPTS
@@ -135,14 +179,14 @@ pub fn demo_dataset() -> DemoDataset {
     let mut mistakes = Vec::new();
     for (index, (plan, cents)) in plans.iter().zip(amounts).enumerate() {
         // Classified targets are never shown publicly, so they carry no demo mistake.
-        let mistake = if plan.tpl.classified { None } else { mistake_for(index) };
+        let mistake = if plan.tpl.classified || !with_mistakes { None } else { mistake_for(index) };
         let (doc, path) = build_target(index, plan, cents, mistake);
         if let (Some(kind), Some(path)) = (mistake, path) {
             mistakes.push(DemoMistake { target: index, kind, path });
         }
         targets.push(doc);
     }
-    DemoDataset { departments, targets, mistakes }
+    DemoDataset { departments, targets, mistakes, fiscal_year: DEMO_FISCAL_YEAR }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1113,7 +1157,7 @@ mod tests {
         assert_eq!(used, codes);
         for t in &d.targets {
             assert_eq!(t["kind"], "project");
-            assert_eq!(t["fiscal_year"], 2018);
+            assert_eq!(t["fiscal_year"], 2019);
             assert_eq!(t["region"], "653001");
         }
     }
@@ -1139,6 +1183,22 @@ mod tests {
             .find(|t| t["project"]["name"].as_str().unwrap().contains("新疆专项（第二批）"))
             .expect("special project");
         assert_eq!(special["funds"]["annual_total"], "840.00");
+    }
+
+    #[test]
+    fn the_closed_year_is_2018_and_entirely_valid() {
+        let d = closed_year_dataset();
+        assert_eq!((d.fiscal_year, d.targets.len(), d.mistakes.len()), (2018, DEMO_TARGET_COUNT, 0));
+        let p = profile();
+        for (i, t) in d.targets.iter().enumerate() {
+            assert_eq!(t["fiscal_year"], 2018);
+            assert!(check(obj(t), p, Locale::ZhCn).valid, "target {i}");
+        }
+        // The year in progress is the same projects a year on, mistakes included.
+        let current = demo_dataset();
+        assert_eq!(current.fiscal_year, 2019);
+        assert!(current.targets.iter().all(|t| !t.to_string().contains("2018-")));
+        assert_eq!(current.targets[0]["funds"], d.targets[0]["funds"]);
     }
 
     #[test]

@@ -659,7 +659,10 @@ pub async fn create_report(
     let st = state.clone();
     let report = state
         .db
-        .run(move |c| view(svc::create_report(c, &caller, &b.round_id, &b.target_id, locale, &st.profiles)?))
+        .run(move |c| {
+            let row = svc::create_report(c, &caller, &b.round_id, &b.target_id, &st.profiles)?;
+            view(svc::detail(c, row, locale, &st.profiles)?)
+        })
         .await?;
     let mut builder = HttpResponse::Created();
     builder.insert_header((header::LOCATION, format!("/api/v1/monitoring/reports/{}", report.summary.id)));
@@ -844,7 +847,10 @@ pub async fn update_report(
     let st = state.clone();
     let report = state
         .db
-        .run(move |c| view(svc::update_report(c, &caller, &id, &if_match.0, &body.0, locale, &st.profiles)?))
+        .run(move |c| {
+            let row = svc::update_report(c, &caller, &id, &if_match.0, &body.0, &st.profiles)?;
+            view(svc::detail(c, row, locale, &st.profiles)?)
+        })
         .await?;
     Ok(report_response(HttpResponse::Ok(), &report))
 }
@@ -879,8 +885,13 @@ pub async fn submit_report(
     let id = id_of(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
-    let report =
-        state.db.run(move |c| view(svc::submit_report(c, &caller, &id, &if_match.0, locale, &st.profiles)?)).await?;
+    let report = state
+        .db
+        .run(move |c| {
+            let row = svc::submit_report(c, &caller, &id, &if_match.0, locale, &st.profiles)?;
+            view(svc::detail(c, row, locale, &st.profiles)?)
+        })
+        .await?;
     Ok(report_response(HttpResponse::Ok(), &report))
 }
 
@@ -923,7 +934,8 @@ pub async fn decide_report(
     let report = state
         .db
         .run(move |c| {
-            view(svc::decide(c, &caller, &id, &if_match.0, decision, b.opinion.as_deref(), locale, &st.profiles)?)
+            let row = svc::decide(c, &caller, &id, &if_match.0, decision, b.opinion.as_deref())?;
+            view(svc::detail(c, row, locale, &st.profiles)?)
         })
         .await?;
     Ok(report_response(HttpResponse::Ok(), &report))

@@ -456,7 +456,8 @@ pub struct ReportDetail {
     pub rectifications: Vec<RectificationRow>,
 }
 
-fn detail(conn: &mut AnyConnection, row: ReportRow, locale: Locale, profiles: &Profiles) -> Result<ReportDetail> {
+/// The report with its context and result in `locale` (for the routes' views).
+pub fn detail(conn: &mut AnyConnection, row: ReportRow, locale: Locale, profiles: &Profiles) -> Result<ReportDetail> {
     let ctx = context(conn, &row.target_id, row.fiscal_year, row.through_month, profiles)?;
     let doc = parse_object(&row.document).map_err(ApiError::internal)?;
     let result = run_rules(&ctx, &doc, locale);
@@ -501,9 +502,8 @@ pub fn create_report(
     caller: &Caller,
     round_id: &str,
     target_id: &str,
-    locale: Locale,
     profiles: &Profiles,
-) -> Result<ReportDetail> {
+) -> Result<ReportRow> {
     let round = store::monitoring::round(conn, round_id)?.ok_or(ApiError::NotFound)?;
     let target = store::targets::get(conn, target_id)?.ok_or(ApiError::NotFound)?;
     let a = actor(caller, &target.department_code);
@@ -563,7 +563,7 @@ pub fn create_report(
             json!({ "round_id": row.round_id, "target_id": row.target_id }),
         )
     })?;
-    detail(conn, row, locale, profiles)
+    Ok(row)
 }
 
 fn changes_from(row: &ReportRow, status: ReportStatus, document: String, d: &Derived) -> ReportChanges {
@@ -611,9 +611,8 @@ pub fn update_report(
     id: &str,
     if_match: &[String],
     doc: &Map<String, Value>,
-    locale: Locale,
     profiles: &Profiles,
-) -> Result<ReportDetail> {
+) -> Result<ReportRow> {
     let (row, status, a) = load_report(conn, caller, id)?;
     let next = lifecycle::apply(a, Some(status), ReportAction::Edit).map_err(lifecycle_error)?;
     check_etag(&row, if_match)?;
@@ -632,8 +631,7 @@ pub fn update_report(
             json!({ "version": changes.version, "errors": derived.errors, "light": derived.light }),
         )
     })?;
-    let row = store::monitoring::report(conn, id)?.ok_or(ApiError::NotFound)?;
-    detail(conn, row, locale, profiles)
+    store::monitoring::report(conn, id)?.ok_or(ApiError::NotFound)
 }
 
 /// Submits a report to finance: 422 with the violations while errors remain.
@@ -644,7 +642,7 @@ pub fn submit_report(
     if_match: &[String],
     locale: Locale,
     profiles: &Profiles,
-) -> Result<ReportDetail> {
+) -> Result<ReportRow> {
     let (row, status, a) = load_report(conn, caller, id)?;
     let next = lifecycle::apply(a, Some(status), ReportAction::Submit).map_err(lifecycle_error)?;
     check_etag(&row, if_match)?;
@@ -681,8 +679,7 @@ pub fn submit_report(
             json!({ "version": changes.version, "light": derived.light }),
         )
     })?;
-    let row = store::monitoring::report(conn, id)?.ok_or(ApiError::NotFound)?;
-    detail(conn, row, locale, profiles)
+    store::monitoring::report(conn, id)?.ok_or(ApiError::NotFound)
 }
 
 /// Finance's decision on a submitted report.
@@ -695,7 +692,6 @@ pub enum Decision {
 }
 
 /// Accepts or returns a submitted report (finance; `If-Match`; an opinion to return).
-#[allow(clippy::too_many_arguments)]
 pub fn decide(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -703,9 +699,7 @@ pub fn decide(
     if_match: &[String],
     decision: Decision,
     opinion: Option<&str>,
-    locale: Locale,
-    profiles: &Profiles,
-) -> Result<ReportDetail> {
+) -> Result<ReportRow> {
     let (row, status, a) = load_report(conn, caller, id)?;
     let action = match decision {
         Decision::Accept => ReportAction::Accept,
@@ -748,8 +742,7 @@ pub fn decide(
         }
         audit(c, &row.id, caller, action.as_str(), Some(&row.etag), Some(&new_etag), json!({ "opinion": opinion }))
     })?;
-    let row = store::monitoring::report(conn, id)?.ok_or(ApiError::NotFound)?;
-    detail(conn, row, locale, profiles)
+    store::monitoring::report(conn, id)?.ok_or(ApiError::NotFound)
 }
 
 /// Flags a submitted or accepted report for rectification (finance).
@@ -906,7 +899,7 @@ pub struct BoardDepartment {
     pub department_name: Option<String>,
     /// Approved project targets due.
     pub due: i64,
-    /// Reports submitted or accepted.
+    /// Reports filed (submitted, accepted, or returned for fixing).
     pub reported: i64,
     /// Reports accepted.
     pub accepted: i64,
@@ -934,7 +927,7 @@ pub struct OverdueDepartment {
     pub department_code: String,
     /// Name.
     pub department_name: Option<String>,
-    /// Due targets not yet submitted.
+    /// Due targets whose report has not been filed (none, or a draft).
     pub missing: i64,
 }
 
@@ -948,7 +941,7 @@ pub struct Board {
     pub lights: LightTally,
     /// Per department, by code.
     pub departments: Vec<BoardDepartment>,
-    /// Departments with due targets not yet submitted (all of them once the deadline has passed).
+    /// Departments with due targets whose report has not been filed.
     pub overdue_departments: Vec<OverdueDepartment>,
 }
 
@@ -983,10 +976,17 @@ pub fn board(conn: &mut AnyConnection, caller: &Caller, round_id: &str) -> Resul
     for (code, n) in store::monitoring::due_by_department(conn, info.row.fiscal_year, None)? {
         deps.entry(code.clone()).or_insert_with(|| blank(&code)).due = n;
     }
+    // Reported = submitted at least once (a returned report was filed in time and is being fixed).
+    let filed = ReportFilter {
+        statuses: Some(vec!["submitted".into(), "accepted".into(), "returned".into()]),
+        ..reported.clone()
+    };
+    for (code, n) in store::monitoring::count_by_department(conn, &filed)? {
+        deps.entry(code.clone()).or_insert_with(|| blank(&code)).reported = n;
+    }
     let mut lights = LightTally::default();
     for (code, light, n) in store::monitoring::count_by_department_light(conn, &reported)? {
         let d = deps.entry(code.clone()).or_insert_with(|| blank(&code));
-        d.reported += n;
         match light.as_deref() {
             Some("red") => {
                 d.red += n;

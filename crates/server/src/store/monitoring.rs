@@ -349,6 +349,15 @@ pub fn count_by_department_light(
     report_filter!(q, f).load(conn)
 }
 
+/// Reports per department under a filter (`GROUP BY`).
+pub fn count_by_department(conn: &mut AnyConnection, f: &ReportFilter) -> QueryResult<Vec<(String, i64)>> {
+    let q = monitoring_reports::table
+        .group_by(monitoring_reports::department_code)
+        .select((monitoring_reports::department_code, diesel::dsl::count_star()))
+        .into_boxed();
+    report_filter!(q, f).load(conn)
+}
+
 /// (department, budget, executed) of one report.
 pub type ExecutionFigure = (String, Option<Money>, Option<Money>);
 

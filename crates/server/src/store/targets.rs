@@ -220,6 +220,15 @@ pub fn count_created_by(conn: &mut AnyConnection, created_by: &str) -> QueryResu
     targets::table.filter(targets::created_by.eq(created_by)).count().get_result(conn)
 }
 
+/// Number of targets created by `created_by` in a fiscal year.
+pub fn count_created_by_in_year(conn: &mut AnyConnection, created_by: &str, year: i32) -> QueryResult<i64> {
+    targets::table
+        .filter(targets::created_by.eq(created_by))
+        .filter(targets::fiscal_year.eq(year))
+        .count()
+        .get_result(conn)
+}
+
 /// Project names of the given targets (by id).
 pub fn project_names(
     conn: &mut AnyConnection,

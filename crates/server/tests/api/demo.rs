@@ -311,8 +311,9 @@ async fn demo_public_list_excludes_classified_and_unapproved(app: &TestApp) {
         assert_eq!(d["target"]["classified"], true);
     }
     assert!(items.iter().all(|i| i["document"].get("classified").is_none()));
-    let (_, _, y2018) = get(app, "/api/v1/public/targets?fiscal_year=2018", None).await;
-    assert_eq!(y2018["items"].as_array().map(Vec::len), Some(items.len()));
+    // The review walk is the year in progress (2019); the closed year is not loaded here.
+    let (_, _, y2019) = get(app, "/api/v1/public/targets?fiscal_year=2019", None).await;
+    assert_eq!(y2019["items"].as_array().map(Vec::len), Some(items.len()));
 }
 
 /// The printed assessor token sees exactly its organisation's assignments.
@@ -373,5 +374,67 @@ crate::both_backends!(
     demo_review_state_counts,
     demo_approval_audit_trail,
     demo_public_list_excludes_classified_and_unapproved,
-    demo_assessor_sees_exactly_its_assignments
+    demo_assessor_sees_exactly_its_assignments,
+    demo_monitoring_two_years
 );
+
+/// Both demo years as `jixiao serve --demo` loads them: 2018 (the source report) approved and
+/// monitored every quarter, so its coverage reads 56 / 56 units, 230047.41 / 230047.41 万元,
+/// 100%; 2019 in progress, its June board with every light, returned reports, a
+/// rectification flag and one department that has not reported. Loading again adds nothing.
+async fn demo_monitoring_two_years(app: &TestApp) {
+    let db = app.db.clone();
+    let (closed, current, again) = actix_web::web::block(move || {
+        let closed = demo::closed_year_dataset();
+        assert_eq!(seed::load_closed_year(&db, &closed).expect("closed year"), 342);
+        let m = seed::monitoring::load_closed_year(&db, &closed).expect("closed year monitoring");
+        let data = demo::demo_dataset();
+        seed::load(&db, &data).expect("year in progress");
+        let c = seed::monitoring::load_current_year(&db, &data).expect("monitoring in progress");
+        let again = (
+            seed::load_closed_year(&db, &closed).expect("again"),
+            seed::monitoring::load_closed_year(&db, &closed).expect("again"),
+            seed::monitoring::load_current_year(&db, &data).expect("again"),
+        );
+        (m, c, again)
+    })
+    .await
+    .expect("block");
+    assert_eq!((closed.rounds, closed.reports), (4, 4 * 342));
+    assert_eq!(current.rounds, 2);
+    assert_eq!((again.0, again.1.reports, again.2.reports), (0, 0, 0), "loading twice adds nothing");
+    let finance = app.token(Role::Finance, None, None).await;
+    let f = Some(finance.as_str());
+    let (status, _, cov) = get(app, "/api/v1/monitoring/coverage?fiscal_year=2018", f).await;
+    assert_eq!(status, 200, "{cov}");
+    assert_eq!(
+        cov,
+        json!({ "fiscal_year": 2018, "through_month": null, "units_with_project_spending": 56, "units_monitored": 56,
+                "project_spending": "230047.41", "monitored_spending": "230047.41", "coverage": "1.0000" })
+    );
+    let (_, _, cov3) = get(app, "/api/v1/monitoring/coverage?fiscal_year=2018&through_month=3", f).await;
+    assert_eq!(cov3["coverage"], "1.0000", "every target was monitored from the first quarter");
+
+    // 2019: the June round.
+    let (_, _, rounds) = get(app, "/api/v1/monitoring/rounds?fiscal_year=2019", f).await;
+    let june =
+        rounds["items"].as_array().unwrap().iter().find(|r| r["through_month"] == 6).expect("June round").clone();
+    let c = &june["counts"];
+    assert!(c["accepted"].as_i64().unwrap() > 100, "{c}");
+    assert!(c["submitted"].as_i64().unwrap() > 0 && c["draft"].as_i64().unwrap() > 0, "{c}");
+    assert_eq!(c["returned"], 2, "{c}");
+    assert!(c["not_started"].as_i64().unwrap() > 0, "{c}");
+    let id = june["id"].as_str().unwrap();
+    let (_, _, board) = get(app, &format!("/api/v1/monitoring/rounds/{id}/board"), f).await;
+    let lights = &board["lights"];
+    assert!(["red", "yellow", "green"].iter().all(|l| lights[l].as_i64().unwrap() > 0), "{lights}");
+    assert_eq!(board["overdue_departments"].as_array().map(Vec::len), Some(1), "one department is late");
+    let (_, _, dev) = get(app, &format!("/api/v1/monitoring/rounds/{id}/deviations?limit=200"), f).await;
+    let rows: Vec<&Value> =
+        dev["items"].as_array().unwrap().iter().flat_map(|d| d["rows"].as_array().unwrap()).collect();
+    assert!(rows.iter().any(|r| r["light"] == "red" && r["causes"].as_array().is_some_and(|c| !c.is_empty())));
+    let (_, _, flags) = get(app, "/api/v1/monitoring/rectifications", f).await;
+    assert_eq!(flags["items"].as_array().map(Vec::len), Some(1));
+    let (_, _, list) = get(app, &format!("/api/v1/monitoring/reports?round_id={id}&limit=200"), f).await;
+    assert!(list["items"].as_array().unwrap().len() > 100);
+}

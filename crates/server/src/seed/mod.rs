@@ -24,6 +24,8 @@ use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{TargetFilter, TargetRow};
 
+pub mod monitoring;
+
 /// `created_by` of demo targets.
 pub const DEMO_ACTOR: &str = "demo";
 /// The third-party assessor organisation of the demo (its token is printed).
@@ -194,6 +196,15 @@ pub enum SeedError {
         #[source]
         source: ReviewApiError,
     },
+    /// A monitoring service refused a step of the demo's monitoring rounds.
+    #[error("demo monitoring: {step} was refused: {source}")]
+    Monitoring {
+        /// What the demo was doing.
+        step: String,
+        /// The service's error.
+        #[source]
+        source: crate::error::ApiError,
+    },
     /// Reading the public list for the counts failed.
     #[error("counting the published demo targets failed: {0}")]
     Count(#[source] ReviewApiError),
@@ -206,13 +217,12 @@ struct Prepared {
     amount: Option<String>,
 }
 
-/// Loads `data` unless demo targets are already present. Blocking.
-pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> {
-    let mut conn = db.conn()?;
-    let profile =
-        Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
-    let now = store::now();
-    let already = store::targets::count_created_by(&mut conn, DEMO_ACTOR)? > 0;
+/// The rows of a data set's targets, checked by the rules like any draft.
+fn prepare(
+    data: &DemoDataset,
+    profile: &jixiao_rules::Profile,
+    now: chrono::NaiveDateTime,
+) -> Result<(Vec<Prepared>, usize), SeedError> {
     let mut prepared = Vec::with_capacity(data.targets.len());
     let mut valid_count = 0;
     for (i, value) in data.targets.iter().enumerate() {
@@ -220,9 +230,6 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
         let (parsed, report) = jixiao_rules::check_parsed(doc, profile, Locale::ZhCn);
         if report.valid {
             valid_count += 1;
-        }
-        if already {
-            continue;
         }
         let department_code = parsed
             .department
@@ -255,7 +262,24 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
         };
         prepared.push(Prepared { row, amount: parsed.funds.annual_total.map(|a| a.value().to_string()) });
     }
-    let inserted = prepared.len();
+    Ok((prepared, valid_count))
+}
+
+/// Whether the demo targets of `year` are already in the database.
+fn loaded(conn: &mut AnyConnection, year: u16) -> Result<bool, SeedError> {
+    Ok(store::targets::count_created_by_in_year(conn, DEMO_ACTOR, i32::from(year))? > 0)
+}
+
+/// Loads `data` (the year in progress: the review walk) unless its year's demo targets
+/// are already present. Blocking.
+pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> {
+    let mut conn = db.conn()?;
+    let profile =
+        Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
+    let now = store::now();
+    let already = loaded(&mut conn, data.fiscal_year)?;
+    let (prepared, valid_count) = prepare(data, profile, now)?;
+    let inserted = if already { 0 } else { prepared.len() };
     if !already {
         let valid: Vec<bool> = prepared.iter().map(|p| p.row.valid).collect();
         let classified: Vec<bool> = prepared.iter().map(|p| p.row.classified).collect();
@@ -277,6 +301,51 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
         targets_valid: valid_count,
         review,
     })
+}
+
+/// Loads a closed year (`demo::closed_year_dataset()`): every target declared, submitted and
+/// approved with its 88号 grade, through the review services. Returns the targets inserted
+/// now (0 when the year was loaded before) with their ids and amounts. Blocking.
+pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<usize, SeedError> {
+    let mut conn = db.conn()?;
+    let profile =
+        Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
+    if loaded(&mut conn, data.fiscal_year)? {
+        return Ok(0);
+    }
+    let now = store::now();
+    let (prepared, _) = prepare(data, profile, now)?;
+    let names: HashMap<&str, &str> = data.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
+    let finance = caller(DEMO_FINANCE_NAME.into(), Role::Finance, None, None);
+    conn.transaction::<_, SeedError, _>(|c| {
+        for d in &data.departments {
+            store::departments::ensure(c, &d.code, &d.name, now)?;
+        }
+        for (i, p) in prepared.iter().enumerate() {
+            insert_with_audit(c, &p.row)?;
+            let code = p.row.department_code.as_str();
+            let dept = caller(
+                format!("demo {}", names.get(code).copied().unwrap_or(code)),
+                Role::Department,
+                Some(code.to_owned()),
+                None,
+            );
+            service::submit(c, &dept, &p.row.id, None, Locale::ZhCn).map_err(|source| SeedError::Review {
+                target: i,
+                step: "submit",
+                source,
+            })?;
+            let grade = if i % 4 == 3 { ReviewGrade::Good } else { ReviewGrade::Excellent };
+            let body = review_body(i, Status::Approved, grade, p.amount.as_deref());
+            service::review(c, &finance, &p.row.id, body, Locale::ZhCn).map_err(|source| SeedError::Review {
+                target: i,
+                step: "review",
+                source,
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(prepared.len())
 }
 
 fn insert_with_audit(c: &mut AnyConnection, row: &TargetRow) -> Result<(), diesel::result::Error> {
@@ -301,7 +370,7 @@ fn insert_with_audit(c: &mut AnyConnection, row: &TargetRow) -> Result<(), diese
 // ---------------------------------------------------------------------------------------------
 
 /// The caller the demo acts as (no token behind it; names match the demo tokens' names).
-fn caller(name: String, role: Role, department: Option<String>, org: Option<&str>) -> Caller {
+pub(crate) fn caller(name: String, role: Role, department: Option<String>, org: Option<&str>) -> Caller {
     Caller { token_id: "demo-seed".into(), name, role, department, org: org.map(str::to_owned) }
 }
 
