@@ -31,6 +31,20 @@ impl Deref for ProfileRef {
     }
 }
 
+/// Resolves the profile a stored document was declared under, from the database: a
+/// built-in id, else the region profile stored in `profiles` (so every server process sees
+/// every upload). An id that is neither is an error, never the default profile.
+pub fn stored(conn: &mut AnyConnection, id: &str) -> Result<ProfileRef, ApiError> {
+    if let Some(p) = Registry::builtin().profile(id) {
+        return Ok(ProfileRef::Builtin(p));
+    }
+    let row = store::profiles::get(conn, id)?.ok_or_else(|| {
+        ApiError::internal(std::io::Error::other(format!("the stored profile `{id}` of a document is unknown")))
+    })?;
+    let p = Registry::builtin().parse_profile_json(&row.document).map_err(ApiError::internal)?;
+    Ok(ProfileRef::Custom(Arc::new(p)))
+}
+
 /// The uploaded profiles, in memory.
 #[derive(Debug, Default)]
 pub struct Profiles {

@@ -85,7 +85,8 @@ pub fn violations_in(row: &TargetRow, locale: Locale, profiles: &Profiles) -> Re
         return serde_json::from_str(&row.violations).map_err(ApiError::internal);
     }
     let doc = jixiao_rules::parse_object(&row.document).map_err(ApiError::internal)?;
-    let profile = profiles.resolve(Some(&row.profile)).or_else(|_| profiles.resolve(None))?;
+    // The profile the target was declared under; an unknown one is an error, not the default.
+    let profile = profiles.resolve(Some(&row.profile))?;
     Ok(jixiao_rules::check(&doc, &profile, locale).violations)
 }
 
@@ -236,10 +237,7 @@ pub fn update(
     if !if_match.contains(&row.etag) {
         return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) });
     }
-    let profile = profiles.resolve(Some(profile_id.unwrap_or(&row.profile))).or_else(|e| match profile_id {
-        Some(_) => Err(e),
-        None => profiles.resolve(None),
-    })?;
+    let profile = profiles.resolve(Some(profile_id.unwrap_or(&row.profile)))?;
     let checked = Checked::run(doc, &profile)?;
     if let Some(code) = &checked.department_code
         && *code != row.department_code

@@ -33,3 +33,8 @@ pub fn insert(conn: &mut AnyConnection, row: &ProfileRow) -> QueryResult<bool> {
 pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<ProfileRow>> {
     profiles::table.order(profiles::created_at.asc()).select(ProfileRow::as_select()).load(conn)
 }
+
+/// One stored profile by id.
+pub fn get(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<ProfileRow>> {
+    profiles::table.find(id).select(ProfileRow::as_select()).first(conn).optional()
+}

@@ -105,7 +105,35 @@ async fn bad_profile_files_are_400_with_paths(app: &TestApp) {
     }
 }
 
+/// A target declared under an uploaded region profile is checked against that profile on
+/// submit and in the review dossier, not against the default (the defect of issue 8:
+/// `artux-2018` would accept this 10-indicator target; `kashgar-2019` wants 12).
+async fn a_region_profile_stays_in_force_after_creation(app: &TestApp) {
+    let admin = app.token(Role::Admin, None, None).await;
+    let dept = app.token(Role::Department, Some("101"), None).await;
+    let finance = app.token(Role::Finance, None, None).await;
+    let (status, _, body) = post_json(app, "/api/v1/profiles", Some(&admin), &region_profile()).await;
+    assert_eq!(status, 201, "{body}");
+    let doc = fixture("targets/orphan-clothing-valid.json")["document"].clone();
+    let (status, _, created) = post_json(app, "/api/v1/targets?profile=kashgar-2019", Some(&dept), &doc).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["profile"], "kashgar-2019");
+    let codes = |v: &Value| -> Vec<String> {
+        v.as_array().unwrap().iter().map(|x| x["code"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(codes(&created["violations"]).contains(&"TREE_LEVEL3_MIN".to_owned()), "{created}");
+    let id = created["id"].as_str().unwrap();
+    let (status, headers, body) =
+        post_json(app, &format!("/api/v1/targets/{id}/submit"), Some(&dept), &json!({})).await;
+    assert_problem(status, &headers, &body, 422, "violations");
+    assert!(codes(&body["violations"]).contains(&"TREE_LEVEL3_MIN".to_owned()), "{body}");
+    let (status, _, dossier) = get(app, &format!("/api/v1/targets/{id}/dossier"), Some(&finance)).await;
+    assert_eq!(status, 200, "{dossier}");
+    assert!(codes(&dossier["violations"]).contains(&"TREE_LEVEL3_MIN".to_owned()), "{dossier}");
+}
+
 crate::both_backends!(
+    a_region_profile_stays_in_force_after_creation,
     head_works_like_get,
     health_reports_the_database,
     lists_and_reads_profiles,

@@ -214,8 +214,9 @@ fn document_of(row: &TargetRow) -> Result<Map<String, Value>> {
         .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())).into())
 }
 
-fn profile_of(row: &TargetRow) -> Result<&'static jixiao_rules::Profile> {
-    Ok(crate::service::targets::profile(Some(&row.profile)).or_else(|_| crate::service::targets::profile(None))?)
+/// The profile the target was declared under (built-in or uploaded; never a silent default).
+fn profile_of(conn: &mut AnyConnection, row: &TargetRow) -> Result<crate::service::profiles::ProfileRef> {
+    Ok(crate::service::profiles::stored(conn, &row.profile)?)
 }
 
 fn check_if_match(row: &TargetRow, tags: Option<&[String]>) -> Result<()> {
@@ -369,7 +370,7 @@ pub fn submit(
     review::authorize(actor, ActionKind::Submit).map_err(|e| refused(e, locale))?;
     check_if_match(&row, if_match)?;
     let doc = document_of(&row)?;
-    let report = jixiao_rules::check(&doc, profile_of(&row)?, locale);
+    let report = jixiao_rules::check(&doc, &*profile_of(conn, &row)?, locale);
     let t = lc
         .apply(actor, Action::Submit { violations: &report.violations })
         .map_err(|e| ReviewApiError::from_review(e, locale, report.violations.clone()))?;
@@ -731,7 +732,7 @@ fn opinion_scope(actor: Actor, caller: &Caller) -> Option<Option<String>> {
 pub fn dossier(conn: &mut AnyConnection, caller: &Caller, id: &str, locale: Locale) -> Result<Dossier> {
     let (row, lc, actor) = load_readable(conn, caller, id)?;
     let document = document_of(&row)?;
-    let violations: Vec<Violation> = jixiao_rules::check(&document, profile_of(&row)?, locale).violations;
+    let violations: Vec<Violation> = jixiao_rules::check(&document, &*profile_of(conn, &row)?, locale).violations;
     let decisions = store::review::reviews_of(conn, id)?;
     let (reviews, history, changes) = if sees_decisions(actor) {
         (
@@ -860,7 +861,7 @@ pub fn assignment(conn: &mut AnyConnection, caller: &Caller, id: &str, locale: L
     }
     let (row, lc) = load(conn, &a.target_id)?;
     let document = document_of(&row)?;
-    let violations = jixiao_rules::check(&document, profile_of(&row)?, locale).violations;
+    let violations = jixiao_rules::check(&document, &*profile_of(conn, &row)?, locale).violations;
     let ops = store::review::opinions_for_assignments(conn, std::slice::from_ref(&a.id))?;
     Ok(AssignmentDetail {
         assignment: assignment_view(&a, ops.len(), None),
