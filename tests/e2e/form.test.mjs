@@ -22,6 +22,12 @@ after(async () => {
 });
 
 const at = (p) => `[data-pointer="${p}"]`;
+/** Whether 提交审核 is marked as blocked by errors. It stays usable: the server decides and
+ * says why (tests/e2e/form-submit.test.mjs). */
+const blocked = async (page) => {
+  assert.ok(await page.locator("#submit").isEnabled());
+  return (await page.locator("#submit").getAttribute("data-blocked")) === "true";
+};
 
 const INDICATORS = [
   ["output/quantity", "保障孤儿人数", "eq", "360", "人", "15"],
@@ -41,9 +47,9 @@ test("a department fills a valid target with live feedback, and the draft surviv
   await page.goto(server.url);
   await page.waitForSelector("body[data-ready=true]");
 
-  // A blank form has errors, the meters are red and submit is disabled.
+  // A blank form has errors, the meters are red and submit is marked as blocked.
   assert.equal(await page.locator('[data-meter="level3"]').getAttribute("data-state"), "bad");
-  assert.ok(await page.locator("#submit").isDisabled());
+  assert.equal(await blocked(page), true);
   assert.ok((await page.locator("#summary-list li").count()) > 0);
 
   // Type the project.
@@ -77,15 +83,15 @@ test("a department fills a valid target with live feedback, and the draft surviv
     assert.equal(await page.locator(`[data-meter="${m}"]`).getAttribute("data-state"), "ok", `meter ${m}`);
   }
   assert.equal(await page.locator("#summary-list li").count(), 0, await page.locator("#summary-list").innerText());
-  assert.ok(await page.locator("#submit").isEnabled());
+  assert.equal(await blocked(page), false);
 
-  // A missing unit appears at the unit cell, in the summary, and blocks submit; fixing it clears all three.
+  // A missing unit appears at the unit cell, in the summary, and marks submit as blocked; fixing it clears all three.
   const unit = page.locator(at("/indicators/0/unit"));
   const unitCell = page.locator("td", { has: unit });
   await unit.fill("");
   await unitCell.locator('li[data-code="IND_UNIT_REQUIRED"]').waitFor();
   assert.equal(await unit.getAttribute("aria-invalid"), "true");
-  assert.ok(await page.locator("#submit").isDisabled());
+  assert.equal(await blocked(page), true);
   const jump = page.locator('#summary-list button[data-path="/indicators/0/unit"]');
   assert.equal(await jump.count(), 1);
   await page.locator(at("/indicators/1/name")).focus();
@@ -96,12 +102,12 @@ test("a department fills a valid target with live feedback, and the draft surviv
   await page.keyboard.type("人");
   await unitCell.locator('li[data-code="IND_UNIT_REQUIRED"]').waitFor({ state: "detached" });
   assert.equal(await unit.getAttribute("aria-invalid"), null);
-  assert.ok(await page.locator("#submit").isEnabled());
+  assert.equal(await blocked(page), false);
 
   // A warning shows but does not block.
   await page.fill(at("/indicators/6/value"), "75");
   await page.locator(`td:has(${at("/indicators/6/value")}) li[data-code="IND_SATISFACTION_LOW"]`).waitFor();
-  assert.ok(await page.locator("#submit").isEnabled());
+  assert.equal(await blocked(page), false);
   await page.fill(at("/indicators/6/value"), "90");
 
   // Reload: the draft is intact.
@@ -113,7 +119,7 @@ test("a department fills a valid target with live feedback, and the draft surviv
   assert.equal(await page.inputValue(at("/indicators/6/value")), "90");
   assert.equal(await page.inputValue(at("/indicators/5/operator")), "qualitative");
   assert.equal(await page.locator('[data-meter="share"]').getAttribute("data-state"), "ok");
-  assert.ok(await page.locator("#submit").isEnabled());
+  assert.equal(await blocked(page), false);
   const draft = JSON.parse(await page.evaluate(() => localStorage.getItem("jixiao.form.draft.v1")));
   const saved = JSON.parse(draft.document);
   assert.equal(saved.indicators.length, INDICATORS.length);
@@ -156,7 +162,7 @@ test("import and export round-trip the canonical document", async () => {
   const fx = JSON.parse(readFileSync(new URL("../fixtures/targets/orphan-clothing-valid.json", import.meta.url), "utf8"));
   await page.setInputFiles("#import", { name: "t.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(fx.document)) });
   await page.waitForFunction(() => document.querySelector('[data-pointer="/project/name"]')?.value !== "");
-  assert.ok(await page.locator("#submit").isEnabled());
+  assert.equal(await blocked(page), false);
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export")]);
   const exported = JSON.parse(readFileSync(await download.path(), "utf8"));
   assert.deepEqual(exported, fx.document);
@@ -164,7 +170,7 @@ test("import and export round-trip the canonical document", async () => {
   // A file that is not a JSON object is refused with a reason and the form is kept.
   await page.setInputFiles("#import", { name: "bad.json", mimeType: "application/json", buffer: Buffer.from("[1,2]") });
   await page.waitForFunction(() => document.getElementById("submit-status")?.textContent?.includes("导入失败"));
-  assert.ok(await page.locator("#submit").isEnabled());
+  assert.equal(await blocked(page), false);
   await context.close();
 });
 

@@ -2,6 +2,9 @@
 // change is sent to it as (JSON Pointer, value) and its report is shown at the fields
 // the violations' paths name, in a summary list and in the tree meters. Drafts are
 // saved in localStorage after every change. No rule is evaluated here.
+// 保存草稿 writes the document to the server (POST, then PUT with If-Match); 提交审核
+// saves unsaved changes the same way, then POSTs /targets/{id}/submit with If-Match: the
+// server re-checks it, and its 422 violations are shown where the live ones are.
 import "./style.css";
 import "./texts";
 import * as api from "../lib/api";
@@ -22,12 +25,23 @@ const OPERATORS: [string, string][] = [
   ["lt", "<"],
 ];
 
+/** The server's copy of the draft, as last written or submitted from this form. */
+interface ServerCopy {
+  id: string;
+  etag: string;
+  /** Review status (draft, submitted, returned, approved) as the server last answered. */
+  status?: string;
+  /** The document (`session.document()`) and profile the server holds, to tell unsaved changes. */
+  document?: string;
+  profile?: string;
+}
+
 /** What is kept in localStorage. */
 interface Draft {
   profile: string;
   document: string;
   savedAt: string;
-  server?: { id: string; etag: string };
+  server?: ServerCopy;
 }
 
 /** A place where messages for a pointer are shown. */
@@ -237,6 +251,7 @@ function renderAll(focusPointer?: string): void {
   reportText = "";
   countsText = "";
   refreshView();
+  renderActions();
   if (active) {
     const el = root.querySelector<HTMLElement>(`[data-pointer="${CSS.escape(active)}"]`);
     el?.focus();
@@ -624,6 +639,7 @@ function resetShown(): void {
   shown = new Map();
   summaryShown = [];
   $("summary-list").replaceChildren();
+  delete $("submit").dataset.blocked;
 }
 
 const violationKey = (v: Violation) => `${v.severity}\u0000${v.code}\u0000${v.path}\u0000${v.message}`;
@@ -677,8 +693,13 @@ function renderMessages(): void {
   if (countsEl.textContent !== counts) countsEl.textContent = counts;
   const empty = $("summary-empty");
   if (empty.hidden !== entries.length > 0) empty.hidden = entries.length > 0;
+  // Errors do not disable 提交审核 (the server decides, and says why at the fields); they mark it.
+  const blocked = report.valid ? "false" : "true";
   const submitBtn = $<HTMLButtonElement>("submit");
-  if (submitBtn.disabled !== !report.valid) submitBtn.disabled = !report.valid;
+  if (submitBtn.dataset.blocked !== blocked) {
+    submitBtn.dataset.blocked = blocked;
+    submitBtn.title = report.valid ? "" : t("submit_blocked");
+  }
   const live = report.valid && warnings === 0 ? t("no_problems") : counts;
   if (live !== liveText) {
     liveText = live;
@@ -861,29 +882,162 @@ async function importJson(file: File): Promise<void> {
     saveNow();
     setStatus("");
   } catch (e) {
-    setStatus(t("import_failed", { reason: e instanceof Error ? e.message : String(e) }));
+    setStatus(t("import_failed", { reason: e instanceof Error ? e.message : String(e) }), "error");
   }
 }
 
-function setStatus(text: string): void {
-  $("submit-status").textContent = text;
+/** Shows what became of a request; `tone` colours it (a refusal, a success). */
+function setStatus(text: string, tone?: "error" | "ok"): void {
+  const el = $("submit-status");
+  el.textContent = text;
+  if (tone) el.dataset.tone = tone;
+  else delete el.dataset.tone;
 }
 
-async function submit(): Promise<void> {
-  if (!report.valid) return;
-  setStatus(t("submitting"));
-  const d = doc();
+/** A request to the server is under way (both buttons wait for it). */
+let busy = false;
+
+/** A submitted (or approved) target is no longer edited here: the form is read-only. */
+function locked(): boolean {
+  return server?.status === "submitted" || server?.status === "approved";
+}
+
+/** Whether the server lacks the current document (never saved, or changed since). */
+function unsaved(): boolean {
+  return !server || server.document !== session.document() || server.profile !== profile.id;
+}
+
+/** Shows the buttons' state, the server copy's id and status, and makes the form
+ * read-only once the target is submitted. */
+function renderActions(): void {
+  const lock = locked();
+  // While a request runs the buttons ignore clicks but keep focus (a disabled button drops it).
+  for (const id of ["save", "submit"]) {
+    const b = $<HTMLButtonElement>(id);
+    b.disabled = lock;
+    if (busy) b.setAttribute("aria-disabled", "true");
+    else b.removeAttribute("aria-disabled");
+  }
+  $("submit-box").setAttribute("aria-busy", String(busy));
+  $<HTMLSelectElement>("profile").disabled = lock;
+  document.body.dataset.locked = String(lock);
+  if (lock) {
+    // The controls stay focusable and readable; nothing can be changed.
+    const root = $("form-root");
+    root.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea").forEach((el) => {
+      if (el instanceof HTMLInputElement && el.type === "checkbox") el.disabled = true;
+      else el.readOnly = true;
+    });
+    root.querySelectorAll<HTMLSelectElement | HTMLButtonElement>("select, button").forEach((el) => (el.disabled = true));
+  }
+  const state = $("target-state");
+  state.hidden = !server;
+  if (!server) return state.replaceChildren();
+  const status = server.status ?? "draft";
+  const label = t(`status_${status}`);
+  const children: Node[] = [
+    h("p", { class: "hint" }, t("server_state", { id: server.id, status: label === `status_${status}` ? status : label })),
+  ];
+  if (lock) {
+    const link = h("a", { href: `./my-targets.html?status=${encodeURIComponent(status)}&id=${encodeURIComponent(server.id)}` }, t("locked_link"));
+    children.push(h("p", { id: "locked-note", class: "locked", tabindex: "-1" }, t("locked"), " ", link, t("locked_new")));
+  }
+  state.replaceChildren(...children);
+}
+
+function setBusy(b: boolean): void {
+  busy = b;
+  renderActions();
+}
+
+/** Shows the server's violations (a refused submission) where the live ones are shown;
+ * the next change is checked live again. */
+function showServerViolations(violations: Violation[]): void {
+  report = { valid: !violations.some((v) => v.severity === "error"), violations };
+  reportText = JSON.stringify(report);
+  messagesDirty = true;
+  metersDirty = true;
+  flushRender();
+}
+
+/** A refused request as a sentence (the server's details are in the requested locale). */
+function problemText(e: unknown): string {
+  if (!(e instanceof api.ApiError)) throw e;
+  const p = e.problem;
+  const detail = p.detail ?? p.title ?? String(p.status);
+  switch (p.status) {
+    case 0:
+      return t("offline");
+    case 401:
+      return t("unauthorized");
+    case 403:
+      return t("forbidden", { detail });
+    case 409:
+      return t("wrong_state", { detail });
+    case 412:
+      return t("conflict");
+    default:
+      return t("server_error", { status: p.status, detail });
+  }
+}
+
+/** Writes the document to the server: PUT with If-Match when it is there, else POST. */
+async function writeDraft(): Promise<boolean> {
+  const text = session.document();
+  const d = JSON.parse(text) as Doc;
+  const params = { profile: profile.id, locale: i18n.currentLocale() };
   try {
-    const stored = server ? await api.updateTarget(server.id, server.etag, d) : await api.createTarget(d);
-    server = { id: stored.id, etag: stored.etag ?? "" };
+    const stored = server ? await api.updateTarget(server.id, server.etag, d, params) : await api.createTarget(d, params);
+    server = { id: stored.id, etag: stored.etag ?? "", status: stored.status ?? "draft", document: text, profile: profile.id };
     saveNow();
-    setStatus(t("submitted", { id: stored.id }));
+    return true;
   } catch (e) {
-    if (!(e instanceof api.ApiError)) throw e;
-    const p = e.problem;
-    if (p.status === 0) setStatus(t("offline"));
-    else if (p.status === 412) setStatus(t("conflict"));
-    else setStatus(t("server_error", { detail: p.detail ?? p.title ?? String(p.status) }));
+    setStatus(problemText(e), "error");
+    return false;
+  }
+}
+
+/** 保存草稿: saves on the server without submitting. */
+async function saveDraft(): Promise<void> {
+  if (busy || locked()) return;
+  setBusy(true);
+  setStatus(t("saving"));
+  try {
+    if (await writeDraft()) setStatus(t("saved_server", { id: server?.id ?? "" }), "ok");
+  } finally {
+    setBusy(false);
+  }
+}
+
+/** 提交审核: saves unsaved changes, then submits with If-Match and shows the outcome. */
+async function submitForReview(): Promise<void> {
+  if (busy || locked()) return;
+  setBusy(true);
+  setStatus(t("submitting"));
+  try {
+    if (unsaved() && !(await writeDraft())) return;
+    if (!server) return;
+    try {
+      const out = await api.submitTarget(server.id, server.etag, { locale: i18n.currentLocale() });
+      server = { ...server, etag: out.etag ?? server.etag, status: out.status ?? "submitted" };
+      saveNow();
+      setStatus(t("submitted", { id: server.id }), "ok");
+      renderActions();
+      // The buttons are disabled now: keep the focus on the note that says why.
+      $("locked-note")?.focus();
+    } catch (e) {
+      const p = e instanceof api.ApiError ? e.problem : undefined;
+      if (p?.status === 422 && Array.isArray(p.violations)) {
+        showServerViolations(p.violations);
+        const errors = p.violations.filter((v) => v.severity === "error").length;
+        setStatus(t("refused", { e: errors, w: p.violations.length - errors }), "error");
+        $("summary").focus();
+      } else {
+        setStatus(problemText(e), "error");
+      }
+    }
+  } finally {
+    setBusy(false);
   }
 }
 
@@ -935,7 +1089,8 @@ async function start(): Promise<void> {
   const tokenInput = $<HTMLInputElement>("token");
   tokenInput.value = api.token();
   tokenInput.addEventListener("change", () => api.setToken(tokenInput.value));
-  $("submit").addEventListener("click", () => void submit());
+  $("save").addEventListener("click", () => void saveDraft());
+  $("submit").addEventListener("click", () => void submitForReview());
   $("form").addEventListener("submit", (e) => e.preventDefault());
   window.addEventListener("pagehide", saveNow);
   document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveNow());

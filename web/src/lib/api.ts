@@ -67,16 +67,39 @@ async function call(method: string, url: string, body?: unknown, headers: Record
 /** The base of the API (same origin). */
 export const API = "./api/v1";
 
-/** Creates a draft target: POST /targets. Returns the stored target with its ETag. */
-export async function createTarget(doc: unknown): Promise<StoredTarget> {
-  const res = await call("POST", `${API}/targets`, doc);
+/** Query parameters of the target routes: the rule profile a document is checked with
+ * (create and replace; the server keeps the target's own when absent) and the locale of
+ * the messages and violations in the answer. */
+export interface TargetParams {
+  profile?: string;
+  locale?: string;
+}
+
+function query(params: TargetParams): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+async function stored(res: Response, id?: string): Promise<StoredTarget> {
   const body = (await res.json()) as StoredTarget;
-  return { ...body, etag: res.headers.get("ETag") ?? body.etag };
+  return { ...body, id: body.id ?? id ?? "", etag: res.headers.get("ETag") ?? body.etag };
+}
+
+/** Creates a draft target: POST /targets. Returns the stored target with its ETag. */
+export async function createTarget(doc: unknown, params: TargetParams = {}): Promise<StoredTarget> {
+  return stored(await call("POST", `${API}/targets${query(params)}`, doc));
 }
 
 /** Replaces a target: PUT /targets/{id} with If-Match (412 when someone else changed it). */
-export async function updateTarget(id: string, etag: string, doc: unknown): Promise<StoredTarget> {
-  const res = await call("PUT", `${API}/targets/${encodeURIComponent(id)}`, doc, { "If-Match": etag });
-  const body = (await res.json()) as StoredTarget;
-  return { ...body, id: body.id ?? id, etag: res.headers.get("ETag") ?? body.etag };
+export async function updateTarget(id: string, etag: string, doc: unknown, params: TargetParams = {}): Promise<StoredTarget> {
+  return stored(await call("PUT", `${API}/targets/${encodeURIComponent(id)}${query(params)}`, doc, { "If-Match": etag }), id);
+}
+
+/** Submits a draft or returned target for review: POST /targets/{id}/submit with If-Match.
+ * Refusals: 422 with the document's `violations` (same shape as the WASM check), 409 when
+ * the target is not a draft or returned, 412 when someone else changed it. */
+export async function submitTarget(id: string, etag: string, params: Pick<TargetParams, "locale"> = {}): Promise<StoredTarget> {
+  return stored(await call("POST", `${API}/targets/${encodeURIComponent(id)}/submit${query(params)}`, undefined, { "If-Match": etag }), id);
 }
