@@ -13,6 +13,7 @@
 
 pub mod check;
 pub mod document;
+pub mod evaluation;
 pub mod messages;
 pub mod monitoring;
 pub mod profile;

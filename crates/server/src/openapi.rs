@@ -32,6 +32,7 @@ targets per department. Every error is RFC 9457 `application/problem+json` with 
         (name = "rules", description = "Stateless checks and scoring; public."),
         (name = "targets", description = "Stored targets (绩效目标申报); needs a token."),
         (name = "monitoring", description = "Monitoring (绩效运行监控): rounds, quarterly reports with lights, rectification flags, the bureau's board and coverage."),
+        (name = "evaluation", description = "Self-evaluation (绩效自评), filing, re-evaluation (复评), zero scores, the year's summary and next year's budget (结果应用)."),
         (name = "admin", description = "Token and profile administration; admin tokens only."),
         (name = "ops", description = "Health check."),
     )

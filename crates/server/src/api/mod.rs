@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod departments;
+pub mod evaluation;
 pub mod health;
 pub mod monitoring;
 pub mod profiles;
@@ -39,6 +40,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(tokens::revoke_token);
     review::configure(cfg);
     monitoring::configure(cfg);
+    evaluation::configure(cfg);
 }
 
 /// `?profile=&locale=`: which rule profile to apply and the language of messages.

@@ -2,6 +2,7 @@
 //! store and appends to the audit trail, inside one transaction where it writes.
 //! Functions are blocking (diesel); handlers call them through `Database::run`.
 
+pub mod evaluation;
 pub mod monitoring;
 pub mod profiles;
 pub mod targets;

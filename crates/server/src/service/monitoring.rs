@@ -33,7 +33,7 @@ fn internal(msg: &str) -> ApiError {
 }
 
 /// The caller as the monitoring life cycle sees it, relative to a department's report.
-fn actor(caller: &Caller, department: &str) -> Actor {
+pub(crate) fn actor(caller: &Caller, department: &str) -> Actor {
     match caller.role {
         Role::Department => Actor::Department { own: caller.department.as_deref() == Some(department) },
         Role::Finance => Actor::Finance,
@@ -42,7 +42,7 @@ fn actor(caller: &Caller, department: &str) -> Actor {
     }
 }
 
-fn lifecycle_error(e: LifecycleError) -> ApiError {
+pub(crate) fn lifecycle_error(e: LifecycleError) -> ApiError {
     match e {
         LifecycleError::Hidden => ApiError::NotFound,
         LifecycleError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
@@ -50,7 +50,7 @@ fn lifecycle_error(e: LifecycleError) -> ApiError {
     }
 }
 
-fn require_finance(caller: &Caller) -> Result<()> {
+pub(crate) fn require_finance(caller: &Caller) -> Result<()> {
     if matches!(caller.role, Role::Finance | Role::Admin) {
         Ok(())
     } else {
@@ -59,11 +59,11 @@ fn require_finance(caller: &Caller) -> Result<()> {
 }
 
 /// Departments whose monitoring rows the caller sees (`None` = all).
-fn scope(caller: &Caller) -> Option<Vec<String>> {
+pub(crate) fn scope(caller: &Caller) -> Option<Vec<String>> {
     caller.readable_departments()
 }
 
-fn audit(
+pub(crate) fn audit(
     c: &mut AnyConnection,
     subject: &str,
     caller: &Caller,
@@ -228,7 +228,7 @@ pub fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec
     }
 }
 
-fn department_names(conn: &mut AnyConnection) -> Result<HashMap<String, String>> {
+pub(crate) fn department_names(conn: &mut AnyConnection) -> Result<HashMap<String, String>> {
     Ok(store::departments::list(conn)?.into_iter().map(|d| (d.code, d.name)).collect())
 }
 
@@ -320,7 +320,13 @@ pub struct Context {
 }
 
 /// Loads the context of the report of `target_id` in `year`, month `month`.
-fn context(conn: &mut AnyConnection, target_id: &str, year: i32, month: i32, profiles: &Profiles) -> Result<Context> {
+pub(crate) fn context(
+    conn: &mut AnyConnection,
+    target_id: &str,
+    year: i32,
+    month: i32,
+    profiles: &Profiles,
+) -> Result<Context> {
     let target = store::targets::get(conn, target_id)?.ok_or(ApiError::NotFound)?;
     let state = store::review::get_state(conn, target_id)?;
     let in_force = state.and_then(|s| s.in_force_revision).ok_or_else(|| {
@@ -945,7 +951,7 @@ pub struct Board {
     pub overdue_departments: Vec<OverdueDepartment>,
 }
 
-fn round4(d: Decimal) -> Decimal {
+pub(crate) fn round4(d: Decimal) -> Decimal {
     jixiao_rules::profile::Rounding::MidpointAwayFromZero.round(d, 4)
 }
 

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod departments;
+pub mod evaluation;
 pub mod monitoring;
 pub mod profiles;
 pub mod review;

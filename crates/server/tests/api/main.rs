@@ -7,6 +7,7 @@ mod helpers;
 mod check;
 mod demo;
 mod errors;
+mod evaluation;
 mod monitoring;
 mod openapi;
 mod profiles;

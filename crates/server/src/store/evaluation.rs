@@ -1,0 +1,274 @@
+//! Queries of evaluation (绩效自评 → 复评): one self-evaluation per approved target
+//! (`evaluations`), finance's re-evaluations (`re_evaluations`, append-only; the latest is
+//! final) and closed years (`evaluation_years`). Tables are defined here, next to their
+//! queries, to match `migrations/*/2026-12-01-000002_evaluation`.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::{AnyConnection, Money};
+
+#[allow(missing_docs)]
+pub mod schema {
+    diesel::table! {
+        use diesel::sql_types::*;
+        use crate::db::money::DbDecimal;
+
+        evaluations (id) {
+            id -> Text,
+            target_id -> Text,
+            department_code -> Text,
+            fiscal_year -> Integer,
+            status -> Text,
+            document -> Text,
+            result -> Text,
+            total -> Nullable<DbDecimal>,
+            grade -> Nullable<Text>,
+            error_count -> Integer,
+            opinion -> Nullable<Text>,
+            zero_reason -> Nullable<Text>,
+            etag -> Text,
+            version -> BigInt,
+            created_at -> Timestamp,
+            updated_at -> Timestamp,
+            created_by -> Text,
+            submitted_at -> Nullable<Timestamp>,
+            decided_at -> Nullable<Timestamp>,
+            decided_by -> Nullable<Text>,
+        }
+    }
+
+    diesel::table! {
+        use diesel::sql_types::*;
+        use crate::db::money::DbDecimal;
+
+        re_evaluations (id) {
+            id -> BigInt,
+            evaluation_id -> Text,
+            document -> Text,
+            result -> Text,
+            total -> DbDecimal,
+            grade -> Text,
+            reason -> Text,
+            author -> Text,
+            at -> Timestamp,
+        }
+    }
+
+    diesel::table! {
+        evaluation_years (fiscal_year) {
+            fiscal_year -> Integer,
+            closed_by -> Text,
+            closed_at -> Timestamp,
+        }
+    }
+}
+
+use schema::{evaluation_years, evaluations, re_evaluations};
+
+/// A stored self-evaluation.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = evaluations)]
+#[diesel(treat_none_as_null = true)]
+pub struct EvaluationRow {
+    /// Id (UUID v7).
+    pub id: String,
+    /// The approved target.
+    pub target_id: String,
+    /// Its department.
+    pub department_code: String,
+    /// Its fiscal year.
+    pub fiscal_year: i32,
+    /// `draft` | `submitted` | `returned` | `filed` | `zero_scored`.
+    pub status: String,
+    /// The §4 evaluation document plus the report text (JSON text).
+    pub document: String,
+    /// The `score` output at the last write (JSON text, zh-CN).
+    pub result: String,
+    /// Total at the last write (null while errors remain); 0 when zero-scored.
+    pub total: Option<Money>,
+    /// Grade at the last write.
+    pub grade: Option<String>,
+    /// Errors at the last write.
+    pub error_count: i32,
+    /// Finance's opinion when returned.
+    pub opinion: Option<String>,
+    /// Why it was scored 0 (未按要求开展绩效自评).
+    pub zero_reason: Option<String>,
+    /// Entity tag.
+    pub etag: String,
+    /// Version.
+    pub version: i64,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last written.
+    pub updated_at: NaiveDateTime,
+    /// Who created it.
+    pub created_by: String,
+    /// Last submitted.
+    pub submitted_at: Option<NaiveDateTime>,
+    /// Filed, returned or zero-scored at.
+    pub decided_at: Option<NaiveDateTime>,
+    /// By.
+    pub decided_by: Option<String>,
+}
+
+/// A re-evaluation (复评).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = re_evaluations)]
+pub struct ReEvaluationRow {
+    /// Sequence number.
+    pub id: i64,
+    /// The evaluation.
+    pub evaluation_id: String,
+    /// The evaluation document as re-scored (overrides with reasons).
+    pub document: String,
+    /// The `score` output.
+    pub result: String,
+    /// Total.
+    pub total: Money,
+    /// Grade.
+    pub grade: String,
+    /// Why (复评意见).
+    pub reason: String,
+    /// Who.
+    pub author: String,
+    /// When.
+    pub at: NaiveDateTime,
+}
+
+/// Inserts an evaluation.
+pub fn insert(conn: &mut AnyConnection, r: &EvaluationRow) -> QueryResult<()> {
+    diesel::insert_into(evaluations::table).values(r).execute(conn).map(|_| ())
+}
+
+/// An evaluation by id.
+pub fn get(conn: &mut AnyConnection, id: &str) -> QueryResult<Option<EvaluationRow>> {
+    evaluations::table.find(id).select(EvaluationRow::as_select()).first(conn).optional()
+}
+
+/// The evaluation of a target.
+pub fn of_target(conn: &mut AnyConnection, target_id: &str) -> QueryResult<Option<EvaluationRow>> {
+    evaluations::table
+        .filter(evaluations::target_id.eq(target_id))
+        .select(EvaluationRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The evaluations of a year (the summary and the close read every one of a city's year).
+pub fn of_year(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<EvaluationRow>> {
+    evaluations::table
+        .filter(evaluations::fiscal_year.eq(year))
+        .order(evaluations::id.asc())
+        .select(EvaluationRow::as_select())
+        .load(conn)
+}
+
+/// A page of evaluations, newest first.
+pub fn page(
+    conn: &mut AnyConnection,
+    year: Option<i32>,
+    departments: Option<&[String]>,
+    status: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<EvaluationRow>> {
+    let mut q = evaluations::table.select(EvaluationRow::as_select()).into_boxed();
+    if let Some(y) = year {
+        q = q.filter(evaluations::fiscal_year.eq(y));
+    }
+    if let Some(d) = departments {
+        q = q.filter(evaluations::department_code.eq_any(d.to_vec()));
+    }
+    if let Some(s) = status {
+        q = q.filter(evaluations::status.eq(s.to_owned()));
+    }
+    if let Some(c) = cursor {
+        q = q.filter(evaluations::id.lt(c.to_owned()));
+    }
+    q.order(evaluations::id.desc()).limit(limit).load(conn)
+}
+
+/// Writes an evaluation whose ETag is still `expected_etag`; false when it changed.
+pub fn update(conn: &mut AnyConnection, expected_etag: &str, row: &EvaluationRow) -> QueryResult<bool> {
+    diesel::update(evaluations::table.filter(evaluations::id.eq(&row.id)).filter(evaluations::etag.eq(expected_etag)))
+        .set(row)
+        .execute(conn)
+        .map(|n| n == 1)
+}
+
+/// Appends a re-evaluation.
+#[allow(clippy::too_many_arguments)]
+pub fn append_re_evaluation(
+    conn: &mut AnyConnection,
+    evaluation_id: &str,
+    document: &str,
+    result: &str,
+    total: Money,
+    grade: &str,
+    reason: &str,
+    author: &str,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::insert_into(re_evaluations::table)
+        .values((
+            re_evaluations::evaluation_id.eq(evaluation_id),
+            re_evaluations::document.eq(document),
+            re_evaluations::result.eq(result),
+            re_evaluations::total.eq(total),
+            re_evaluations::grade.eq(grade),
+            re_evaluations::reason.eq(reason),
+            re_evaluations::author.eq(author),
+            re_evaluations::at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The re-evaluations of an evaluation, oldest first.
+pub fn re_evaluations_of(conn: &mut AnyConnection, evaluation_id: &str) -> QueryResult<Vec<ReEvaluationRow>> {
+    re_evaluations::table
+        .filter(re_evaluations::evaluation_id.eq(evaluation_id))
+        .order(re_evaluations::id.asc())
+        .select(ReEvaluationRow::as_select())
+        .load(conn)
+}
+
+/// The latest re-evaluation per evaluation of a year's evaluations (ids given).
+pub fn latest_re_evaluations(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<ReEvaluationRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<ReEvaluationRow> = re_evaluations::table
+        .filter(re_evaluations::evaluation_id.eq_any(ids.to_vec()))
+        .order(re_evaluations::id.asc())
+        .select(ReEvaluationRow::as_select())
+        .load(conn)?;
+    let mut latest: std::collections::BTreeMap<String, ReEvaluationRow> = Default::default();
+    for r in rows {
+        latest.insert(r.evaluation_id.clone(), r);
+    }
+    Ok(latest.into_values().collect())
+}
+
+/// When a year was closed, if it was.
+pub fn closed(conn: &mut AnyConnection, year: i32) -> QueryResult<Option<(String, NaiveDateTime)>> {
+    evaluation_years::table
+        .find(year)
+        .select((evaluation_years::closed_by, evaluation_years::closed_at))
+        .first(conn)
+        .optional()
+}
+
+/// Records that a year was closed.
+pub fn close(conn: &mut AnyConnection, year: i32, by: &str, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(evaluation_years::table)
+        .values((
+            evaluation_years::fiscal_year.eq(year),
+            evaluation_years::closed_by.eq(by),
+            evaluation_years::closed_at.eq(at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

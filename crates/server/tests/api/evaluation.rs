@@ -1,0 +1,192 @@
+//! Evaluation and results over HTTP (绩效自评 → 复评 → 结果应用): the self-evaluation
+//! workflow with ETags and 422, finance's filing and re-evaluation side by side, closing the
+//! year (zero scores, idempotent), the summary with next year's budget, and who may do what.
+
+use awc::http::Method;
+use jixiao_server::auth::Role;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, assert_problem, fixture, send};
+
+struct Reply {
+    status: u16,
+    etag: Option<String>,
+    body: Value,
+    headers: awc::http::header::HeaderMap,
+}
+
+async fn call(
+    app: &TestApp,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+    if_match: Option<&str>,
+) -> Reply {
+    let mut req = app.client.request(method, app.url(&format!("/api/v1{path}")));
+    if let Some(t) = token {
+        req = req.insert_header(("authorization", format!("Bearer {t}")));
+    }
+    if let Some(m) = if_match {
+        req = req.insert_header(("if-match", m.to_owned()));
+    }
+    if body.is_some() {
+        req = req.insert_header(("content-type", "application/json"));
+    }
+    let bytes = body.map(|b| b.to_string().into_bytes());
+    let (status, headers, body) = send(req, bytes.as_deref()).await;
+    let etag = headers.get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    Reply { status, etag, body, headers }
+}
+
+/// An approved copy of the orphan-clothing target for a department, with another project name.
+async fn approved(app: &TestApp, dept_token: &str, finance: &str, code: &str, name: &str) -> String {
+    let mut doc = fixture("evaluations/orphan-clothing-2019.json")["target"].clone();
+    doc["department"]["code"] = json!(code);
+    doc["project"]["name"] = json!(name);
+    let r = call(app, Method::POST, "/targets", Some(dept_token), Some(&doc), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let r = call(app, Method::POST, &format!("/targets/{id}/submit"), Some(dept_token), None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
+    let r = call(app, Method::POST, &format!("/targets/{id}/review"), Some(finance), Some(&d), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    id
+}
+
+/// The whole cycle: draft → 422 → fixed → submitted → returned → resubmitted → filed →
+/// re-evaluated; the year closed twice; the summary and the budget recommendations.
+pub async fn evaluation_workflow_close_and_summary(app: &TestApp) {
+    let a = app.token(Role::Department, Some("101"), None).await;
+    let b = app.token(Role::Department, Some("102"), None).await;
+    let finance = app.token(Role::Finance, None, None).await;
+    let assessor = app.token(Role::Assessor, None, Some("甲所")).await;
+    let t1 = approved(app, &a, &finance, "101", "2019年孤儿被装购置费").await;
+    let t2 = approved(app, &b, &finance, "102", "孤儿被装购置费").await;
+
+    // Only the department of the target creates its evaluation.
+    let body = json!({ "target_id": t1 });
+    for (who, token, want) in [("finance", &finance, 403), ("B", &b, 404), ("assessor", &assessor, 404)] {
+        let r = call(app, Method::POST, "/evaluations", Some(token), Some(&body), None).await;
+        assert_eq!(r.status, want, "{who}: {}", r.body);
+    }
+    let r = call(app, Method::POST, "/evaluations", Some(&a), Some(&body), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "draft");
+    assert_eq!(r.body["document"]["results"].as_array().unwrap().len(), 10, "a row per indicator");
+    assert_eq!(r.body["document"]["execution"]["budget_initial"], "86.40");
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let path = format!("/evaluations/{id}");
+    let mut etag = r.etag.unwrap();
+    let again = call(app, Method::POST, "/evaluations", Some(&a), Some(&body), None).await;
+    assert_problem(again.status, &again.headers, &again.body, 409, "conflict");
+
+    // The prefilled draft cannot be submitted; the fixture's evaluation can.
+    let r = call(app, Method::POST, &format!("{path}/submit"), Some(&a), None, Some(&etag)).await;
+    assert_problem(r.status, &r.headers, &r.body, 422, "violations");
+    let mut doc = fixture("evaluations/orphan-clothing-2019.json")["evaluation"].clone();
+    doc["report"] = json!({ "basic": "项目按计划实施", "achievement": "年度目标基本完成", "deviation": "2名孤儿被收养", "improvement": "按实际人数动态调整" });
+    let r = call(app, Method::PUT, &path, Some(&a), Some(&doc), Some("\"stale\"")).await;
+    assert_problem(r.status, &r.headers, &r.body, 412, "precondition-failed");
+    let r = call(app, Method::PUT, &path, Some(&a), Some(&doc), Some(&etag)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!((r.body["total"].as_str(), r.body["grade"].as_str()), (Some("98.19"), Some("excellent")));
+    assert_eq!(r.body["result"]["indicators"][0]["score"], "14.92");
+    etag = r.etag.unwrap();
+    let r = call(app, Method::POST, &format!("{path}/submit"), Some(&a), None, Some(&etag)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    etag = r.etag.unwrap();
+    let dec = format!("{path}/decision");
+    let r = call(app, Method::POST, &dec, Some(&a), Some(&json!({ "decision": "file" })), Some(&etag)).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::POST, &dec, Some(&finance), Some(&json!({ "decision": "return" })), Some(&etag)).await;
+    assert_problem(r.status, &r.headers, &r.body, 400, "invalid-body");
+    let ret = json!({ "decision": "return", "opinion": "请补充满意度调查方式" });
+    let r = call(app, Method::POST, &dec, Some(&finance), Some(&ret), Some(&etag)).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("returned")), "{}", r.body);
+    etag = r.etag.unwrap();
+    let r = call(app, Method::POST, &format!("{path}/submit"), Some(&a), None, Some(&etag)).await;
+    etag = r.etag.unwrap();
+    let r = call(app, Method::POST, &dec, Some(&finance), Some(&json!({ "decision": "file" })), Some(&etag)).await;
+    assert_eq!((r.status, r.body["status"].as_str()), (200, Some("filed")), "{}", r.body);
+    assert_eq!((r.body["final_total"].as_str(), r.body["final_grade"].as_str()), (Some("98.19"), Some("excellent")));
+    let r = call(app, Method::PUT, &path, Some(&a), Some(&doc), r.etag.as_deref()).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+
+    // Re-evaluation: finance judges 满意度 lower, with a reason; both scores stay visible.
+    let mut re = fixture("evaluations/orphan-clothing-2019.json")["evaluation"].clone();
+    re["results"][9]["override"] = json!({ "score": "6", "reason": "满意度调查样本不足，按复评抽样结果计分" });
+    let rpath = format!("{path}/re-evaluations");
+    let r = call(app, Method::POST, &rpath, Some(&a), Some(&json!({ "evaluation": re, "reason": "复评" })), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(
+        app,
+        Method::POST,
+        &rpath,
+        Some(&finance),
+        Some(&json!({ "evaluation": re, "reason": "第三方复评抽样" })),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["total"], "98.19", "the department's own score stays");
+    assert_eq!(r.body["final_total"], "94.19", "the re-evaluation is final");
+    let row = &r.body["re_evaluations"][0]["result"]["indicators"][9];
+    assert_eq!(
+        (row["score"].as_str(), row["formula_score"].as_str(), row["override"].as_bool()),
+        (Some("6"), Some("10.00"), Some(true))
+    );
+
+    // B never sees A's evaluation; lists are scoped.
+    let r = call(app, Method::GET, &path, Some(&b), None, None).await;
+    assert_eq!(r.status, 404);
+    let r = call(app, Method::GET, &path, Some(&assessor), None, None).await;
+    assert_eq!(r.status, 404);
+    let r = call(app, Method::GET, "/evaluations?fiscal_year=2019", Some(&b), None, None).await;
+    assert_eq!(r.body["items"], json!([]));
+    let r = call(app, Method::GET, "/evaluations?fiscal_year=2019", Some(&finance), None, None).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+
+    // Closing the year: B's target (never self-evaluated) scores 0; the second close changes nothing.
+    let r = call(app, Method::POST, "/evaluation-years/2019/close", Some(&a), None, None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::POST, "/evaluation-years/2019/close", Some(&finance), None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["zero_scored"], json!([t2]));
+    assert_eq!(r.body["already_closed"], false);
+    let r = call(app, Method::POST, "/evaluation-years/2019/close", Some(&finance), None, None).await;
+    assert_eq!((r.body["already_closed"].as_bool(), r.body["zero_scored"].clone()), (Some(true), json!([])));
+    let r = call(app, Method::POST, "/evaluations", Some(&b), Some(&json!({ "target_id": t2 })), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+
+    // The summary (FORMATS §7) and next year's money.
+    let r = call(app, Method::GET, "/evaluation-years/2019/summary", Some(&b), None, None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::GET, "/evaluation-years/2019/summary", Some(&finance), None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let s = &r.body;
+    assert_eq!(
+        (s["approved_targets"].as_i64(), s["evaluated"].as_i64(), s["closed"].as_bool()),
+        (Some(2), Some(2), Some(true))
+    );
+    assert_eq!(s["grades"], json!({ "excellent": 1, "good": 0, "fair": 0, "poor": 1 }));
+    assert_eq!(s["zero_scores"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        (s["zero_scores"][0]["project_name"].as_str(), s["zero_scores"][0]["reason"].as_str()),
+        (Some("孤儿被装购置费"), Some("未按要求开展绩效自评"))
+    );
+    assert_eq!(
+        (s["evaluated_spending"].as_str(), s["recommended_total"].as_str(), s["recommended_change"].as_str()),
+        (Some("172.80"), Some("86.40"), Some("-86.40"))
+    );
+    let lines = s["recommendations"].as_array().unwrap();
+    let line = |id: &str| lines.iter().find(|l| l["target_id"] == id).unwrap().clone();
+    assert_eq!(
+        (line(&t1)["final_score"].as_str(), line(&t1)["re_evaluated"].as_bool(), line(&t1)["recommended"].as_str()),
+        (Some("94.19"), Some(true), Some("86.40"))
+    );
+    assert_eq!((line(&t2)["zero_score"].as_bool(), line(&t2)["recommended"].as_str()), (Some(true), Some("0.00")));
+}
+
+crate::both_backends!(evaluation_workflow_close_and_summary);

@@ -1,0 +1,4 @@
+DROP TABLE IF EXISTS evaluation_years;
+DROP TABLE IF EXISTS re_evaluations;
+DROP TABLE IF EXISTS evaluations;
+DROP FUNCTION IF EXISTS re_evaluations_append_only();

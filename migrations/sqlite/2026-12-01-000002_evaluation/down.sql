@@ -1,0 +1,3 @@
+DROP TABLE IF EXISTS evaluation_years;
+DROP TABLE IF EXISTS re_evaluations;
+DROP TABLE IF EXISTS evaluations;
