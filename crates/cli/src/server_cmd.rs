@@ -201,16 +201,21 @@ fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
     let closed = demo::closed_year_dataset();
     let inserted = seed::load_closed_year(db, &closed).context("loading the demo's closed year")?;
     let monitored = seed::monitoring::load_closed_year(db, &closed).context("loading the closed year's monitoring")?;
+    let evaluated = seed::evaluation::load_closed_year(db, &closed).context("loading the closed year's evaluation")?;
     let data = demo::demo_dataset();
     let report = seed::load(db, &data).context("loading the demo data")?;
     let current = seed::monitoring::load_current_year(db, &data).context("loading the monitoring in progress")?;
     let tokens = seed::demo_tokens(db, &data).context("creating the demo tokens")?;
     println!(
-        "demo {}: {} targets approved, {} monitoring rounds, {} reports{}; demo {}: {} rounds, {} reports ({:.1} s)",
+        "demo {}: {} targets approved, {} monitoring rounds, {} reports, {} self-evaluations filed ({} re-evaluated), {} at 0 分{}; \
+         demo {}: {} rounds, {} reports ({:.1} s)",
         closed.fiscal_year,
         inserted,
         monitored.rounds,
         monitored.reports,
+        evaluated.filed,
+        evaluated.re_evaluated,
+        evaluated.zero_scored,
         if inserted == 0 { " (already loaded)" } else { "" },
         data.fiscal_year,
         current.rounds,

@@ -24,6 +24,7 @@ use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{TargetFilter, TargetRow};
 
+pub mod evaluation;
 pub mod monitoring;
 
 /// `created_by` of demo targets.

@@ -388,6 +388,9 @@ async fn demo_monitoring_two_years(app: &TestApp) {
         let closed = demo::closed_year_dataset();
         assert_eq!(seed::load_closed_year(&db, &closed).expect("closed year"), 342);
         let m = seed::monitoring::load_closed_year(&db, &closed).expect("closed year monitoring");
+        let e = seed::evaluation::load_closed_year(&db, &closed).expect("closed year evaluation");
+        assert_eq!((e.filed, e.zero_scored), (339, 3));
+        assert!(e.re_evaluated > 0);
         let data = demo::demo_dataset();
         seed::load(&db, &data).expect("year in progress");
         let c = seed::monitoring::load_current_year(&db, &data).expect("monitoring in progress");
@@ -396,6 +399,7 @@ async fn demo_monitoring_two_years(app: &TestApp) {
             seed::monitoring::load_closed_year(&db, &closed).expect("again"),
             seed::monitoring::load_current_year(&db, &data).expect("again"),
         );
+        assert_eq!(seed::evaluation::load_closed_year(&db, &closed).expect("again").filed, 0);
         (m, c, again)
     })
     .await
@@ -412,6 +416,25 @@ async fn demo_monitoring_two_years(app: &TestApp) {
         json!({ "fiscal_year": 2018, "through_month": null, "units_with_project_spending": 56, "units_monitored": 56,
                 "project_spending": "230047.41", "monitored_spending": "230047.41", "coverage": "1.0000" })
     );
+    // 2018 evaluated: 342 with a final score, exactly the three of the report at 0 分.
+    let (status, _, sum) = get(app, "/api/v1/evaluation-years/2018/summary", f).await;
+    assert_eq!(status, 200, "{sum}");
+    assert_eq!(
+        (sum["approved_targets"].as_i64(), sum["evaluated"].as_i64(), sum["closed"].as_bool()),
+        (Some(342), Some(342), Some(true))
+    );
+    let zero: Vec<&str> =
+        sum["zero_scores"].as_array().unwrap().iter().map(|z| z["project_name"].as_str().unwrap()).collect();
+    assert_eq!(zero.len(), 3, "{zero:?}");
+    for name in ["乡镇管理及涉农资金整合经费", "新疆专项（第二批）中央基建投资", "孤儿被装购置费"]
+    {
+        assert!(zero.iter().any(|z| z.ends_with(name)), "{name} in {zero:?}");
+    }
+    let g = &sum["grades"];
+    assert_eq!(g["poor"], 3, "{g}");
+    assert!(g["excellent"].as_i64().unwrap() > g["good"].as_i64().unwrap() && g["fair"].as_i64().unwrap() > 0, "{g}");
+    assert!(sum["recommendations"].as_array().unwrap().iter().any(|r| r["re_evaluated"] == true));
+    assert_eq!(sum["monitoring"]["coverage"], "1.0000");
     let (_, _, cov3) = get(app, "/api/v1/monitoring/coverage?fiscal_year=2018&through_month=3", f).await;
     assert_eq!(cov3["coverage"], "1.0000", "every target was monitored from the first quarter");
 
