@@ -131,13 +131,15 @@ fn open_db(config: &Config) -> Result<Database> {
 }
 
 /// The pages of the web form and what each is for.
-const DEMO_PAGES: [(&str, &str); 8] = [
+const DEMO_PAGES: [(&str, &str); 10] = [
     ("/", "申报表 form (fill in and check a target)"),
     ("/my-targets.html", "my targets (department token)"),
     ("/review.html", "review queue (finance token)"),
     ("/assessor.html", "assignments (assessor token)"),
     ("/monitoring.html", "monitoring report form 执行监控表 (department token)"),
     ("/monitoring-board.html", "monitoring board 监控看板 and coverage (finance token)"),
+    ("/evaluation.html", "self-evaluation form 绩效自评表 (department token)"),
+    ("/results.html", "evaluation results 评价结果, zero scores, next year's budget (finance token)"),
     ("/public.html", "public list (no token)"),
     ("/docs/", "API documentation"),
 ];

@@ -21,6 +21,7 @@ use crate::db::{AnyConnection, Money};
 use crate::error::ApiError;
 use crate::service::monitoring::{self as mon, Coverage};
 use crate::service::profiles::Profiles;
+use crate::service::stage;
 use crate::store;
 use crate::store::evaluation::{EvaluationRow, ReEvaluationRow};
 
@@ -141,7 +142,7 @@ fn load(
     id: &str,
 ) -> Result<(EvaluationRow, EvaluationStatus, jixiao_rules::review::Actor)> {
     let row = store::evaluation::get(conn, id)?.ok_or(ApiError::NotFound)?;
-    let a = mon::actor(caller, &row.department_code);
+    let a = stage::actor(caller, &row.department_code);
     if !lifecycle::can_read(a) {
         return Err(ApiError::NotFound);
     }
@@ -169,14 +170,14 @@ pub fn create(
     profiles: &Profiles,
 ) -> Result<EvaluationRow> {
     let target = store::targets::get(conn, target_id)?.ok_or(ApiError::NotFound)?;
-    let a = mon::actor(caller, &target.department_code);
+    let a = stage::actor(caller, &target.department_code);
     if matches!(
         a,
         jixiao_rules::review::Actor::Department { own: false } | jixiao_rules::review::Actor::Assessor { .. }
     ) {
         return Err(ApiError::NotFound);
     }
-    lifecycle::apply(a, None, EvaluationAction::Create).map_err(mon::lifecycle_error)?;
+    lifecycle::apply(a, None, EvaluationAction::Create).map_err(stage::lifecycle_error)?;
     let year = target.fiscal_year.ok_or_else(|| ApiError::Conflict("the target has no fiscal year".into()))?;
     if !store::monitoring::is_due(conn, target_id, year)? {
         return Err(ApiError::Conflict("only approved project targets are self-evaluated".into()));
@@ -215,7 +216,7 @@ pub fn create(
     derive(&mut row, &ctx, &doc)?;
     conn.transaction::<_, ApiError, _>(|c| {
         store::evaluation::insert(c, &row)?;
-        mon::audit(
+        stage::audit(
             c,
             &row.id,
             caller,
@@ -273,7 +274,7 @@ pub fn update(
     profiles: &Profiles,
 ) -> Result<EvaluationRow> {
     let (old, status, a) = load(conn, caller, id)?;
-    let next = lifecycle::apply(a, Some(status), EvaluationAction::Edit).map_err(mon::lifecycle_error)?;
+    let next = lifecycle::apply(a, Some(status), EvaluationAction::Edit).map_err(stage::lifecycle_error)?;
     check_etag(&old, if_match)?;
     let ctx = mon::context(conn, &old.target_id, old.fiscal_year, 1, profiles)?;
     let mut row = old.clone();
@@ -282,7 +283,7 @@ pub fn update(
     bump(&mut row, next);
     conn.transaction::<_, ApiError, _>(|c| {
         write(c, &old.etag, &row)?;
-        mon::audit(
+        stage::audit(
             c,
             &row.id,
             caller,
@@ -305,7 +306,7 @@ pub fn submit(
     profiles: &Profiles,
 ) -> Result<EvaluationRow> {
     let (old, status, a) = load(conn, caller, id)?;
-    let next = lifecycle::apply(a, Some(status), EvaluationAction::Submit).map_err(mon::lifecycle_error)?;
+    let next = lifecycle::apply(a, Some(status), EvaluationAction::Submit).map_err(stage::lifecycle_error)?;
     check_etag(&old, if_match)?;
     refuse_closed(conn, old.fiscal_year)?;
     let ctx = mon::context(conn, &old.target_id, old.fiscal_year, 1, profiles)?;
@@ -322,7 +323,7 @@ pub fn submit(
     row.submitted_at = Some(row.updated_at);
     conn.transaction::<_, ApiError, _>(|c| {
         write(c, &old.etag, &row)?;
-        mon::audit(
+        stage::audit(
             c,
             &row.id,
             caller,
@@ -346,7 +347,7 @@ pub fn decide(
 ) -> Result<EvaluationRow> {
     let (old, status, a) = load(conn, caller, id)?;
     let action = if file { EvaluationAction::File } else { EvaluationAction::Return };
-    let next = lifecycle::apply(a, Some(status), action).map_err(mon::lifecycle_error)?;
+    let next = lifecycle::apply(a, Some(status), action).map_err(stage::lifecycle_error)?;
     check_etag(&old, if_match)?;
     let opinion = opinion.map(str::trim).filter(|o| !o.is_empty());
     if !file && opinion.is_none() {
@@ -363,7 +364,15 @@ pub fn decide(
     row.decided_by = Some(caller.name.clone());
     conn.transaction::<_, ApiError, _>(|c| {
         write(c, &old.etag, &row)?;
-        mon::audit(c, &row.id, caller, action.as_str(), Some(&old.etag), Some(&row.etag), json!({ "opinion": opinion }))
+        stage::audit(
+            c,
+            &row.id,
+            caller,
+            action.as_str(),
+            Some(&old.etag),
+            Some(&row.etag),
+            json!({ "opinion": opinion }),
+        )
     })?;
     Ok(row)
 }
@@ -380,7 +389,7 @@ pub fn re_evaluate(
     profiles: &Profiles,
 ) -> Result<EvaluationRow> {
     let (row, status, a) = load(conn, caller, id)?;
-    lifecycle::apply(a, Some(status), EvaluationAction::ReEvaluate).map_err(mon::lifecycle_error)?;
+    lifecycle::apply(a, Some(status), EvaluationAction::ReEvaluate).map_err(stage::lifecycle_error)?;
     let reason = reason.trim();
     if reason.is_empty() {
         return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
@@ -411,7 +420,7 @@ pub fn re_evaluate(
             &caller.name,
             store::now(),
         )?;
-        mon::audit(
+        stage::audit(
             c,
             &row.id,
             caller,
@@ -457,7 +466,7 @@ pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Resul
                 continue;
             }
             lifecycle::apply(jixiao_rules::review::Actor::Finance, status, EvaluationAction::CloseYear)
-                .map_err(mon::lifecycle_error)?;
+                .map_err(stage::lifecycle_error)?;
             let mut row = match current {
                 Some(r) => r.clone(),
                 None => {
@@ -498,7 +507,7 @@ pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Resul
             } else {
                 store::evaluation::insert(c, &row)?;
             }
-            mon::audit(
+            stage::audit(
                 c,
                 &row.id,
                 caller,
@@ -510,7 +519,7 @@ pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Resul
             zero.push(t.id.clone());
         }
         store::evaluation::close(c, year, &caller.name, now)?;
-        mon::audit(
+        stage::audit(
             c,
             &format!("year-{year}"),
             caller,
@@ -612,7 +621,7 @@ pub struct Summary {
 
 /// The summary of a year (finance).
 pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &Profiles) -> Result<Summary> {
-    mon::require_finance(caller)?;
+    stage::require_finance(caller)?;
     let monitoring = mon::coverage(conn, caller, year, None)?;
     let approved = store::monitoring::approved_amounts(conn, year)?;
     let approved_map: HashMap<&str, &store::monitoring::ApprovedTargetRow> =
@@ -623,7 +632,7 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
         .into_iter()
         .map(|r| (r.evaluation_id.clone(), r))
         .collect();
-    let names = mon::department_names(conn)?;
+    let names = stage::department_names(conn)?;
     let mut grades = GradeCounts::default();
     let mut zero_scores = Vec::new();
     let mut lines = BTreeMap::new();
@@ -710,7 +719,7 @@ pub fn list(
     if caller.role == Role::Assessor {
         return Err(ApiError::Forbidden("assessors see the evaluations assigned to them only".into()));
     }
-    let deps = mon::scope(caller);
+    let deps = stage::scope(caller);
     let rows = store::evaluation::page(conn, year, deps.as_deref(), status, cursor, limit + 1)?;
-    Ok(mon::page(rows, limit, |r| r.id.clone()))
+    Ok(stage::page(rows, limit, |r| r.id.clone()))
 }

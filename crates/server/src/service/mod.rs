@@ -5,4 +5,5 @@
 pub mod evaluation;
 pub mod monitoring;
 pub mod profiles;
+pub mod stage;
 pub mod targets;

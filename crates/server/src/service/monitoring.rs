@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use diesel::Connection;
-use jixiao_rules::monitoring::lifecycle::{self, LifecycleError, ReportAction, ReportStatus};
+use jixiao_rules::monitoring::lifecycle::{self, ReportAction, ReportStatus};
 use jixiao_rules::monitoring::{Light, MonitorReport};
 use jixiao_rules::review::Actor;
 use jixiao_rules::values::{Amount, Date};
@@ -23,78 +23,15 @@ use crate::db::{AnyConnection, Money};
 use crate::error::ApiError;
 use crate::service::profiles::Profiles;
 use crate::store;
-use crate::store::audit::NewAuditEvent;
 use crate::store::monitoring::{ApprovedTargetRow, RectificationRow, ReportChanges, ReportFilter, ReportRow, RoundRow};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+pub use crate::service::stage::page;
+use crate::service::stage::{actor, audit, department_names, is_past, lifecycle_error, require_finance, round4, scope};
+
 fn internal(msg: &str) -> ApiError {
     ApiError::internal(std::io::Error::other(msg.to_owned()))
-}
-
-/// The caller as the monitoring life cycle sees it, relative to a department's report.
-pub(crate) fn actor(caller: &Caller, department: &str) -> Actor {
-    match caller.role {
-        Role::Department => Actor::Department { own: caller.department.as_deref() == Some(department) },
-        Role::Finance => Actor::Finance,
-        Role::Admin => Actor::Admin,
-        Role::Assessor => Actor::Assessor { assigned: false },
-    }
-}
-
-pub(crate) fn lifecycle_error(e: LifecycleError) -> ApiError {
-    match e {
-        LifecycleError::Hidden => ApiError::NotFound,
-        LifecycleError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
-        LifecycleError::WrongState(..) => ApiError::Conflict(e.to_string()),
-    }
-}
-
-pub(crate) fn require_finance(caller: &Caller) -> Result<()> {
-    if matches!(caller.role, Role::Finance | Role::Admin) {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden(format!("the {} role may not read the bureau's monitoring figures", caller.role)))
-    }
-}
-
-/// Departments whose monitoring rows the caller sees (`None` = all).
-pub(crate) fn scope(caller: &Caller) -> Option<Vec<String>> {
-    caller.readable_departments()
-}
-
-pub(crate) fn audit(
-    c: &mut AnyConnection,
-    subject: &str,
-    caller: &Caller,
-    action: &str,
-    old_etag: Option<&str>,
-    new_etag: Option<&str>,
-    detail: Value,
-) -> Result<()> {
-    store::audit::append(
-        c,
-        &NewAuditEvent {
-            target_id: subject,
-            actor: &caller.name,
-            role: caller.role.as_str(),
-            action,
-            at: store::now(),
-            old_etag,
-            new_etag,
-            detail,
-        },
-    )?;
-    Ok(())
-}
-
-/// Today's date (UTC) as the rules' date type.
-fn today() -> Option<Date> {
-    Date::parse(&chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string())
-}
-
-fn is_past(date: &str) -> bool {
-    matches!((Date::parse(date), today()), (Some(d), Some(t)) if t > d)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -214,22 +151,6 @@ pub fn rounds(
     let (rows, next) = page(rows, limit, |r| r.id.clone());
     let items = rows.into_iter().map(|r| round_info(conn, caller, r)).collect::<Result<Vec<_>>>()?;
     Ok((items, next))
-}
-
-/// Splits a `limit + 1` fetch into the page and the next cursor.
-pub fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
-    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
-    if rows.len() > limit {
-        rows.truncate(limit);
-        let next = rows.last().map(key);
-        (rows, next)
-    } else {
-        (rows, None)
-    }
-}
-
-pub(crate) fn department_names(conn: &mut AnyConnection) -> Result<HashMap<String, String>> {
-    Ok(store::departments::list(conn)?.into_iter().map(|d| (d.code, d.name)).collect())
 }
 
 /// An approved target due in a round, with its report if any.
@@ -949,10 +870,6 @@ pub struct Board {
     pub departments: Vec<BoardDepartment>,
     /// Departments with due targets whose report has not been filed.
     pub overdue_departments: Vec<OverdueDepartment>,
-}
-
-pub(crate) fn round4(d: Decimal) -> Decimal {
-    jixiao_rules::profile::Rounding::MidpointAwayFromZero.round(d, 4)
 }
 
 /// The board of a round (finance).

@@ -1,0 +1,106 @@
+//! What every stage's use cases share (monitoring, evaluation, and the stages to come): the
+//! caller as the rules' life cycles see it, the mapping of their refusals to API errors, the
+//! caller's department scope, the audit row of an action, paging of a `limit + 1` fetch,
+//! department names, and dates. No stage logic lives here.
+
+use std::collections::HashMap;
+
+use jixiao_rules::monitoring::lifecycle::LifecycleError;
+use jixiao_rules::review::Actor;
+use jixiao_rules::values::Date;
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use crate::auth::{Caller, Role};
+use crate::db::AnyConnection;
+use crate::error::ApiError;
+use crate::store;
+use crate::store::audit::NewAuditEvent;
+
+type Result<T> = std::result::Result<T, ApiError>;
+
+/// The caller as the life cycles sees it, relative to a department's report.
+pub(crate) fn actor(caller: &Caller, department: &str) -> Actor {
+    match caller.role {
+        Role::Department => Actor::Department { own: caller.department.as_deref() == Some(department) },
+        Role::Finance => Actor::Finance,
+        Role::Admin => Actor::Admin,
+        Role::Assessor => Actor::Assessor { assigned: false },
+    }
+}
+
+pub(crate) fn lifecycle_error(e: LifecycleError) -> ApiError {
+    match e {
+        LifecycleError::Hidden => ApiError::NotFound,
+        LifecycleError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
+        LifecycleError::WrongState(..) => ApiError::Conflict(e.to_string()),
+    }
+}
+
+pub(crate) fn require_finance(caller: &Caller) -> Result<()> {
+    if matches!(caller.role, Role::Finance | Role::Admin) {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden(format!("the {} role may not read the bureau's monitoring figures", caller.role)))
+    }
+}
+
+/// Departments whose monitoring rows the caller sees (`None` = all).
+pub(crate) fn scope(caller: &Caller) -> Option<Vec<String>> {
+    caller.readable_departments()
+}
+
+pub(crate) fn audit(
+    c: &mut AnyConnection,
+    subject: &str,
+    caller: &Caller,
+    action: &str,
+    old_etag: Option<&str>,
+    new_etag: Option<&str>,
+    detail: Value,
+) -> Result<()> {
+    store::audit::append(
+        c,
+        &NewAuditEvent {
+            target_id: subject,
+            actor: &caller.name,
+            role: caller.role.as_str(),
+            action,
+            at: store::now(),
+            old_etag,
+            new_etag,
+            detail,
+        },
+    )?;
+    Ok(())
+}
+
+/// Today's date (UTC) as the rules' date type.
+pub(crate) fn today() -> Option<Date> {
+    Date::parse(&chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string())
+}
+
+pub(crate) fn is_past(date: &str) -> bool {
+    matches!((Date::parse(date), today()), (Some(d), Some(t)) if t > d)
+}
+
+/// Splits a `limit + 1` fetch into the page and the next cursor.
+pub fn page<T>(mut rows: Vec<T>, limit: i64, key: impl Fn(&T) -> String) -> (Vec<T>, Option<String>) {
+    let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(key);
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+pub(crate) fn department_names(conn: &mut AnyConnection) -> Result<HashMap<String, String>> {
+    Ok(store::departments::list(conn)?.into_iter().map(|d| (d.code, d.name)).collect())
+}
+
+/// Rounded to 4 decimals, midpoint away from zero (ratios, rates, coverage).
+pub(crate) fn round4(d: Decimal) -> Decimal {
+    jixiao_rules::profile::Rounding::MidpointAwayFromZero.round(d, 4)
+}
