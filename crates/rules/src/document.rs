@@ -182,6 +182,22 @@ impl TargetDocument {
         self.fiscal_year.map(|y| (Date::first_of_year(y), Date::last_of_year(y)))
     }
 
+    /// The indicators that results and reports can name: the first indicator of each
+    /// non-blank id, in document order, and the set of those ids.
+    pub fn nameable(&self) -> (Vec<&Indicator>, std::collections::HashSet<&str>) {
+        let mut ids = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        for ind in &self.indicators {
+            if let Some(id) = ind.id.as_deref()
+                && !id.trim().is_empty()
+                && ids.insert(id)
+            {
+                out.push(ind);
+            }
+        }
+        (out, ids)
+    }
+
     /// The indicator with this id (first occurrence).
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
         self.indicators.iter().find(|i| i.id.as_deref() == Some(id))

@@ -420,15 +420,7 @@ pub fn score_document(
     let execution = execution(evaluation, p, &mut sink);
 
     // Target indicators that results can name: the first indicator of each id.
-    let mut targets: Vec<&document::Indicator> = Vec::new();
-    for ind in &doc.indicators {
-        if let Some(id) = ind.id.as_deref()
-            && !id.trim().is_empty()
-            && !targets.iter().any(|t| t.id.as_deref() == Some(id))
-        {
-            targets.push(ind);
-        }
-    }
+    let (targets, target_ids) = doc.nameable();
 
     // First result per indicator id; unknown ids are reported in result order.
     let mut first: HashMap<&str, (usize, &Map<String, Value>)> = HashMap::new();
@@ -444,7 +436,7 @@ pub fn score_document(
                     Some(Value::String(s)) => Some(s.as_str()),
                     _ => None,
                 };
-                match id.filter(|id| targets.iter().any(|t| t.id.as_deref() == Some(*id))) {
+                match id.filter(|id| target_ids.contains(id)) {
                     Some(id) => {
                         first.entry(id).or_insert((k, r));
                     }

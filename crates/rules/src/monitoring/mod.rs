@@ -570,15 +570,7 @@ pub fn monitor_document(
     let execution = execution(report, period, m, previous, &mut sink);
 
     // Target indicators rows can name: the first indicator of each id.
-    let mut targets: Vec<&document::Indicator> = Vec::new();
-    for ind in &doc.indicators {
-        if let Some(id) = ind.id.as_deref()
-            && !id.trim().is_empty()
-            && !targets.iter().any(|t| t.id.as_deref() == Some(id))
-        {
-            targets.push(ind);
-        }
-    }
+    let (targets, target_ids) = doc.nameable();
 
     // The first row per indicator id; unknown ids are reported in row order.
     let mut first: HashMap<&str, (usize, &Map<String, Value>)> = HashMap::new();
@@ -594,7 +586,7 @@ pub fn monitor_document(
                     Some(Value::String(s)) => Some(s.as_str()),
                     _ => None,
                 };
-                match id.filter(|id| targets.iter().any(|t| t.id.as_deref() == Some(*id))) {
+                match id.filter(|id| target_ids.contains(id)) {
                     Some(id) => {
                         first.entry(id).or_insert((k, r));
                     }
