@@ -149,6 +149,33 @@ fn score_prints_the_worked_example() {
 }
 
 #[test]
+fn score_applies_bands_decimals_and_overrides_from_a_profile_file() {
+    // FORMATS §4.1 worked case: banded execution, one decimal toward zero, an assessor's override.
+    let fx = fixture("evaluations/orphan-clothing-2019-bands-override.json");
+    let target = tmp("bands-target.json", &serde_json::to_vec(&fx["target"]).unwrap());
+    let profile = tmp("bands-profile.json", &serde_json::to_vec(&fx["profile_file"]).unwrap());
+    let eval = serde_json::to_vec(&fx["evaluation"]).unwrap();
+    let args = ["score", "--profile-file", profile.to_str().unwrap(), "--target", target.to_str().unwrap()];
+    let out = jixiao(&args, &eval);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((v["total"].as_str(), v["grade"].as_str()), (Some("97.4"), Some("excellent")));
+    assert_eq!(v["execution"]["score"], "9.0");
+    for (got, want) in v["indicators"].as_array().unwrap().iter().zip(fx["expect"]["indicators"].as_array().unwrap()) {
+        assert_eq!(got["indicator_id"], want["indicator_id"]);
+        assert_eq!(got["score"], want["score"], "{}", got["indicator_id"]);
+        assert_eq!(got.get("override"), want.get("override"));
+        assert_eq!(got.get("formula_score"), want.get("formula_score"));
+    }
+    // A band above the execution points is a profile error: exit 2.
+    let mut bad = fx["profile_file"].clone();
+    bad["scoring"]["execution_bands"][0]["score"] = json!("11");
+    let bad = tmp("bands-bad.json", &serde_json::to_vec(&bad).unwrap());
+    let out = jixiao(&["score", "--profile-file", bad.to_str().unwrap(), "--target", target.to_str().unwrap()], &eval);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
 fn a_region_profile_file_changes_thresholds_and_scoring() {
     let strict = tmp(
         "strict.json",
