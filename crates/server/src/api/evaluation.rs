@@ -3,7 +3,7 @@
 //! year's close (zero scores) and its summary with next year's budget recommendations.
 //! Handlers are thin: extract, one call into `service::evaluation`, shape the view.
 
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use jixiao_rules::evaluation::lifecycle::EvaluationStatus;
@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::monitoring::{IfMatch, Page};
-use crate::api::{LocaleQuery, PROBLEM, locale};
+use crate::api::{LocaleQuery, PROBLEM, issued_id, locale, paging};
 use crate::auth::Caller;
 use crate::body::{JsonObject, Valid};
 use crate::error::{ApiError, Problem};
@@ -33,11 +33,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(re_evaluate)
         .service(close_evaluation_year)
         .service(get_evaluation_summary);
-}
-
-fn id_of(path: web::Path<String>) -> Result<String, ApiError> {
-    let id = path.into_inner();
-    if uuid::Uuid::parse_str(&id).is_ok() { Ok(id) } else { Err(ApiError::NotFound) }
 }
 
 fn year_of(path: web::Path<i32>) -> Result<i32, ApiError> {
@@ -198,12 +193,8 @@ fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
     })
 }
 
-fn respond(mut builder: actix_web::HttpResponseBuilder, e: &Evaluation) -> HttpResponse {
-    if let Ok(v) = HeaderValue::from_str(&e.summary.etag) {
-        builder.insert_header((header::ETAG, v));
-    }
-    builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    builder.json(e)
+fn respond(builder: actix_web::HttpResponseBuilder, e: &Evaluation) -> HttpResponse {
+    crate::api::with_etag(builder, &e.summary.etag, e)
 }
 
 /// Body of `POST /evaluations`.
@@ -328,17 +319,10 @@ pub async fn list_evaluations(
     q: web::Query<EvaluationsQuery>,
 ) -> Result<web::Json<Page<EvaluationSummary>>, ApiError> {
     let q = q.into_inner();
-    let limit = match q.limit {
-        None => 50,
-        Some(n @ 1..=200) => i64::from(n),
-        Some(n) => return Err(ApiError::InvalidParameter(format!("limit must be 1–200, got {n}"))),
-    };
-    if q.cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
-        return Err(ApiError::InvalidParameter("cursor is not one this server issued".into()));
-    }
+    let (cursor, limit) = paging(q.cursor, q.limit)?;
     let status = q.status.map(|s| s.as_str());
     let (rows, next_cursor) =
-        state.db.run(move |c| svc::list(c, &caller, q.fiscal_year, status, q.cursor.as_deref(), limit)).await?;
+        state.db.run(move |c| svc::list(c, &caller, q.fiscal_year, status, cursor.as_deref(), limit)).await?;
     let items = rows.into_iter().map(EvaluationSummary::from_row).collect::<Result<Vec<_>, _>>()?;
     Ok(web::Json(Page { items, next_cursor }))
 }
@@ -362,7 +346,7 @@ pub async fn get_evaluation(
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let e = state
@@ -404,7 +388,7 @@ pub async fn update_evaluation(
     if_match: IfMatch,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let e = state
@@ -443,7 +427,7 @@ pub async fn submit_evaluation(
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let e = state
@@ -484,7 +468,7 @@ pub async fn decide_evaluation(
     if_match: IfMatch,
     body: Valid<EvaluationDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     let st = state.clone();
@@ -525,7 +509,7 @@ pub async fn re_evaluate(
     q: web::Query<LocaleQuery>,
     body: Valid<NewReEvaluation>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     let st = state.clone();

@@ -75,3 +75,35 @@ pub fn locale(s: Option<&str>) -> Result<Locale, ApiError> {
 
 /// Media type of error responses, for `#[utoipa::path]` attributes.
 pub const PROBLEM: &str = "application/problem+json";
+
+/// A path id this server issued (a UUID), else 404 — so no other text reaches the database.
+pub fn issued_id(path: actix_web::web::Path<String>) -> Result<String, ApiError> {
+    let id = path.into_inner();
+    if uuid::Uuid::parse_str(&id).is_ok() { Ok(id) } else { Err(ApiError::NotFound) }
+}
+
+/// `?cursor=&limit=` checked: a cursor this server issued, a limit of 1–200 (default 50).
+pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<String>, i64), ApiError> {
+    let limit = match limit {
+        None => 50,
+        Some(n @ 1..=200) => i64::from(n),
+        Some(n) => return Err(ApiError::InvalidParameter(format!("limit must be 1–200, got {n}"))),
+    };
+    if cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
+        return Err(ApiError::InvalidParameter("cursor is not one this server issued".into()));
+    }
+    Ok((cursor, limit))
+}
+
+/// A JSON body with its `ETag` (already quoted) and `Cache-Control: no-store`.
+pub fn with_etag(
+    mut builder: actix_web::HttpResponseBuilder,
+    etag: &str,
+    body: &impl serde::Serialize,
+) -> actix_web::HttpResponse {
+    if let Ok(v) = actix_web::http::header::HeaderValue::from_str(etag) {
+        builder.insert_header((actix_web::http::header::ETAG, v));
+    }
+    builder.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    builder.json(body)
+}

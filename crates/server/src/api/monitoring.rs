@@ -3,7 +3,7 @@
 //! life cycle, rectification flags, and the bureau's board, deviations and coverage.
 //! Handlers are thin: extract, one call into `service::monitoring`, shape the view.
 
-use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use jixiao_rules::monitoring::lifecycle::ReportStatus;
@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::{LocaleQuery, PROBLEM, RulesQuery, locale};
+use crate::api::{LocaleQuery, PROBLEM, RulesQuery, issued_id, locale, paging};
 use crate::auth::{Caller, MaybeCaller};
 use crate::body::{JsonObject, Valid};
 use crate::error::{ApiError, Problem};
@@ -72,12 +72,6 @@ fn quoted(etag: &str) -> String {
     format!("\"{etag}\"")
 }
 
-/// An id this server issued (UUID), else 404 — so no other text reaches the database.
-fn id_of(path: web::Path<String>) -> Result<String, ApiError> {
-    let id = path.into_inner();
-    if uuid::Uuid::parse_str(&id).is_ok() { Ok(id) } else { Err(ApiError::NotFound) }
-}
-
 /// `?cursor=&limit=`.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -87,20 +81,6 @@ pub struct PageQuery {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-}
-
-fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<String>, i64), ApiError> {
-    let limit = match limit {
-        None => 50,
-        Some(n @ 1..=200) => i64::from(n),
-        Some(n) => return Err(ApiError::InvalidParameter(format!("limit must be 1–200, got {n}"))),
-    };
-    if let Some(c) = &cursor
-        && uuid::Uuid::parse_str(c).is_err()
-    {
-        return Err(ApiError::InvalidParameter("cursor is not one this server issued".into()));
-    }
-    Ok((cursor, limit))
 }
 
 /// A page of items.
@@ -313,12 +293,8 @@ impl Report {
     }
 }
 
-fn report_response(mut builder: actix_web::HttpResponseBuilder, report: &Report) -> HttpResponse {
-    if let Ok(v) = HeaderValue::from_str(&report.summary.etag) {
-        builder.insert_header((header::ETAG, v));
-    }
-    builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    builder.json(report)
+fn report_response(builder: actix_web::HttpResponseBuilder, report: &Report) -> HttpResponse {
+    crate::api::with_etag(builder, &report.summary.etag, report)
 }
 
 fn view(d: svc::ReportDetail) -> Result<Report, ApiError> {
@@ -531,7 +507,7 @@ pub async fn get_round(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<Round>, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let info = state.db.run(move |c| svc::round(c, &caller, &id)).await?;
     Ok(web::Json(Round::from(info)))
 }
@@ -557,7 +533,7 @@ pub async fn list_due_targets(
     id: web::Path<String>,
     q: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<DueTarget>>, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     let (items, next_cursor) = state.db.run(move |c| svc::due(c, &caller, &id, cursor.as_deref(), limit)).await?;
@@ -593,7 +569,7 @@ pub async fn get_board(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<web::Json<BoardView>, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let (info, board) = state.db.run(move |c| svc::board(c, &caller, &id)).await?;
     Ok(web::Json(BoardView { round: Round::from(info), board }))
 }
@@ -619,7 +595,7 @@ pub async fn list_deviations(
     id: web::Path<String>,
     q: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Deviation>>, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     let (items, next_cursor) =
@@ -803,7 +779,7 @@ pub async fn get_report(
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let report = state.db.run(move |c| view(svc::get_report(c, &caller, &id, locale, &st.profiles)?)).await?;
@@ -842,7 +818,7 @@ pub async fn update_report(
     if_match: IfMatch,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let report = state
@@ -882,7 +858,7 @@ pub async fn submit_report(
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let report = state
@@ -923,7 +899,7 @@ pub async fn decide_report(
     if_match: IfMatch,
     body: Valid<DecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     let decision = match b.decision {
@@ -964,7 +940,7 @@ pub async fn create_rectification(
     id: web::Path<String>,
     body: Valid<NewRectification>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let b = body.0;
     let row = state.db.run(move |c| svc::flag(c, &caller, &id, &b.requirement, &b.due)).await?;
     Ok(HttpResponse::Created().json(Rectification::from(row)))
@@ -1038,7 +1014,7 @@ pub async fn resolve_rectification(
     id: web::Path<String>,
     body: Valid<RectificationResult>,
 ) -> Result<web::Json<Rectification>, ApiError> {
-    let id = id_of(id)?;
+    let id = issued_id(id)?;
     let b = body.0;
     let row = state.db.run(move |c| svc::resolve_flag(c, &caller, &id, &b.result)).await?;
     Ok(web::Json(Rectification::from(row)))

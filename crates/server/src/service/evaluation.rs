@@ -249,14 +249,6 @@ fn write(c: &mut AnyConnection, old_etag: &str, row: &EvaluationRow) -> Result<(
     }
 }
 
-fn check_etag(row: &EvaluationRow, if_match: &[String]) -> Result<()> {
-    if if_match.contains(&row.etag) {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) })
-    }
-}
-
 fn bump(row: &mut EvaluationRow, status: EvaluationStatus) {
     row.version += 1;
     row.status = status.as_str().into();
@@ -275,7 +267,7 @@ pub fn update(
 ) -> Result<EvaluationRow> {
     let (old, status, a) = load(conn, caller, id)?;
     let next = lifecycle::apply(a, Some(status), EvaluationAction::Edit).map_err(stage::lifecycle_error)?;
-    check_etag(&old, if_match)?;
+    stage::check_etag(&old.etag, if_match)?;
     let ctx = mon::context(conn, &old.target_id, old.fiscal_year, 1, profiles)?;
     let mut row = old.clone();
     row.document = Value::Object(doc.clone()).to_string();
@@ -307,7 +299,7 @@ pub fn submit(
 ) -> Result<EvaluationRow> {
     let (old, status, a) = load(conn, caller, id)?;
     let next = lifecycle::apply(a, Some(status), EvaluationAction::Submit).map_err(stage::lifecycle_error)?;
-    check_etag(&old, if_match)?;
+    stage::check_etag(&old.etag, if_match)?;
     refuse_closed(conn, old.fiscal_year)?;
     let ctx = mon::context(conn, &old.target_id, old.fiscal_year, 1, profiles)?;
     let doc = parse_object(&old.document).map_err(ApiError::internal)?;
@@ -348,7 +340,7 @@ pub fn decide(
     let (old, status, a) = load(conn, caller, id)?;
     let action = if file { EvaluationAction::File } else { EvaluationAction::Return };
     let next = lifecycle::apply(a, Some(status), action).map_err(stage::lifecycle_error)?;
-    check_etag(&old, if_match)?;
+    stage::check_etag(&old.etag, if_match)?;
     let opinion = opinion.map(str::trim).filter(|o| !o.is_empty());
     if !file && opinion.is_none() {
         return Err(ApiError::InvalidBody(vec![crate::error::FieldError {

@@ -27,6 +27,7 @@ use crate::store::monitoring::{ApprovedTargetRow, RectificationRow, ReportChange
 
 type Result<T> = std::result::Result<T, ApiError>;
 
+use crate::service::stage;
 pub use crate::service::stage::page;
 use crate::service::stage::{actor, audit, department_names, is_past, lifecycle_error, require_finance, round4, scope};
 
@@ -523,14 +524,6 @@ fn write(c: &mut AnyConnection, row: &ReportRow, changes: &ReportChanges) -> Res
     }
 }
 
-fn check_etag(row: &ReportRow, if_match: &[String]) -> Result<()> {
-    if if_match.contains(&row.etag) {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) })
-    }
-}
-
 /// Replaces the document of a draft or returned report (its department; `If-Match`).
 pub fn update_report(
     conn: &mut AnyConnection,
@@ -542,7 +535,7 @@ pub fn update_report(
 ) -> Result<ReportRow> {
     let (row, status, a) = load_report(conn, caller, id)?;
     let next = lifecycle::apply(a, Some(status), ReportAction::Edit).map_err(lifecycle_error)?;
-    check_etag(&row, if_match)?;
+    stage::check_etag(&row.etag, if_match)?;
     let ctx = context(conn, &row.target_id, row.fiscal_year, row.through_month, profiles)?;
     let derived = derive(&ctx, doc)?;
     let changes = changes_from(&row, next, Value::Object(doc.clone()).to_string(), &derived);
@@ -572,7 +565,7 @@ pub fn submit_report(
 ) -> Result<ReportRow> {
     let (row, status, a) = load_report(conn, caller, id)?;
     let next = lifecycle::apply(a, Some(status), ReportAction::Submit).map_err(lifecycle_error)?;
-    check_etag(&row, if_match)?;
+    stage::check_etag(&row.etag, if_match)?;
     let ctx = context(conn, &row.target_id, row.fiscal_year, row.through_month, profiles)?;
     let doc = parse_object(&row.document).map_err(ApiError::internal)?;
     // Re-checked now: the approved target or the previous report may have changed since the last save.
@@ -633,7 +626,7 @@ pub fn decide(
         Decision::Return => ReportAction::Return,
     };
     let next = lifecycle::apply(a, Some(status), action).map_err(lifecycle_error)?;
-    check_etag(&row, if_match)?;
+    stage::check_etag(&row.etag, if_match)?;
     let opinion = opinion.map(str::trim).filter(|o| !o.is_empty());
     if decision == Decision::Return && opinion.is_none() {
         return Err(ApiError::InvalidBody(vec![crate::error::FieldError {

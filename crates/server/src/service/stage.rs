@@ -104,3 +104,12 @@ pub(crate) fn department_names(conn: &mut AnyConnection) -> Result<HashMap<Strin
 pub(crate) fn round4(d: Decimal) -> Decimal {
     jixiao_rules::profile::Rounding::MidpointAwayFromZero.round(d, 4)
 }
+
+/// `If-Match` must name the stored ETag, else 412 with the current one.
+pub(crate) fn check_etag(current: &str, if_match: &[String]) -> Result<()> {
+    if if_match.iter().any(|t| t == current) {
+        Ok(())
+    } else {
+        Err(ApiError::PreconditionFailed { current_etag: format!("\"{current}\"") })
+    }
+}

@@ -4,40 +4,9 @@
 
 use awc::http::Method;
 use jixiao_server::auth::Role;
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::helpers::{TestApp, assert_problem, fixture, send};
-
-struct Reply {
-    status: u16,
-    etag: Option<String>,
-    body: Value,
-    headers: awc::http::header::HeaderMap,
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&Value>,
-    if_match: Option<&str>,
-) -> Reply {
-    let mut req = app.client.request(method, app.url(&format!("/api/v1{path}")));
-    if let Some(t) = token {
-        req = req.insert_header(("authorization", format!("Bearer {t}")));
-    }
-    if let Some(m) = if_match {
-        req = req.insert_header(("if-match", m.to_owned()));
-    }
-    if body.is_some() {
-        req = req.insert_header(("content-type", "application/json"));
-    }
-    let bytes = body.map(|b| b.to_string().into_bytes());
-    let (status, headers, body) = send(req, bytes.as_deref()).await;
-    let etag = headers.get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    Reply { status, etag, body, headers }
-}
+use crate::helpers::{TestApp, assert_problem, call, fixture};
 
 /// An approved copy of the orphan-clothing target for a department, with another project name.
 async fn approved(app: &TestApp, dept_token: &str, finance: &str, code: &str, name: &str) -> String {

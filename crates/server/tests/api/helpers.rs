@@ -255,3 +255,36 @@ fn replaces_the_database_name() {
     assert_eq!(replace_db_name("postgres://u@h/db?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
     assert_eq!(replace_db_name("postgres://u@h", "x"), "postgres://u@h/x");
 }
+
+/// A reply: status, `ETag`, JSON body (or Null) and headers.
+pub struct Reply {
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: Value,
+    pub headers: awc::http::header::HeaderMap,
+}
+
+/// Sends `method path` under `/api/v1` with an optional token, JSON body and `If-Match`.
+pub async fn call(
+    app: &TestApp,
+    method: awc::http::Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+    if_match: Option<&str>,
+) -> Reply {
+    let mut req = app.client.request(method, app.url(&format!("/api/v1{path}")));
+    if let Some(t) = token {
+        req = req.insert_header(("authorization", format!("Bearer {t}")));
+    }
+    if let Some(m) = if_match {
+        req = req.insert_header(("if-match", m.to_owned()));
+    }
+    if body.is_some() {
+        req = req.insert_header(("content-type", "application/json"));
+    }
+    let bytes = body.map(|b| b.to_string().into_bytes());
+    let (status, headers, body) = send(req, bytes.as_deref()).await;
+    let etag = headers.get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    Reply { status, etag, body, headers }
+}
