@@ -174,6 +174,8 @@ register(
     "common.nav.public": "信息公开",
     "common.nav.monitoring": "执行监控",
     "common.nav.board": "监控看板",
+    "common.nav.evaluation": "绩效自评",
+    "common.nav.results": "评价结果",
     "status.draft": "草稿",
     "status.submitted": "已提交",
     "status.returned": "已退回",
@@ -241,6 +243,8 @@ register(
     "common.nav.public": "Public disclosure",
     "common.nav.monitoring": "Monitoring",
     "common.nav.board": "Monitoring board",
+    "common.nav.evaluation": "Self-evaluation",
+    "common.nav.results": "Evaluation results",
     "status.draft": "Draft",
     "status.submitted": "Submitted",
     "status.returned": "Returned",
@@ -340,6 +344,8 @@ export async function chrome(withToken: boolean, rerender: () => void): Promise<
       h("a", { href: "./public.html", "data-i18n": "common.nav.public" }),
       h("a", { href: "./monitoring.html", "data-i18n": "common.nav.monitoring" }),
       h("a", { href: "./monitoring-board.html", "data-i18n": "common.nav.board" }),
+      h("a", { href: "./evaluation.html", "data-i18n": "common.nav.evaluation" }),
+      h("a", { href: "./results.html", "data-i18n": "common.nav.results" }),
     );
     const lang = h("button", { type: "button", id: "locale", "data-i18n": "common.lang" });
     lang.addEventListener("click", () => {
