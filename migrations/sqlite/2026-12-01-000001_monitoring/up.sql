@@ -53,12 +53,15 @@ CREATE TABLE monitoring_snapshots (
 );
 CREATE INDEX monitoring_snapshots_report ON monitoring_snapshots (report_id, id);
 
--- 需要整改: finance flags a report; the result is recorded once (status open -> done).
+-- 需要整改: finance raises a task on a monitoring report or a self-evaluation; the result is
+-- recorded once (status open -> done).
 CREATE TABLE rectifications (
     id               TEXT PRIMARY KEY NOT NULL,
-    report_id        TEXT NOT NULL REFERENCES monitoring_reports (id),
+    report_id        TEXT REFERENCES monitoring_reports (id),
+    evaluation_id    TEXT,
     target_id        TEXT NOT NULL,
     department_code  TEXT NOT NULL,
+    problem          TEXT,
     requirement      TEXT NOT NULL,
     due              TEXT NOT NULL,
     status           TEXT NOT NULL CHECK (status IN ('open', 'done')),
@@ -67,7 +70,8 @@ CREATE TABLE rectifications (
     raised_at        TIMESTAMP NOT NULL,
     resolved_by      TEXT,
     resolved_at      TIMESTAMP,
-    CHECK (status <> 'done' OR result IS NOT NULL)
+    CHECK (status <> 'done' OR result IS NOT NULL),
+    CHECK (report_id IS NOT NULL OR evaluation_id IS NOT NULL)
 );
 CREATE INDEX rectifications_department ON rectifications (department_code, id);
 CREATE INDEX rectifications_report ON rectifications (report_id);

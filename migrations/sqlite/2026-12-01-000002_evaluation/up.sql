@@ -40,6 +40,18 @@ CREATE TABLE re_evaluations (
 );
 CREATE INDEX re_evaluations_evaluation ON re_evaluations (evaluation_id, id);
 
+-- Finance's own amount for next year's budget of a target, with its reason (结果应用); the
+-- recommendation of FORMATS §7 is computed, never stored, so both are always shown.
+CREATE TABLE budget_decisions (
+    target_id    TEXT PRIMARY KEY NOT NULL REFERENCES targets (id),
+    fiscal_year  INTEGER NOT NULL,
+    amount       TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    decided_by   TEXT NOT NULL,
+    decided_at   TIMESTAMP NOT NULL
+);
+CREATE INDEX budget_decisions_year ON budget_decisions (fiscal_year);
+
 CREATE TABLE evaluation_years (
     fiscal_year  INTEGER PRIMARY KEY NOT NULL,
     closed_by    TEXT NOT NULL,

@@ -84,6 +84,8 @@ pub enum EvaluationAction {
     ReEvaluate,
     /// Finance closes the year: a non-final evaluation becomes 0 分.
     CloseYear,
+    /// Finance raises a rectification task (整改) on a final evaluation.
+    Rectify,
 }
 
 impl EvaluationAction {
@@ -97,6 +99,7 @@ impl EvaluationAction {
             EvaluationAction::Return => "evaluation.return",
             EvaluationAction::ReEvaluate => "evaluation.re_evaluate",
             EvaluationAction::CloseYear => "evaluation.zero_score",
+            EvaluationAction::Rectify => "evaluation.rectify",
         }
     }
 }
@@ -121,7 +124,7 @@ pub fn apply(
     }
     let allowed = match action {
         A::Create | A::Edit | A::Submit => department,
-        A::File | A::Return | A::ReEvaluate | A::CloseYear => finance,
+        A::File | A::Return | A::ReEvaluate | A::CloseYear | A::Rectify => finance,
     };
     if !allowed {
         let verb = if matches!(action, A::Create | A::Edit | A::Submit) { "write" } else { "decide on" };
@@ -149,6 +152,8 @@ pub fn apply(
         (A::Return, Some(s)) => wrong(s, "returned"),
         (A::ReEvaluate, Some(S::Filed)) => Ok(S::Filed),
         (A::ReEvaluate, Some(s)) => wrong(s, "re-evaluated"),
+        (A::Rectify, Some(s)) if s.is_final() => Ok(s),
+        (A::Rectify, Some(s)) => wrong(s, "given a rectification task"),
     }
 }
 

@@ -97,17 +97,17 @@ impl ReportAction {
     }
 }
 
-/// Why an action is refused.
+/// Why an action is refused (by this life cycle and by the evaluation's, which shares it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum LifecycleError {
-    /// The caller may not see the report at all (answer as "not found").
-    #[error("no such report")]
+    /// The caller may not see the record at all (answer as "not found").
+    #[error("no such record")]
     Hidden,
     /// The caller's role may not do this.
-    #[error("this role may not {0} monitoring reports")]
+    #[error("this role may not {0} it")]
     Forbidden(&'static str),
     /// Not in this state.
-    #[error("a {0} report cannot be {1}")]
+    #[error("it is {0}, so it cannot be {1}")]
     WrongState(&'static str, &'static str),
 }
 

@@ -13,12 +13,12 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::monitoring::{IfMatch, Page};
+use crate::api::monitoring::{IfMatch, Page, Rectification};
 use crate::api::{LocaleQuery, PROBLEM, issued_id, locale, paging};
-use crate::auth::Caller;
+use crate::auth::{Caller, MaybeCaller};
 use crate::body::{JsonObject, Valid};
 use crate::error::{ApiError, Problem};
-use crate::service::evaluation::{self as svc, CloseOutcome, Summary};
+use crate::service::evaluation::{self as svc, CloseOutcome, PublicResult, Summary};
 use crate::state::AppState;
 use crate::store::evaluation::EvaluationRow;
 
@@ -31,8 +31,11 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(submit_evaluation)
         .service(decide_evaluation)
         .service(re_evaluate)
+        .service(create_evaluation_rectification)
         .service(close_evaluation_year)
-        .service(get_evaluation_summary);
+        .service(set_budget_decision)
+        .service(get_evaluation_summary)
+        .service(list_public_results);
 }
 
 fn year_of(path: web::Path<i32>) -> Result<i32, ApiError> {
@@ -156,6 +159,8 @@ pub struct Evaluation {
     pub final_total: Option<rust_decimal::Decimal>,
     /// The final grade.
     pub final_grade: Option<Grade>,
+    /// Rectification tasks raised on it (整改).
+    pub rectifications: Vec<Rectification>,
 }
 
 fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
@@ -190,6 +195,7 @@ fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
         re_evaluations,
         final_total,
         final_grade,
+        rectifications: d.rectifications.into_iter().map(Rectification::from).collect(),
     })
 }
 
@@ -239,6 +245,21 @@ pub struct NewReEvaluation {
     /// 复评意见.
     #[schema(min_length = 1, max_length = 2000)]
     pub reason: String,
+}
+
+/// Body of `POST /evaluations/{id}/rectifications`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvaluationRectification {
+    /// 存在问题.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub problem: String,
+    /// 整改要求.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub requirement: String,
+    /// 整改期限 `YYYY-MM-DD`.
+    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    pub due: String,
 }
 
 /// `?fiscal_year=&status=` and paging.
@@ -523,6 +544,84 @@ pub async fn re_evaluate(
     Ok(respond(HttpResponse::Created(), &e))
 }
 
+/// Raise a rectification task (整改: problem, requirement, deadline) on a filed or zero-scored
+/// self-evaluation (finance); it is listed with the monitoring flags in `GET /monitoring/rectifications`.
+#[utoipa::path(
+    tag = "evaluation",
+    operation_id = "create_evaluation_rectification",
+    params(("id" = String, Path, description = "Evaluation id")),
+    request_body = NewEvaluationRectification,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Raised.", body = Rectification),
+        (status = 400, description = "Invalid body.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such evaluation.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "Not filed or zero-scored.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[post("/evaluations/{id}/rectifications")]
+pub async fn create_evaluation_rectification(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<NewEvaluationRectification>,
+) -> Result<HttpResponse, ApiError> {
+    let id = issued_id(id)?;
+    let b = body.0;
+    let row = state.db.run(move |c| svc::rectify(c, &caller, &id, &b.problem, &b.requirement, &b.due)).await?;
+    Ok(HttpResponse::Created().json(Rectification::from(row)))
+}
+
+/// Body of `PUT /evaluation-years/{year}/recommendations/{target_id}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetDecision {
+    /// Next year's amount finance sets (万元, at most 2 decimals).
+    #[schema(example = "80.00", max_length = 20)]
+    pub amount: String,
+    /// Why it differs from the recommendation.
+    #[schema(min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Set finance's own amount for next year's budget of an evaluated target, with a reason
+/// (结果应用); the recommendation of FORMATS §7 stays beside it in the summary.
+#[utoipa::path(
+    tag = "evaluation",
+    operation_id = "set_budget_decision",
+    params(("year" = i32, Path, description = "Fiscal year"), ("target_id" = String, Path, description = "Target id")),
+    request_body = BudgetDecision,
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Set (or replaced)."),
+        (status = 400, description = "Invalid amount or reason.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No evaluation of that target in that year.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The target has no final score yet.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[put("/evaluation-years/{year}/recommendations/{target_id}")]
+pub async fn set_budget_decision(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<(i32, String)>,
+    body: Valid<BudgetDecision>,
+) -> Result<HttpResponse, ApiError> {
+    let (year, target_id) = path.into_inner();
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::InvalidParameter(format!("fiscal year must be 2000–2100, got {year}")));
+    }
+    if uuid::Uuid::parse_str(&target_id).is_err() {
+        return Err(ApiError::NotFound);
+    }
+    let b = body.0;
+    state.db.run(move |c| svc::decide_budget(c, &caller, year, &target_id, &b.amount, &b.reason)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 /// Close a year's self-evaluations (finance): every approved project target without a filed
 /// self-evaluation scores 0 (差, 未按要求开展绩效自评). Idempotent: a second call changes nothing.
 #[utoipa::path(
@@ -570,4 +669,44 @@ pub async fn get_evaluation_summary(
     let year = year_of(year)?;
     let st = state.clone();
     Ok(web::Json(state.db.run(move |c| svc::summary(c, &caller, year, &st.profiles)).await?))
+}
+
+/// `?fiscal_year=` and paging of the published results.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicResultsQuery {
+    /// Only this fiscal year.
+    #[param(minimum = 2000, maximum = 2100)]
+    pub fiscal_year: Option<i32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+}
+
+/// Published evaluation results (非涉密、全公开; no token needed): the final score and grade of
+/// every non-classified target with a filed or zero self-evaluation, paged. No document,
+/// report text or evidence is published.
+#[utoipa::path(
+    tag = "public",
+    operation_id = "list_public_results",
+    params(PublicResultsQuery),
+    responses(
+        (status = 200, description = "A page of results, by target.", body = Page<PublicResult>),
+        (status = 400, description = "Invalid filter or paging.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "A token was sent but is unknown or revoked.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[get("/public/results")]
+pub async fn list_public_results(
+    state: web::Data<AppState>,
+    _caller: MaybeCaller,
+    q: web::Query<PublicResultsQuery>,
+) -> Result<web::Json<Page<PublicResult>>, ApiError> {
+    let q = q.into_inner();
+    let (cursor, limit) = paging(q.cursor, q.limit)?;
+    let (items, next_cursor) =
+        state.db.run(move |c| svc::public_results(c, q.fiscal_year, cursor.as_deref(), limit)).await?;
+    Ok(web::Json(Page { items, next_cursor }))
 }

@@ -225,17 +225,21 @@ pub struct Report {
     pub rectifications: Vec<Rectification>,
 }
 
-/// A rectification flag (需要整改).
+/// A rectification task (需要整改), raised on a monitoring report or a self-evaluation.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Rectification {
     /// Id.
     pub id: String,
-    /// The report.
-    pub report_id: String,
+    /// The monitoring report it was raised on.
+    pub report_id: Option<String>,
+    /// The self-evaluation it was raised on.
+    pub evaluation_id: Option<String>,
     /// The target.
     pub target_id: String,
     /// The department that must act.
     pub department_code: String,
+    /// The problem found (tasks raised on a self-evaluation).
+    pub problem: Option<String>,
     /// What must be done.
     pub requirement: String,
     /// By when.
@@ -265,8 +269,10 @@ impl From<RectificationRow> for Rectification {
             overdue,
             id: r.id,
             report_id: r.report_id,
+            evaluation_id: r.evaluation_id,
             target_id: r.target_id,
             department_code: r.department_code,
+            problem: r.problem,
             requirement: r.requirement,
             due: r.due,
             status: r.status,
@@ -946,13 +952,15 @@ pub async fn create_rectification(
     Ok(HttpResponse::Created().json(Rectification::from(row)))
 }
 
-/// `?status=` and paging.
+/// `?status=&overdue=` and paging.
 #[derive(Debug, Clone, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RectificationsQuery {
     /// `open` or `done`.
     #[param(pattern = "^(open|done)$")]
     pub status: Option<String>,
+    /// Only open tasks past their deadline (the overdue list).
+    pub overdue: Option<bool>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
@@ -960,7 +968,8 @@ pub struct RectificationsQuery {
     pub limit: Option<u32>,
 }
 
-/// List rectification flags, newest first (a department: its own).
+/// List rectification tasks — raised on monitoring reports and on self-evaluations — newest
+/// first (a department: its own); `overdue=true` for the open ones past their deadline.
 #[utoipa::path(
     tag = "monitoring",
     operation_id = "list_rectifications",
@@ -986,8 +995,13 @@ pub async fn list_rectifications(
     {
         return Err(ApiError::InvalidParameter(format!("status must be open or done, got `{s}`")));
     }
-    let (rows, next_cursor) =
-        state.db.run(move |c| svc::rectifications(c, &caller, q.status.as_deref(), cursor.as_deref(), limit)).await?;
+    let (rows, next_cursor) = state
+        .db
+        .run(move |c| {
+            let overdue = q.overdue.unwrap_or(false);
+            crate::service::rectifications::list(c, &caller, q.status.as_deref(), overdue, cursor.as_deref(), limit)
+        })
+        .await?;
     Ok(web::Json(Page { items: rows.into_iter().map(Rectification::from).collect(), next_cursor }))
 }
 
@@ -1016,7 +1030,7 @@ pub async fn resolve_rectification(
 ) -> Result<web::Json<Rectification>, ApiError> {
     let id = issued_id(id)?;
     let b = body.0;
-    let row = state.db.run(move |c| svc::resolve_flag(c, &caller, &id, &b.result)).await?;
+    let row = state.db.run(move |c| crate::service::rectifications::resolve(c, &caller, &id, &b.result)).await?;
     Ok(web::Json(Rectification::from(row)))
 }
 

@@ -117,6 +117,8 @@ pub struct EvaluationDetail {
     pub result: Option<ScoreReport>,
     /// Finance's re-evaluations, oldest first; the last is final.
     pub re_evaluations: Vec<ReEvaluationRow>,
+    /// Rectification tasks raised on it.
+    pub rectifications: Vec<store::monitoring::RectificationRow>,
 }
 
 /// The evaluation with its context (for the routes' views).
@@ -133,7 +135,15 @@ pub fn detail(
         Some(score(&ctx, &parse_object(&row.document).map_err(ApiError::internal)?, locale))
     };
     let re_evaluations = store::evaluation::re_evaluations_of(conn, &row.id)?;
-    Ok(EvaluationDetail { project_name: ctx.project_name, target: ctx.target, result, re_evaluations, row })
+    let rectifications = store::monitoring::rectifications_of_evaluation(conn, &row.id)?;
+    Ok(EvaluationDetail {
+        project_name: ctx.project_name,
+        target: ctx.target,
+        result,
+        re_evaluations,
+        rectifications,
+        row,
+    })
 }
 
 fn load(
@@ -425,6 +435,30 @@ pub fn re_evaluate(
     Ok(row)
 }
 
+/// Raises a rectification task (problem, requirement, deadline) on a filed or zero-scored
+/// self-evaluation (finance).
+pub fn rectify(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    problem: &str,
+    requirement: &str,
+    due: &str,
+) -> Result<store::monitoring::RectificationRow> {
+    let (row, status, a) = load(conn, caller, id)?;
+    lifecycle::apply(a, Some(status), EvaluationAction::Rectify).map_err(stage::lifecycle_error)?;
+    crate::service::rectifications::raise(
+        conn,
+        caller,
+        crate::service::rectifications::Source::Evaluation(&row.id),
+        &row.target_id,
+        &row.department_code,
+        Some(problem),
+        requirement,
+        due,
+    )
+}
+
 /// What closing a year did.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CloseOutcome {
@@ -576,9 +610,17 @@ pub struct BudgetLine {
     /// The adjustment applied.
     #[schema(value_type = String)]
     pub adjustment: Decimal,
-    /// Next year's recommended amount (万元).
+    /// Next year's recommended amount (万元), by FORMATS §7.
     #[schema(value_type = String)]
     pub recommended: Decimal,
+    /// The amount finance set instead, if it did (万元).
+    #[schema(value_type = Option<String>)]
+    pub decided: Option<Decimal>,
+    /// Why finance's amount differs.
+    pub decision_reason: Option<String>,
+    /// The amount for next year's budget: finance's when set, else the recommendation.
+    #[schema(value_type = String)]
+    pub next_year: Decimal,
 }
 
 /// The year's evaluation summary for the December report (FORMATS §7).
@@ -605,6 +647,9 @@ pub struct Summary {
     /// recommended − evaluated spending (万元; negative: cuts).
     #[schema(value_type = String)]
     pub recommended_change: Decimal,
+    /// Σ next year's amounts, finance's where it set one (万元).
+    #[schema(value_type = String)]
+    pub next_year_total: Decimal,
     /// Per target, by target id.
     pub recommendations: Vec<BudgetLine>,
     /// The year's monitoring coverage.
@@ -625,6 +670,9 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
         .map(|r| (r.evaluation_id.clone(), r))
         .collect();
     let names = stage::department_names(conn)?;
+    let decisions: HashMap<String, store::evaluation::BudgetDecisionRow> =
+        store::evaluation::budget_decisions_of(conn, year)?.into_iter().map(|d| (d.target_id.clone(), d)).collect();
+    let mut next_year_total = Decimal::ZERO;
     let mut grades = GradeCounts::default();
     let mut zero_scores = Vec::new();
     let mut lines = BTreeMap::new();
@@ -658,6 +706,9 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
             .ok_or_else(|| ApiError::internal(std::io::Error::other("recommendation overflow")))?;
         spending += annual;
         recommended_total += rec.amount;
+        let decision = decisions.get(&e.target_id);
+        let next_year = decision.map_or(rec.amount, |d| d.amount.0);
+        next_year_total += next_year;
         if zero {
             zero_scores.push(ZeroScore {
                 target_id: e.target_id.clone(),
@@ -680,6 +731,9 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
                 re_evaluated: re.is_some(),
                 adjustment: rec.adjustment,
                 recommended: rec.amount,
+                decided: decision.map(|d| d.amount.0),
+                decision_reason: decision.map(|d| d.reason.clone()),
+                next_year,
             },
         );
     }
@@ -694,8 +748,65 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
         evaluated_spending: spending,
         recommended_total,
         recommended_change: recommended_total - spending,
+        next_year_total,
         recommendations: lines.into_values().collect(),
         monitoring,
+    })
+}
+
+/// Sets finance's own amount for next year's budget of a target with a final score, with a
+/// reason (the recommendation stays beside it). Amounts follow the amount rule of FORMATS §3.
+pub fn decide_budget(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    year: i32,
+    target_id: &str,
+    amount: &str,
+    reason: &str,
+) -> Result<()> {
+    if caller.role != Role::Finance {
+        return Err(ApiError::Forbidden("only finance sets next year's budget".into()));
+    }
+    let invalid = |path: &str, keyword: &str, message: &str| {
+        ApiError::InvalidBody(vec![crate::error::FieldError {
+            path: path.into(),
+            keyword: keyword.into(),
+            message: message.into(),
+        }])
+    };
+    let Some(amount) =
+        jixiao_rules::values::Amount::parse(amount).filter(|a| a.value() <= Decimal::new(999_999_999_999_999, 0))
+    else {
+        return Err(invalid("/amount", "pattern", "金额须为不超过两位小数的非负数字字符串（万元）"));
+    };
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(invalid("/reason", "required", "请填写调整理由 (a reason is required)"));
+    }
+    let evaluation =
+        store::evaluation::of_target(conn, target_id)?.filter(|e| e.fiscal_year == year).ok_or(ApiError::NotFound)?;
+    if !status_of(&evaluation)?.is_final() {
+        return Err(ApiError::Conflict("next year's budget is set once the target has a final score".into()));
+    }
+    let row = store::evaluation::BudgetDecisionRow {
+        target_id: target_id.to_owned(),
+        fiscal_year: year,
+        amount: Money(amount.value()),
+        reason: reason.to_owned(),
+        decided_by: caller.name.clone(),
+        decided_at: store::now(),
+    };
+    conn.transaction::<_, ApiError, _>(|c| {
+        store::evaluation::put_budget_decision(c, &row)?;
+        stage::audit(
+            c,
+            &evaluation.id,
+            caller,
+            "results.budget",
+            None,
+            None,
+            json!({ "target_id": target_id, "amount": amount.to_string(), "reason": reason }),
+        )
     })
 }
 
@@ -714,4 +825,70 @@ pub fn list(
     let deps = stage::scope(caller);
     let rows = store::evaluation::page(conn, year, deps.as_deref(), status, cursor, limit + 1)?;
     Ok(stage::page(rows, limit, |r| r.id.clone()))
+}
+
+/// A published result (非涉密、全公开): a non-classified target's final score and grade.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PublicResult {
+    /// Target id.
+    pub target_id: String,
+    /// Fiscal year.
+    pub fiscal_year: i32,
+    /// Department code.
+    pub department_code: String,
+    /// Department name.
+    pub department_name: Option<String>,
+    /// Project name.
+    pub project_name: Option<String>,
+    /// 年度资金总额 (万元).
+    #[schema(value_type = Option<String>)]
+    pub annual_total: Option<Decimal>,
+    /// The final score (the re-evaluation when there is one).
+    #[schema(value_type = String)]
+    pub final_score: Decimal,
+    /// The final grade.
+    pub grade: Option<Grade>,
+    /// Scored 0: no self-evaluation was filed.
+    pub zero_score: bool,
+}
+
+/// A page of published results (anyone): final scores of non-classified targets, by id.
+/// Nothing of the documents, the report text or the evidence is published.
+pub fn public_results(
+    conn: &mut AnyConnection,
+    year: Option<i32>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<PublicResult>, Option<String>)> {
+    let rows = store::evaluation::public_page(conn, year, cursor, limit + 1)?;
+    let (rows, next) = stage::page(rows, limit, |r| r.id.clone());
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let latest: HashMap<String, ReEvaluationRow> = store::evaluation::latest_re_evaluations(conn, &ids)?
+        .into_iter()
+        .map(|r| (r.evaluation_id.clone(), r))
+        .collect();
+    let target_ids: Vec<String> = rows.iter().map(|r| r.target_id.clone()).collect();
+    let projects = store::targets::project_names(conn, &target_ids)?;
+    let names = stage::department_names(conn)?;
+    let mut items = Vec::with_capacity(rows.len());
+    for e in rows {
+        let re = latest.get(&e.id);
+        let (final_score, grade) = match re {
+            Some(r) => (r.total.0, parse_grade(&r.grade)),
+            None => (e.total.map(|m| m.0).unwrap_or_default(), e.grade.as_deref().and_then(parse_grade)),
+        };
+        let annual = store::targets::get(conn, &e.target_id)?.and_then(|t| t.annual_total).map(|m| m.0);
+        items.push(PublicResult {
+            department_name: names.get(&e.department_code).cloned(),
+            project_name: projects.get(&e.target_id).cloned().flatten(),
+            annual_total: annual,
+            final_score,
+            grade,
+            zero_score: e.status == EvaluationStatus::ZeroScored.as_str(),
+            target_id: e.target_id,
+            fiscal_year: e.fiscal_year,
+            department_code: e.department_code,
+        });
+    }
+    Ok((items, next))
 }

@@ -5,5 +5,6 @@
 pub mod evaluation;
 pub mod monitoring;
 pub mod profiles;
+pub mod rectifications;
 pub mod stage;
 pub mod targets;

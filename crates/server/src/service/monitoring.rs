@@ -675,99 +675,16 @@ pub fn flag(
 ) -> Result<RectificationRow> {
     let (row, status, a) = load_report(conn, caller, report_id)?;
     lifecycle::apply(a, Some(status), ReportAction::Rectify).map_err(lifecycle_error)?;
-    let requirement = requirement.trim();
-    if requirement.is_empty() {
-        return Err(field_required("/requirement", "请填写整改要求 (a requirement is required)"));
-    }
-    if Date::parse(due).is_none() {
-        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: "/due".into(),
-            keyword: "format".into(),
-            message: "整改期限须为 YYYY-MM-DD 日期 (due must be a date)".into(),
-        }]));
-    }
-    let flag = RectificationRow {
-        id: uuid::Uuid::now_v7().to_string(),
-        report_id: row.id.clone(),
-        target_id: row.target_id.clone(),
-        department_code: row.department_code.clone(),
-        requirement: requirement.to_owned(),
-        due: due.to_owned(),
-        status: "open".into(),
-        result: None,
-        raised_by: caller.name.clone(),
-        raised_at: store::now(),
-        resolved_by: None,
-        resolved_at: None,
-    };
-    conn.transaction::<_, ApiError, _>(|c| {
-        store::monitoring::insert_rectification(c, &flag)?;
-        audit(
-            c,
-            &row.id,
-            caller,
-            "monitoring.flag",
-            None,
-            None,
-            json!({ "rectification": flag.id, "requirement": flag.requirement, "due": flag.due }),
-        )
-    })?;
-    Ok(flag)
-}
-
-fn field_required(path: &str, message: &str) -> ApiError {
-    ApiError::InvalidBody(vec![crate::error::FieldError {
-        path: path.into(),
-        keyword: "required".into(),
-        message: message.into(),
-    }])
-}
-
-/// Records the result of an open rectification (finance); 409 when already done.
-pub fn resolve_flag(conn: &mut AnyConnection, caller: &Caller, id: &str, result: &str) -> Result<RectificationRow> {
-    let flag = store::monitoring::rectification(conn, id)?.ok_or(ApiError::NotFound)?;
-    let a = actor(caller, &flag.department_code);
-    if !lifecycle::can_read(a) {
-        return Err(ApiError::NotFound);
-    }
-    if a != Actor::Finance {
-        return Err(ApiError::Forbidden("only finance records the result of a rectification".into()));
-    }
-    let result = result.trim();
-    if result.is_empty() {
-        return Err(field_required("/result", "请填写整改结果 (a result is required)"));
-    }
-    conn.transaction::<_, ApiError, _>(|c| {
-        if !store::monitoring::resolve_rectification(c, id, result, &caller.name, store::now())? {
-            return Err(ApiError::Conflict("this rectification already has its result".into()));
-        }
-        audit(
-            c,
-            &flag.report_id,
-            caller,
-            "monitoring.rectified",
-            None,
-            None,
-            json!({ "rectification": id, "result": result }),
-        )
-    })?;
-    store::monitoring::rectification(conn, id)?.ok_or(ApiError::NotFound)
-}
-
-/// A page of rectification flags (a department: its own).
-pub fn rectifications(
-    conn: &mut AnyConnection,
-    caller: &Caller,
-    status: Option<&str>,
-    cursor: Option<&str>,
-    limit: i64,
-) -> Result<(Vec<RectificationRow>, Option<String>)> {
-    if caller.role == Role::Assessor {
-        return Err(ApiError::Forbidden("assessors do not take part in monitoring".into()));
-    }
-    let deps = scope(caller);
-    let rows = store::monitoring::rectifications_page(conn, deps.as_deref(), status, cursor, limit + 1)?;
-    Ok(page(rows, limit, |r| r.id.clone()))
+    crate::service::rectifications::raise(
+        conn,
+        caller,
+        crate::service::rectifications::Source::Report(&row.id),
+        &row.target_id,
+        &row.department_code,
+        None,
+        requirement,
+        due,
+    )
 }
 
 /// A page of reports, the next cursor, and (status, count) under the same filter.

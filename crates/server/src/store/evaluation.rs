@@ -56,6 +56,20 @@ pub mod schema {
     }
 
     diesel::table! {
+        use diesel::sql_types::*;
+        use crate::db::money::DbDecimal;
+
+        budget_decisions (target_id) {
+            target_id -> Text,
+            fiscal_year -> Integer,
+            amount -> DbDecimal,
+            reason -> Text,
+            decided_by -> Text,
+            decided_at -> Timestamp,
+        }
+    }
+
+    diesel::table! {
         evaluation_years (fiscal_year) {
             fiscal_year -> Integer,
             closed_by -> Text,
@@ -64,7 +78,42 @@ pub mod schema {
     }
 }
 
-use schema::{evaluation_years, evaluations, re_evaluations};
+use schema::{budget_decisions, evaluation_years, evaluations, re_evaluations};
+
+/// Finance's own amount for next year's budget of a target (结果应用).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = budget_decisions)]
+pub struct BudgetDecisionRow {
+    /// The target.
+    pub target_id: String,
+    /// Its fiscal year.
+    pub fiscal_year: i32,
+    /// The amount finance set (万元).
+    pub amount: Money,
+    /// Why it differs from the recommendation.
+    pub reason: String,
+    /// Who.
+    pub decided_by: String,
+    /// When.
+    pub decided_at: NaiveDateTime,
+}
+
+/// Sets (or replaces) finance's amount for a target.
+pub fn put_budget_decision(conn: &mut AnyConnection, row: &BudgetDecisionRow) -> QueryResult<()> {
+    let n = diesel::update(budget_decisions::table.find(&row.target_id)).set(row).execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(budget_decisions::table).values(row).execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Finance's amounts of a year.
+pub fn budget_decisions_of(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<BudgetDecisionRow>> {
+    budget_decisions::table
+        .filter(budget_decisions::fiscal_year.eq(year))
+        .select(BudgetDecisionRow::as_select())
+        .load(conn)
+}
 
 /// A stored self-evaluation.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -271,4 +320,34 @@ pub fn close(conn: &mut AnyConnection, year: i32, by: &str, at: NaiveDateTime) -
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+mod joins {
+    use super::schema::evaluations;
+    use crate::db::schema::targets;
+    diesel::allow_tables_to_appear_in_same_query!(evaluations, targets);
+}
+
+/// A page of final evaluations (filed or zero-scored) of non-classified targets, by id
+/// (非涉密、全公开).
+pub fn public_page(
+    conn: &mut AnyConnection,
+    year: Option<i32>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<EvaluationRow>> {
+    use crate::db::schema::targets;
+    let open = targets::table.filter(targets::classified.eq(false)).select(targets::id);
+    let mut q = evaluations::table
+        .filter(evaluations::status.eq_any(["filed", "zero_scored"]))
+        .filter(evaluations::target_id.eq_any(open))
+        .select(EvaluationRow::as_select())
+        .into_boxed();
+    if let Some(y) = year {
+        q = q.filter(evaluations::fiscal_year.eq(y));
+    }
+    if let Some(c) = cursor {
+        q = q.filter(evaluations::id.gt(c.to_owned()));
+    }
+    q.order(evaluations::id.asc()).limit(limit).load(conn)
 }

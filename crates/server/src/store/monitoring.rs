@@ -68,9 +68,11 @@ pub mod schema {
     diesel::table! {
         rectifications (id) {
             id -> Text,
-            report_id -> Text,
+            report_id -> Nullable<Text>,
+            evaluation_id -> Nullable<Text>,
             target_id -> Text,
             department_code -> Text,
+            problem -> Nullable<Text>,
             requirement -> Text,
             due -> Text,
             status -> Text,
@@ -157,18 +159,22 @@ pub struct ReportRow {
     pub decided_by: Option<String>,
 }
 
-/// A rectification flag (需要整改).
+/// A rectification task (需要整改), raised on a monitoring report or a self-evaluation.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = rectifications)]
 pub struct RectificationRow {
     /// Id (UUID v7).
     pub id: String,
-    /// The report it was raised on.
-    pub report_id: String,
+    /// The monitoring report it was raised on.
+    pub report_id: Option<String>,
+    /// The self-evaluation it was raised on.
+    pub evaluation_id: Option<String>,
     /// The target.
     pub target_id: String,
     /// The department that must act.
     pub department_code: String,
+    /// The problem found (evaluation tasks).
+    pub problem: Option<String>,
     /// What must be done.
     pub requirement: String,
     /// By when (`YYYY-MM-DD`).
@@ -485,15 +491,32 @@ pub fn rectifications_of(conn: &mut AnyConnection, report_id: &str) -> QueryResu
         .load(conn)
 }
 
+/// The tasks raised on a self-evaluation, oldest first.
+pub fn rectifications_of_evaluation(
+    conn: &mut AnyConnection,
+    evaluation_id: &str,
+) -> QueryResult<Vec<RectificationRow>> {
+    rectifications::table
+        .filter(rectifications::evaluation_id.eq(evaluation_id))
+        .order(rectifications::id.asc())
+        .select(RectificationRow::as_select())
+        .load(conn)
+}
+
 /// A page of flags, newest first.
 pub fn rectifications_page(
     conn: &mut AnyConnection,
     departments: Option<&[String]>,
     status: Option<&str>,
+    due_before: Option<&str>,
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<RectificationRow>> {
     let mut q = rectifications::table.select(RectificationRow::as_select()).into_boxed();
+    if let Some(d) = due_before {
+        // dates are YYYY-MM-DD text: they order as dates
+        q = q.filter(rectifications::due.lt(d.to_owned()));
+    }
     if let Some(d) = departments {
         q = q.filter(rectifications::department_code.eq_any(d.to_vec()));
     }

@@ -4,7 +4,7 @@
 
 use awc::http::Method;
 use jixiao_server::auth::Role;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, call, fixture};
 
@@ -156,6 +156,70 @@ pub async fn evaluation_workflow_close_and_summary(app: &TestApp) {
         (Some("94.19"), Some(true), Some("86.40"))
     );
     assert_eq!((line(&t2)["zero_score"].as_bool(), line(&t2)["recommended"].as_str()), (Some(true), Some("0.00")));
+    assert_eq!(s["next_year_total"], "86.40");
+
+    // Finance sets its own amount with a reason; the recommendation stays beside it.
+    let bpath = format!("/evaluation-years/2019/recommendations/{t2}");
+    let decision = json!({ "amount": "40.00", "reason": "孤儿保障属民生底线支出，按实际保障人数核定" });
+    let r = call(app, Method::PUT, &bpath, Some(&a), Some(&decision), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    for bad in [
+        json!({ "amount": "-1", "reason": "x" }),
+        json!({ "amount": "40.00", "reason": " " }),
+        json!({ "amount": "40.001", "reason": "x" }),
+    ] {
+        let r = call(app, Method::PUT, &bpath, Some(&finance), Some(&bad), None).await;
+        assert_problem(r.status, &r.headers, &r.body, 400, "invalid-body");
+    }
+    let r = call(app, Method::PUT, &bpath, Some(&finance), Some(&decision), None).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    let r = call(app, Method::GET, "/evaluation-years/2019/summary", Some(&finance), None, None).await;
+    let lines = r.body["recommendations"].as_array().unwrap().clone();
+    let l2 = lines.iter().find(|l| l["target_id"] == t2.as_str()).unwrap();
+    assert_eq!(
+        (l2["recommended"].as_str(), l2["decided"].as_str(), l2["next_year"].as_str()),
+        (Some("0.00"), Some("40.00"), Some("40.00"))
+    );
+    assert_eq!(r.body["next_year_total"], "126.40");
+
+    // A rectification task on the zero-scored evaluation: the department sees it, and it is overdue.
+    let e2 =
+        call(app, Method::GET, "/evaluations?fiscal_year=2019&status=zero_scored", Some(&finance), None, None).await;
+    let e2 = e2.body["items"][0]["id"].as_str().unwrap().to_owned();
+    let task = json!({ "problem": "未按要求开展绩效自评", "requirement": "补报2019年绩效自评报告并说明原因", "due": "2020-01-31" });
+    let r = call(app, Method::POST, &format!("/evaluations/{e2}/rectifications"), Some(&b), Some(&task), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden"); // B reads its own evaluation but raises no tasks
+    let r =
+        call(app, Method::POST, &format!("/evaluations/{e2}/rectifications"), Some(&finance), Some(&task), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!((r.body["evaluation_id"].as_str(), r.body["report_id"].clone()), (Some(e2.as_str()), Value::Null));
+    let r = call(app, Method::GET, "/monitoring/rectifications?overdue=true", Some(&b), None, None).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1, "{}", r.body);
+    assert_eq!(
+        (r.body["items"][0]["overdue"].as_bool(), r.body["items"][0]["problem"].as_str()),
+        (Some(true), Some("未按要求开展绩效自评"))
+    );
+    let r = call(app, Method::GET, "/monitoring/rectifications?overdue=true", Some(&a), None, None).await;
+    assert_eq!(r.body["items"], json!([]));
+    let r = call(app, Method::GET, &format!("/evaluations/{e2}"), Some(&b), None, None).await;
+    assert_eq!(r.body["rectifications"].as_array().unwrap().len(), 1);
+    let r = call(app, Method::POST, &format!("{path}/rectifications"), Some(&finance), Some(&task), None).await;
+    assert_eq!(r.status, 201, "a filed evaluation takes tasks too");
+
+    // Published results: no token, final scores only, never a classified target.
+    let r = call(app, Method::GET, "/public/results?fiscal_year=2019", None, None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let items = r.body["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    let p1 = items.iter().find(|i| i["target_id"] == t1.as_str()).unwrap();
+    assert_eq!(
+        (p1["final_score"].as_str(), p1["grade"].as_str(), p1["zero_score"].as_bool()),
+        (Some("94.19"), Some("excellent"), Some(false))
+    );
+    assert!(p1.get("document").is_none() && p1.get("report").is_none());
+    let r = call(app, Method::GET, "/public/results?limit=1", None, None, None).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1);
+    assert!(r.body["next_cursor"].is_string());
 }
 
 crate::both_backends!(evaluation_workflow_close_and_summary);

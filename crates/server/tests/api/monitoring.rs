@@ -266,8 +266,8 @@ pub async fn monitoring_workflow_end_to_end(app: &TestApp) {
             "monitoring.update",
             "monitoring.submit",
             "monitoring.accept",
-            "monitoring.flag",
-            "monitoring.rectified"
+            "rectification.raise",
+            "rectification.resolve"
         ]
     );
 }
