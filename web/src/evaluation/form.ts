@@ -12,7 +12,9 @@
 import "../monitoring/monitoring.css";
 import "./evaluation.css";
 import { register } from "../lib/i18n";
-import { parentPointer, pointer as ptr } from "../lib/pointer";
+import { Autosave } from "../lib/autosave";
+import { FieldMessages } from "../lib/fields";
+import { pointer as ptr, setAt } from "../lib/pointer";
 import { ApiError, chrome, currentLocale, fill, h, problemText, request, t, violationList, when } from "../review/common";
 import type { TargetSummary } from "../review/common";
 import { all, deptName } from "../monitoring/common";
@@ -99,13 +101,6 @@ register(
 
 type Doc = Record<string, unknown>;
 
-/** Where the messages of a pointer go. */
-interface Field {
-  wrap: HTMLElement;
-  msg: HTMLElement;
-  control?: HTMLElement;
-}
-
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const message = $("message");
 const yearSelect = $<HTMLSelectElement>("year");
@@ -117,36 +112,13 @@ let targets: TargetSummary[] = [];
 let evals = new Map<string, EvaluationSummary>();
 let evaluation: Evaluation | undefined;
 let doc: Doc = {};
-let etag = "";
 let profileId = DEFAULT_PROFILE;
-let editable = false;
-let conflict = false;
-let dirty = false;
-let saving: Promise<void> | undefined;
-let saveTimer: number | undefined;
 let serverViolations: Violation[] | undefined;
-const fields = new Map<string, Field>();
+const fields = new FieldMessages();
 const rowScores = new Map<number, HTMLElement>();
 let result: ScoreResult | undefined;
 
 // ---------------------------------------------------------------- document edits
-
-/** Sets the value at a pointer of plain object keys / array indexes (creating objects on the way). */
-function setAt(d: Doc, p: string, value: unknown): void {
-  const tokens = p.slice(1).split("/").map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"));
-  let here: Record<string, unknown> | unknown[] = d;
-  for (const tok of tokens.slice(0, -1)) {
-    const key = Array.isArray(here) ? Number(tok) : tok;
-    let next = (here as Record<string | number, unknown>)[key];
-    if (next === null || typeof next !== "object") {
-      next = {};
-      (here as Record<string | number, unknown>)[key] = next;
-    }
-    here = next as Record<string, unknown>;
-  }
-  const last = tokens[tokens.length - 1];
-  (here as Record<string | number, unknown>)[Array.isArray(here) ? Number(last) : last] = value;
-}
 
 /** A blank text field is null in the document (blank and absent read the same in §4; the prefilled shape stays). */
 function textValue(v: string): string | null {
@@ -185,7 +157,7 @@ function recheck(): void {
   if (!evaluation) return;
   const general = document.getElementById("eval-general");
   general?.replaceChildren();
-  if (!editable) {
+  if (!saver.editable) {
     // A submitted, filed or zero-scored self-evaluation: the server's score of the stored document.
     result = evaluation.result ?? undefined;
   } else {
@@ -199,30 +171,8 @@ function recheck(): void {
   paint(result, serverViolations ?? result?.violations ?? []);
 }
 
-/** The field a violation's path names: the path itself, else its nearest parent with a field. */
-function fieldFor(path: string): Field | undefined {
-  let p: string | undefined = path;
-  while (p !== undefined) {
-    const f = fields.get(p);
-    if (f) return f;
-    p = parentPointer(p);
-  }
-  return undefined;
-}
-
 function paint(res: ScoreResult | undefined, violations: Violation[]): void {
-  for (const f of fields.values()) {
-    if (f.msg.id !== "eval-general") f.msg.replaceChildren();
-    f.wrap.classList.remove("has-error", "has-warning");
-    f.control?.removeAttribute("aria-invalid");
-  }
-  for (const v of violations) {
-    const f = fieldFor(v.path);
-    if (!f) continue;
-    f.msg.append(h("li", { class: v.severity, "data-code": v.code, "data-path": v.path }, v.message));
-    f.wrap.classList.add(v.severity === "error" ? "has-error" : "has-warning");
-    if (v.severity === "error") f.control?.setAttribute("aria-invalid", "true");
-  }
+  fields.show(violations, "eval-general");
   // Row scores, in target order.
   const inds = evaluation ? targetIndicators(evaluation.target) : [];
   inds.forEach((ind, n) => {
@@ -269,77 +219,27 @@ function paint(res: ScoreResult | undefined, violations: Violation[]): void {
 
 // ---------------------------------------------------------------- saving
 
-function setSaveStatus(text: string, cls = ""): void {
-  const el = document.getElementById("save-status");
-  if (!el) return;
-  el.className = cls;
-  el.textContent = text;
-}
-
-function scheduleSave(): void {
-  dirty = true;
-  setSaveStatus(t("eform.unsaved"));
-  window.clearTimeout(saveTimer);
-  saveTimer = window.setTimeout(() => void save(), 700);
-}
-
-/** Saves the draft if it changed; one PUT at a time, the latest document wins. */
-async function save(): Promise<void> {
-  window.clearTimeout(saveTimer);
-  if (saving) {
-    await saving;
-    if (dirty) return save();
-    return;
-  }
-  if (!evaluation || !editable || conflict || !dirty) return;
-  const id = evaluation.id;
-  const body = JSON.parse(JSON.stringify(doc)) as Doc;
-  dirty = false;
-  setSaveStatus(t("eform.saving"));
-  saving = (async () => {
-    try {
-      const stored = await request<Evaluation>("PUT", `/evaluations/${encodeURIComponent(id)}`, body, { "If-Match": etag });
-      etag = stored.etag;
-      if (evaluation && evaluation.id === id) evaluation = { ...evaluation, ...stored, document: evaluation.document };
-      if (!dirty) setSaveStatus(t("eform.saved", { at: new Date().toLocaleTimeString(currentLocale()) }), "ok");
-    } catch (e) {
-      dirty = true;
-      if (e instanceof ApiError && e.problem.status === 412) {
-        conflict = true;
-        showConflict();
-      } else if (e instanceof ApiError && e.problem.status === 409) {
-        editable = false;
-        setSaveStatus(t("eform.not_editable"), "error-text");
-      } else setSaveStatus(problemText(e), "error-text");
-    }
-  })();
-  try {
-    await saving;
-  } finally {
-    saving = undefined;
-  }
-  if (dirty && !conflict && editable) scheduleSave();
-}
-
-function showConflict(): void {
-  const el = document.getElementById("save-status");
-  if (!el || !evaluation) return;
-  const reload = h("button", { type: "button", id: "reload" }, t("eform.reload"));
-  const id = evaluation.id;
-  reload.addEventListener("click", () => void openEvaluation(id));
-  el.className = "error-text";
-  el.setAttribute("role", "alert");
-  fill(el, t("eform.conflict"), " ", reload);
-}
+const saver = new Autosave<Evaluation>({
+  statusId: "save-status",
+  texts: { unsaved: "eform.unsaved", saving: "eform.saving", saved: "eform.saved", conflict: "eform.conflict", reload: "eform.reload", notEditable: "eform.not_editable" },
+  delay: 700,
+  current: () => evaluation?.id,
+  document: () => doc,
+  put: (id, body, etag) => request<Evaluation>("PUT", `/evaluations/${encodeURIComponent(id)}`, body, { "If-Match": etag }),
+  onSaved: (id, stored) => {
+    if (evaluation && evaluation.id === id) evaluation = { ...evaluation, ...stored, document: evaluation.document };
+  },
+  onReload: (id) => void openEvaluation(id),
+});
 
 async function submit(): Promise<void> {
   if (!evaluation) return;
   const status = $("submit-status");
   status.textContent = "";
-  await save();
-  if (conflict || dirty) return; // the last change is not on the server: do not submit an older copy
+  await saver.save();
+  if (saver.conflict || saver.dirty) return; // the last change is not on the server: do not submit an older copy
   try {
-    const done = await request<Evaluation>("POST", `/evaluations/${encodeURIComponent(evaluation.id)}/submit`, undefined, { "If-Match": etag });
+    const done = await request<Evaluation>("POST", `/evaluations/${encodeURIComponent(evaluation.id)}/submit`, undefined, { "If-Match": saver.etag });
     await show(done, t("eform.submitted"));
     await loadList();
   } catch (e) {
@@ -350,8 +250,7 @@ async function submit(): Promise<void> {
       const n = e.problem.violations.filter((v) => v.severity === "error").length;
       status.textContent = t("eform.blocked", { n });
     } else if (e instanceof ApiError && e.problem.status === 412) {
-      conflict = true;
-      showConflict();
+      saver.markConflict();
     } else status.textContent = problemText(e);
   }
 }
@@ -368,7 +267,7 @@ function control(
   opts: { options?: [string, string][]; cls?: string; hideLabel?: boolean; rows?: number } = {},
 ): HTMLElement {
   const msgId = `${id}-msg`;
-  const attrs = { id, "data-pointer": p, "aria-describedby": msgId, disabled: !editable };
+  const attrs = { id, "data-pointer": p, "aria-describedby": msgId, disabled: !saver.editable };
   let el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
   if (kind === "select") {
     el = h("select", attrs, ...(opts.options ?? []).map(([v, l]) => h("option", { value: v }, l)));
@@ -379,19 +278,11 @@ function control(
   el.addEventListener(kind === "select" ? "change" : "input", () => {
     setAt(doc, p, textValue(el.value));
     recheck();
-    scheduleSave();
+    saver.schedule();
   });
   const msg = h("ul", { class: "msg", id: msgId });
   const wrap = h("div", { class: `field ${opts.cls ?? ""}` }, h("label", { for: id, class: opts.hideLabel ? "sr-only" : undefined }, label), el, msg);
   fields.set(p, { wrap, msg, control: el });
-  return wrap;
-}
-
-/** A message list for a pointer with no control of its own. */
-function box(p: string, id?: string): HTMLElement {
-  const msg = h("ul", { class: "msg", id });
-  const wrap = h("div", { class: "group-msg", "data-pointer": p }, msg);
-  fields.set(p, { wrap, msg });
   return wrap;
 }
 
@@ -444,7 +335,7 @@ function renderForm(): void {
         ),
       ),
       h("tr", {}, h("th", { scope: "row" }, t("eval.execution")), h("td", { colspan: "5", id: "execution-score" })),
-      h("tr", {}, h("td", { colspan: "6" }, control("textarea", "/execution/reason", "reason", t("eval.reason"), str(ex.reason)), box("/execution"))),
+      h("tr", {}, h("td", { colspan: "6" }, control("textarea", "/execution/reason", "reason", t("eval.reason"), str(ex.reason)), fields.box("/execution"))),
       h("tr", {}, h("th", { scope: "row" }, t("eval.goal")), h("td", { colspan: "5", class: "goal" }, str(obj(target.goals).annual))),
     ),
   );
@@ -476,7 +367,7 @@ function renderForm(): void {
       { "data-indicator": str(ind.id), "data-row": k >= 0 ? String(k) : undefined, "data-nature": str(ind.nature) },
       h("td", {}, l1(str(ind.level1))),
       h("td", {}, l2(str(ind.level1), str(ind.level2))),
-      h("th", { scope: "row" }, name, k >= 0 ? box(ptr("results", k)) : null, k >= 0 ? box(ptr("results", k, "indicator_id")) : null),
+      h("th", { scope: "row" }, name, k >= 0 ? fields.box(ptr("results", k)) : null, k >= 0 ? fields.box(ptr("results", k, "indicator_id")) : null),
       h("td", { class: "value" }, indicatorValue(ind)),
       h("td", { class: "num" }, str(ind.points)),
       reported,
@@ -490,7 +381,7 @@ function renderForm(): void {
     h(
       "table",
       { class: "mon-rows eval-form-rows", id: "rows" },
-      h("caption", {}, t("eform.indicators"), box("/results")),
+      h("caption", {}, t("eform.indicators"), fields.box("/results")),
       h("colgroup", {}, ...["l1", "l2", "l3", "value", "points", "actual", "score", "reason"].map((c) => h("col", { class: `c-${c}` }))),
       h("thead", {}, h("tr", {}, ...cols.map((c) => h("th", { scope: "col" }, t(c))))),
       h("tbody", {}, ...body),
@@ -510,7 +401,7 @@ function renderForm(): void {
     ...(["basic", "achievement", "deviation", "improvement"] as const).map((part) =>
       control("textarea", `/report/${part}`, `report-${part}`, t(`eval.report.${part}`), str(rep[part]), { rows: 3 }),
     ),
-    box("/report"),
+    fields.box("/report"),
   );
 
   const submitBtn = h("button", { type: "button", id: "submit", class: "primary" }, t("eform.submit"));
@@ -559,7 +450,7 @@ function renderForm(): void {
         h("div", { id: "eval-problems" }),
       ),
       reEvaluations(e),
-      editable ? h("div", { class: "row no-print" }, submitBtn, h("span", { id: "save-status", role: "status" }), h("span", { id: "submit-status", role: "status", class: "error-text" })) : null,
+      saver.editable ? h("div", { class: "row no-print" }, submitBtn, h("span", { id: "save-status", role: "status" }), h("span", { id: "submit-status", role: "status", class: "error-text" })) : null,
     ),
   );
   fields.set("", { wrap: $("eval-general").parentElement as HTMLElement, msg: $("eval-general") });
@@ -569,12 +460,9 @@ function renderForm(): void {
 /** Shows a self-evaluation from the server (resets the working copy). */
 async function show(e: Evaluation, note = ""): Promise<void> {
   evaluation = e;
-  etag = e.etag;
-  editable = e.status === "draft" || e.status === "returned";
-  conflict = false;
-  dirty = false;
+  saver.reset(e.etag, e.status === "draft" || e.status === "returned");
   profileId = targets.find((x) => x.id === e.target_id)?.profile ?? (await targetProfile(e.target_id));
-  doc = editable ? normalise(e, e.document ?? {}) : (e.document ?? {});
+  doc = saver.editable ? normalise(e, e.document ?? {}) : (e.document ?? {});
   renderForm();
   renderTargets();
   if (note) {
@@ -598,7 +486,7 @@ async function openEvaluation(id: string): Promise<void> {
 }
 
 async function evaluate(tg: TargetSummary): Promise<void> {
-  if (dirty) await save();
+  if (saver.dirty) await saver.save();
   const existing = evals.get(tg.id);
   if (existing) return openEvaluation(existing.id);
   try {
@@ -705,17 +593,12 @@ async function start(): Promise<void> {
     renderYears();
     renderTargets();
     // A working copy is re-scored in the new language; a read-only one is fetched again (its messages come from the server).
-    if (evaluation && editable) renderForm();
+    if (evaluation && saver.editable) renderForm();
     else if (evaluation) void openEvaluation(evaluation.id);
     void loadYears(Number(yearSelect.value) || null).then(loadList);
   });
   yearSelect.addEventListener("change", () => void loadList());
-  window.addEventListener("beforeunload", (ev) => {
-    if (dirty && editable && !conflict) {
-      void save();
-      ev.preventDefault();
-    }
-  });
+  saver.guardUnload();
   const params = new URLSearchParams(location.search);
   const y = Number(params.get("year"));
   await loadYears(Number.isInteger(y) && y >= 2000 && y <= 2100 ? y : null);

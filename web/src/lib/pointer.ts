@@ -27,3 +27,24 @@ export function get(doc: unknown, p: string): unknown {
   }
   return here;
 }
+
+/** Sets (or, for undefined, removes) the value at a pointer of plain object keys / array indexes, creating objects on the way. */
+export function setAt(doc: Record<string, unknown>, p: string, value: unknown): void {
+  const tokens = p.slice(1).split("/").map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"));
+  let here: Record<string, unknown> | unknown[] = doc;
+  for (const tok of tokens.slice(0, -1)) {
+    const key = Array.isArray(here) ? Number(tok) : tok;
+    let next = (here as Record<string | number, unknown>)[key];
+    if (next === null || typeof next !== "object") {
+      next = {};
+      (here as Record<string | number, unknown>)[key] = next;
+    }
+    here = next as Record<string, unknown>;
+  }
+  const last = tokens[tokens.length - 1];
+  const key = Array.isArray(here) ? Number(last) : last;
+  if (value === undefined) {
+    if (Array.isArray(here)) here[key as number] = undefined;
+    else delete (here as Record<string, unknown>)[last];
+  } else (here as Record<string | number, unknown>)[key] = value;
+}

@@ -7,7 +7,9 @@
 
 import "./monitoring.css";
 import { register } from "../lib/i18n";
-import { parentPointer, pointer as ptr } from "../lib/pointer";
+import { Autosave } from "../lib/autosave";
+import { FieldMessages } from "../lib/fields";
+import { pointer as ptr, setAt } from "../lib/pointer";
 import { ApiError, chrome, currentLocale, fill, h, problemText, profile, request, t, violationList, when } from "../review/common";
 import {
   CAUSES,
@@ -84,13 +86,6 @@ register(
 
 type Doc = Record<string, unknown>;
 
-/** Where the messages of a pointer go. */
-interface Field {
-  wrap: HTMLElement;
-  msg: HTMLElement;
-  control?: HTMLElement;
-}
-
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const message = $("message");
 const roundSelect = $<HTMLSelectElement>("round");
@@ -101,41 +96,14 @@ let rounds: Round[] = [];
 let due: DueTarget[] = [];
 let report: Report | undefined;
 let doc: Doc = {};
-let etag = "";
 let profileId = "";
-let editable = false;
-let conflict = false;
-let dirty = false;
-let saving: Promise<void> | undefined;
-let saveTimer: number | undefined;
 let serverViolations: Violation[] | undefined;
-const fields = new Map<string, Field>();
+const fields = new FieldMessages();
 const rowLights = new Map<number, HTMLElement>();
 const rowTr = new Map<number, HTMLElement>();
 let result: MonitorResult | undefined;
 
 // ---------------------------------------------------------------- document edits
-
-/** Sets (or, for undefined, removes) the value at a pointer of plain object keys / array indexes. */
-function setAt(d: Doc, p: string, value: unknown): void {
-  const tokens = p.slice(1).split("/").map((x) => x.replace(/~1/g, "/").replace(/~0/g, "~"));
-  let here: Record<string, unknown> | unknown[] = d;
-  for (const tok of tokens.slice(0, -1)) {
-    const key = Array.isArray(here) ? Number(tok) : tok;
-    let next = (here as Record<string | number, unknown>)[key];
-    if (next === null || typeof next !== "object") {
-      next = {};
-      (here as Record<string | number, unknown>)[key] = next;
-    }
-    here = next as Record<string, unknown>;
-  }
-  const last = tokens[tokens.length - 1];
-  const key = Array.isArray(here) ? Number(last) : last;
-  if (value === undefined) {
-    if (Array.isArray(here)) here[key as number] = undefined;
-    else delete (here as Record<string, unknown>)[last];
-  } else (here as Record<string | number, unknown>)[key] = value;
-}
 
 /** A blank text field is left out of the document (blank and absent read the same in §6). */
 function textValue(v: string): string | undefined {
@@ -193,30 +161,8 @@ function recheck(): void {
   paint(result, serverViolations ?? result.violations);
 }
 
-/** The field a violation's path names: the path itself, else its nearest parent with a field. */
-function fieldFor(path: string): Field | undefined {
-  let p: string | undefined = path;
-  while (p !== undefined) {
-    const f = fields.get(p);
-    if (f) return f;
-    p = parentPointer(p);
-  }
-  return undefined;
-}
-
 function paint(res: MonitorResult, violations: Violation[]): void {
-  for (const f of fields.values()) {
-    f.msg.replaceChildren();
-    f.wrap.classList.remove("has-error", "has-warning");
-    f.control?.removeAttribute("aria-invalid");
-  }
-  for (const v of violations) {
-    const f = fieldFor(v.path);
-    if (!f) continue;
-    f.msg.append(h("li", { class: v.severity, "data-code": v.code, "data-path": v.path }, v.message));
-    f.wrap.classList.add(v.severity === "error" ? "has-error" : "has-warning");
-    if (v.severity === "error") f.control?.setAttribute("aria-invalid", "true");
-  }
+  fields.show(violations);
   // Row lights, in target order.
   const idx = report ? rowIndexes(report, doc) : [];
   idx.forEach((_, n) => {
@@ -262,76 +208,26 @@ function paint(res: MonitorResult, violations: Violation[]): void {
 
 // ---------------------------------------------------------------- saving
 
-function setSaveStatus(text: string, cls = ""): void {
-  const el = document.getElementById("save-status");
-  if (!el) return;
-  el.className = cls;
-  el.textContent = text;
-}
-
-function scheduleSave(): void {
-  dirty = true;
-  setSaveStatus(t("mform.unsaved"));
-  window.clearTimeout(saveTimer);
-  saveTimer = window.setTimeout(() => void save(), 700);
-}
-
-/** Saves the draft if it changed; one PUT at a time, the latest document wins. */
-async function save(): Promise<void> {
-  window.clearTimeout(saveTimer);
-  if (saving) {
-    await saving;
-    if (dirty) return save();
-    return;
-  }
-  if (!report || !editable || conflict || !dirty) return;
-  const id = report.id;
-  const body = JSON.parse(JSON.stringify(doc)) as Doc;
-  dirty = false;
-  setSaveStatus(t("mform.saving"));
-  saving = (async () => {
-    try {
-      const stored = await request<Report>("PUT", `/monitoring/reports/${encodeURIComponent(id)}`, body, { "If-Match": etag });
-      etag = stored.etag;
-      if (report && report.id === id) report = { ...report, ...stored, document: report.document };
-      if (!dirty) setSaveStatus(t("mform.saved", { at: new Date().toLocaleTimeString(currentLocale()) }), "ok");
-    } catch (e) {
-      dirty = true;
-      if (e instanceof ApiError && e.problem.status === 412) {
-        conflict = true;
-        showConflict();
-      } else if (e instanceof ApiError && e.problem.status === 409) {
-        editable = false;
-        setSaveStatus(t("mform.not_editable"), "error-text");
-      } else setSaveStatus(problemText(e), "error-text");
-    }
-  })();
-  try {
-    await saving;
-  } finally {
-    saving = undefined;
-  }
-  if (dirty && !conflict && editable) scheduleSave();
-}
-
-function showConflict(): void {
-  const el = document.getElementById("save-status");
-  if (!el || !report) return;
-  const reload = h("button", { type: "button", id: "reload" }, t("mform.reload"));
-  const id = report.id;
-  reload.addEventListener("click", () => void openReport(id));
-  el.className = "error-text";
-  el.setAttribute("role", "alert");
-  fill(el, t("mform.conflict"), " ", reload);
-}
+const saver = new Autosave<Report>({
+  statusId: "save-status",
+  texts: { unsaved: "mform.unsaved", saving: "mform.saving", saved: "mform.saved", conflict: "mform.conflict", reload: "mform.reload", notEditable: "mform.not_editable" },
+  delay: 700,
+  current: () => report?.id,
+  document: () => doc,
+  put: (id, body, etag) => request<Report>("PUT", `/monitoring/reports/${encodeURIComponent(id)}`, body, { "If-Match": etag }),
+  onSaved: (id, stored) => {
+    if (report && report.id === id) report = { ...report, ...stored, document: report.document };
+  },
+  onReload: (id) => void openReport(id),
+});
 
 async function submit(): Promise<void> {
   if (!report) return;
   const status = $("submit-status");
-  await save();
-  if (conflict || dirty) return; // the last change is not on the server: do not submit an older copy
+  await saver.save();
+  if (saver.conflict || saver.dirty) return; // the last change is not on the server: do not submit an older copy
   try {
-    const done = await request<Report>("POST", `/monitoring/reports/${encodeURIComponent(report.id)}/submit`, undefined, { "If-Match": etag });
+    const done = await request<Report>("POST", `/monitoring/reports/${encodeURIComponent(report.id)}/submit`, undefined, { "If-Match": saver.etag });
     await show(done, t("mform.submitted"));
     await loadDue();
   } catch (e) {
@@ -342,8 +238,7 @@ async function submit(): Promise<void> {
       const n = e.problem.violations.filter((v) => v.severity === "error").length;
       status.textContent = t("mform.blocked", { n });
     } else if (e instanceof ApiError && e.problem.status === 412) {
-      conflict = true;
-      showConflict();
+      saver.markConflict();
     } else status.textContent = problemText(e);
   }
 }
@@ -360,7 +255,7 @@ function control(
   opts: { options?: [string, string][]; cls?: string; hideLabel?: boolean } = {},
 ): HTMLElement {
   const msgId = `${id}-msg`;
-  const attrs = { id, "data-pointer": p, "aria-describedby": msgId, disabled: !editable };
+  const attrs = { id, "data-pointer": p, "aria-describedby": msgId, disabled: !saver.editable };
   let el: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
   if (kind === "select") {
     el = h("select", attrs, ...(opts.options ?? []).map(([v, l]) => h("option", { value: v }, l)));
@@ -371,19 +266,11 @@ function control(
   el.addEventListener(kind === "select" ? "change" : "input", () => {
     setAt(doc, p, textValue(el.value));
     recheck();
-    scheduleSave();
+    saver.schedule();
   });
   const msg = h("ul", { class: "msg", id: msgId });
   const wrap = h("div", { class: `field ${opts.cls ?? ""}` }, h("label", { for: id, class: opts.hideLabel ? "sr-only" : undefined }, label), el, msg);
   fields.set(p, { wrap, msg, control: el });
-  return wrap;
-}
-
-/** A message list for a pointer with no control of its own. */
-function box(p: string, id?: string): HTMLElement {
-  const msg = h("ul", { class: "msg", id });
-  const wrap = h("div", { class: "group-msg", "data-pointer": p }, msg);
-  fields.set(p, { wrap, msg });
   return wrap;
 }
 
@@ -393,7 +280,7 @@ function causesField(k: number, current: unknown): HTMLElement {
   const chosen = new Set(Array.isArray(current) ? current.map(String) : []);
   const msgId = `causes-${k}-msg`;
   const boxes = CAUSES.map((c) => {
-    const cb = h("input", { type: "checkbox", id: `cause-${k}-${c}`, value: c, "data-cause": c, disabled: !editable, "aria-describedby": msgId }) as HTMLInputElement;
+    const cb = h("input", { type: "checkbox", id: `cause-${k}-${c}`, value: c, "data-cause": c, disabled: !saver.editable, "aria-describedby": msgId }) as HTMLInputElement;
     cb.checked = chosen.has(c);
     cb.addEventListener("change", () => {
       const list = [...document.querySelectorAll<HTMLInputElement>(`input[id^="cause-${k}-"]`)].filter((x) => x.checked).map((x) => x.value);
@@ -402,7 +289,7 @@ function causesField(k: number, current: unknown): HTMLElement {
       const others = Array.isArray(before) ? before.filter((x) => !(CAUSES as readonly string[]).includes(String(x))) : [];
       setAt(doc, p, list.length || others.length ? [...list, ...others] : undefined);
       recheck();
-      scheduleSave();
+      saver.schedule();
     });
     return h("label", { class: "cause" }, cb, " ", t(`cause.${c}`));
   });
@@ -445,7 +332,7 @@ function renderForm(): void {
         h("th", { scope: "row" }, t("mon.project")),
         h("td", { colspan: "3", id: "project-name" }, str(obj(target.project).name)),
         h("th", { scope: "row" }, t("mon.round")),
-        h("td", { id: "period" }, `${str(obj(doc.period).fiscal_year)} · ${t("mon.period", { n })}`, box("/period")),
+        h("td", { id: "period" }, `${str(obj(doc.period).fiscal_year)} · ${t("mon.period", { n })}`, fields.box("/period")),
       ),
       h(
         "tr",
@@ -476,7 +363,7 @@ function renderForm(): void {
         h("th", { scope: "row" }, t("mon.execution")),
         h("td", { colspan: "5", id: "execution-light" }),
       ),
-      h("tr", {}, h("td", { colspan: "6" }, control("textarea", "/execution/reason", "reason", t("mon.reason"), str(ex.reason)), box("/execution"))),
+      h("tr", {}, h("td", { colspan: "6" }, control("textarea", "/execution/reason", "reason", t("mon.reason"), str(ex.reason)), fields.box("/execution"))),
       h(
         "tr",
         {},
@@ -512,7 +399,7 @@ function renderForm(): void {
       { "data-indicator": str(ind.id), "data-row": k >= 0 ? String(k) : undefined },
       h("td", {}, l1(str(ind.level1))),
       h("td", {}, l2(str(ind.level1), str(ind.level2))),
-      h("th", { scope: "row" }, name, k >= 0 ? box(ptr("indicators", k)) : null, k >= 0 ? box(ptr("indicators", k, "indicator_id")) : null),
+      h("th", { scope: "row" }, name, k >= 0 ? fields.box(ptr("indicators", k)) : null, k >= 0 ? fields.box(ptr("indicators", k, "indicator_id")) : null),
       h("td", { class: "value" }, indicatorValue(ind)),
       ...cells,
       lightCell,
@@ -526,7 +413,7 @@ function renderForm(): void {
     h(
       "table",
       { class: "mon-rows", id: "rows" },
-      h("caption", {}, t("mform.indicators"), box("/indicators")),
+      h("caption", {}, t("mform.indicators"), fields.box("/indicators")),
       h("colgroup", {}, ...["l1", "l2", "l3", "value", "actual", "forecast", "likelihood", "causes", "measures", "light"].map((c) => h("col", { class: `c-${c}` }))),
       h("thead", {}, h("tr", {}, ...cols.map((c) => h("th", { scope: "col" }, t(c, { n }))))),
       h("tbody", {}, ...body),
@@ -563,7 +450,7 @@ function renderForm(): void {
         h("div", { class: "group-msg" }, h("ul", { class: "msg", id: "mon-general" })),
         h("div", { id: "mon-problems" }),
       ),
-      editable ? h("div", { class: "row" }, submitBtn, h("span", { id: "save-status", role: "status" }), h("span", { id: "submit-status", role: "status", class: "error-text" })) : null,
+      saver.editable ? h("div", { class: "row" }, submitBtn, h("span", { id: "save-status", role: "status" }), h("span", { id: "submit-status", role: "status", class: "error-text" })) : null,
     ),
   );
   fields.set("", { wrap: $("mon-general").parentElement as HTMLElement, msg: $("mon-general") });
@@ -573,12 +460,9 @@ function renderForm(): void {
 /** Shows a report from the server (resets the working copy). */
 async function show(r: Report, note = ""): Promise<void> {
   report = r;
-  etag = r.etag;
-  editable = r.status === "draft" || r.status === "returned";
-  conflict = false;
-  dirty = false;
+  saver.reset(r.etag, r.status === "draft" || r.status === "returned");
   profileId = await profileOf(r);
-  doc = editable ? normalise(r, r.document ?? {}) : (r.document ?? {});
+  doc = saver.editable ? normalise(r, r.document ?? {}) : (r.document ?? {});
   renderForm();
   if (note) {
     const s = document.getElementById("save-status") ?? document.getElementById("submit-status");
@@ -601,7 +485,7 @@ async function openReport(id: string): Promise<void> {
 }
 
 async function fillIn(d: DueTarget): Promise<void> {
-  if (dirty) await save();
+  if (saver.dirty) await saver.save();
   if (d.report_id) return openReport(d.report_id);
   try {
     const created = await request<Report>("POST", "/monitoring/reports", { round_id: roundSelect.value, target_id: d.target_id });
@@ -697,12 +581,7 @@ async function start(): Promise<void> {
     void loadRounds().then(loadDue);
   });
   roundSelect.addEventListener("change", () => void loadDue());
-  window.addEventListener("beforeunload", (ev) => {
-    if (dirty && editable && !conflict) {
-      void save();
-      ev.preventDefault();
-    }
-  });
+  saver.guardUnload();
   const params = new URLSearchParams(location.search);
   await loadRounds();
   const wanted = params.get("round");
