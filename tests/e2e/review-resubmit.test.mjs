@@ -109,6 +109,8 @@ test("a department resubmits a returned target in the browser", async () => {
   assert.ok(await page.locator("#submit").isEnabled());
   await page.click("#submit");
   await page.waitForFunction(() => document.getElementById("detail-status")?.textContent === "已提交审核");
+  // The page says 已提交审核 as soon as the submit succeeds, then reloads the list: wait for its counts.
+  await page.waitForFunction(() => /已提交 \(1\)/.test(document.getElementById("tab-submitted")?.textContent ?? ""));
   assert.match(await page.locator("#tab-submitted").innerText(), /已提交 \(1\)/);
   mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: join(SHOTS, "review-resubmit.png"), fullPage: true });
