@@ -31,12 +31,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 pub const ZERO_REASON: &str = "未按要求开展绩效自评";
 
 fn etag(id: &str, version: i64, status: EvaluationStatus, document: &str) -> String {
-    crate::domain::etag_of(&[
-        id.as_bytes(),
-        version.to_string().as_bytes(),
-        status.as_str().as_bytes(),
-        document.as_bytes(),
-    ])
+    stage::etag(id, version, status.as_str(), document)
 }
 
 fn status_of(row: &EvaluationRow) -> Result<EvaluationStatus> {
@@ -50,6 +45,14 @@ fn grade_name(g: Grade) -> String {
 
 fn parse_grade(s: &str) -> Option<Grade> {
     serde_json::from_value(Value::String(s.to_owned())).ok()
+}
+
+/// The final score and grade of an evaluation: its latest re-evaluation, else its own total.
+fn final_of(e: &EvaluationRow, latest_re_evaluation: Option<&ReEvaluationRow>) -> (Decimal, Option<Grade>) {
+    match latest_re_evaluation {
+        Some(r) => (r.total.0, parse_grade(&r.grade)),
+        None => (e.total.map(|m| m.0).unwrap_or_default(), e.grade.as_deref().and_then(parse_grade)),
+    }
 }
 
 fn score(ctx: &mon::Context, doc: &Map<String, Value>, locale: Locale) -> ScoreReport {
@@ -685,10 +688,7 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
         let Some(t) = approved_map.get(e.target_id.as_str()) else { continue };
         let zero = status == EvaluationStatus::ZeroScored;
         let re = latest.get(&e.id);
-        let (score, grade) = match re {
-            Some(r) => (r.total.0, parse_grade(&r.grade)),
-            None => (e.total.map(|m| m.0).unwrap_or_default(), e.grade.as_deref().and_then(parse_grade)),
-        };
+        let (score, grade) = final_of(e, re);
         let Some(grade) = grade else { continue };
         match grade {
             Grade::Excellent => grades.excellent += 1,
@@ -697,11 +697,7 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
             Grade::Poor => grades.poor += 1,
         }
         let annual = t.annual_total.map(|m| m.0).unwrap_or_default();
-        let profile = store::targets::get(conn, &e.target_id)?
-            .map(|row| row.profile)
-            .map(|p| profiles.resolve(Some(&p)))
-            .transpose()?
-            .ok_or(ApiError::NotFound)?;
+        let profile = profiles.resolve(Some(&t.profile))?;
         let rec = jixiao_rules::recommend(annual, grade, zero, &profile)
             .ok_or_else(|| ApiError::internal(std::io::Error::other("recommendation overflow")))?;
         spending += annual;
@@ -868,20 +864,17 @@ pub fn public_results(
         .map(|r| (r.evaluation_id.clone(), r))
         .collect();
     let target_ids: Vec<String> = rows.iter().map(|r| r.target_id.clone()).collect();
-    let projects = store::targets::project_names(conn, &target_ids)?;
+    let targets: HashMap<String, store::monitoring::ApprovedTargetRow> =
+        store::monitoring::target_rows(conn, &target_ids)?.into_iter().map(|t| (t.id.clone(), t)).collect();
     let names = stage::department_names(conn)?;
     let mut items = Vec::with_capacity(rows.len());
     for e in rows {
-        let re = latest.get(&e.id);
-        let (final_score, grade) = match re {
-            Some(r) => (r.total.0, parse_grade(&r.grade)),
-            None => (e.total.map(|m| m.0).unwrap_or_default(), e.grade.as_deref().and_then(parse_grade)),
-        };
-        let annual = store::targets::get(conn, &e.target_id)?.and_then(|t| t.annual_total).map(|m| m.0);
+        let (final_score, grade) = final_of(&e, latest.get(&e.id));
+        let t = targets.get(&e.target_id);
         items.push(PublicResult {
             department_name: names.get(&e.department_code).cloned(),
-            project_name: projects.get(&e.target_id).cloned().flatten(),
-            annual_total: annual,
+            project_name: t.and_then(|t| t.project_name.clone()),
+            annual_total: t.and_then(|t| t.annual_total).map(|m| m.0),
             final_score,
             grade,
             zero_score: e.status == EvaluationStatus::ZeroScored.as_str(),

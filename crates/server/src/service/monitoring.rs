@@ -317,12 +317,7 @@ fn max_column_amount() -> Decimal {
 }
 
 fn etag(id: &str, version: i64, status: ReportStatus, document: &str) -> String {
-    crate::domain::etag_of(&[
-        id.as_bytes(),
-        version.to_string().as_bytes(),
-        status.as_str().as_bytes(),
-        document.as_bytes(),
-    ])
+    stage::etag(id, version, status.as_str(), document)
 }
 
 /// The §6 document a new report starts from: the period, the approved budget and one

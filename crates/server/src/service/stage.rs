@@ -113,3 +113,8 @@ pub(crate) fn check_etag(current: &str, if_match: &[String]) -> Result<()> {
         Err(ApiError::PreconditionFailed { current_etag: format!("\"{current}\"") })
     }
 }
+
+/// The entity tag of a stage's stored record: id, version, status and document.
+pub(crate) fn etag(id: &str, version: i64, status: &str, document: &str) -> String {
+    crate::domain::etag_of(&[id.as_bytes(), version.to_string().as_bytes(), status.as_bytes(), document.as_bytes()])
+}

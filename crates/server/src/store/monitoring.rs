@@ -566,6 +566,17 @@ pub struct ApprovedTargetRow {
     pub project_name: Option<String>,
     /// 年度资金总额.
     pub annual_total: Option<Money>,
+    /// The rule profile it was declared under.
+    pub profile: String,
+}
+
+/// The same columns of the given targets (by id), in one query.
+pub fn target_rows(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<ApprovedTargetRow>> {
+    use crate::db::schema::targets;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    targets::table.filter(targets::id.eq_any(ids.to_vec())).select(ApprovedTargetRow::as_select()).load(conn)
 }
 
 fn approved_projects<'a>(
