@@ -107,6 +107,13 @@ pub enum ApiError {
         /// The limit in bytes.
         limit: usize,
     },
+    /// An uploaded file is empty or badly named (400 `invalid-file`).
+    #[error("{0}")]
+    InvalidFile(String),
+    /// An uploaded file is of a type not accepted here, or its content does not match its
+    /// name (415 `unsupported-file`).
+    #[error("{0}")]
+    UnsupportedFile(String),
     /// The document has rule violations that block this action (422 `violations`).
     #[error("{detail}")]
     Violations {
@@ -150,6 +157,8 @@ impl ApiError {
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
+            ApiError::InvalidFile(_) => "invalid-file",
+            ApiError::UnsupportedFile(_) => "unsupported-file",
             ApiError::Violations { .. } => "violations",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -216,6 +225,8 @@ fn title(slug: &str, status: StatusCode) -> String {
         "unknown-profile" => "Unknown rule profile",
         "violations" => "The document has rule violations",
         "conflict" => "Conflict with the resource's state",
+        "invalid-file" => "Invalid file",
+        "unsupported-file" => "File type not accepted",
         other => return status.canonical_reason().map(str::to_owned).unwrap_or_else(|| other.to_owned()),
     };
     t.to_owned()
@@ -230,7 +241,9 @@ impl ResponseError for ApiError {
             | ApiError::InvalidBody(_)
             | ApiError::InvalidParameter(_)
             | ApiError::InvalidHeader(_)
-            | ApiError::UnknownProfile(_) => StatusCode::BAD_REQUEST,
+            | ApiError::UnknownProfile(_)
+            | ApiError::InvalidFile(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedFile(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,

@@ -1,8 +1,10 @@
 //! The life cycle of a self-evaluation (单位自评) and who may move it (the one place that
 //! decides): the department drafts and submits the evaluation of its own approved target;
-//! finance files it (备案) or returns it with an opinion; finance may re-evaluate (复评) a
-//! filed one; closing the year scores every approved target without a filed evaluation 0
-//! (未按要求开展绩效自评). Filed and zero-scored evaluations are final.
+//! finance files it (备案) or returns it with an opinion; finance, or a third-party assessor
+//! finance assigned to it, may re-evaluate (复评) a filed one; closing the year scores every
+//! approved target without a filed evaluation 0 (未按要求开展绩效自评). Filed and
+//! zero-scored evaluations are final. Evidence files (佐证材料) are attached and removed by
+//! the department while the document may change.
 //!
 //! ```text
 //! draft ──submit──▶ submitted ──file──▶ filed ──re-evaluate──▶ filed
@@ -86,6 +88,12 @@ pub enum EvaluationAction {
     CloseYear,
     /// Finance raises a rectification task (整改) on a final evaluation.
     Rectify,
+    /// Finance assigns a filed evaluation to a third-party assessor for re-evaluation.
+    Assign,
+    /// The department attaches an evidence file.
+    AttachEvidence,
+    /// The department removes an evidence file.
+    RemoveEvidence,
 }
 
 impl EvaluationAction {
@@ -100,13 +108,17 @@ impl EvaluationAction {
             EvaluationAction::ReEvaluate => "evaluation.re_evaluate",
             EvaluationAction::CloseYear => "evaluation.zero_score",
             EvaluationAction::Rectify => "evaluation.rectify",
+            EvaluationAction::Assign => "evaluation.assign",
+            EvaluationAction::AttachEvidence => "evaluation.evidence.attach",
+            EvaluationAction::RemoveEvidence => "evaluation.evidence.remove",
         }
     }
 }
 
-/// Whether `actor` may read a self-evaluation (its department, finance, administrators).
+/// Whether `actor` may read a self-evaluation (its department, finance, administrators, and
+/// an assessor it is assigned to).
 pub fn can_read(actor: Actor) -> bool {
-    crate::monitoring::lifecycle::can_read(actor)
+    crate::monitoring::lifecycle::can_read(actor) || actor == Actor::Assessor { assigned: true }
 }
 
 /// Decides `action` by `actor` on an evaluation in `status` (`None` before it exists).
@@ -122,17 +134,15 @@ pub fn apply(
     if status.is_some() && !can_read(actor) {
         return Err(LifecycleError::Hidden);
     }
+    let writes = matches!(action, A::Create | A::Edit | A::Submit | A::AttachEvidence | A::RemoveEvidence);
     let allowed = match action {
-        A::Create | A::Edit | A::Submit => department,
-        A::File | A::Return | A::ReEvaluate | A::CloseYear | A::Rectify => finance,
+        _ if writes => department,
+        A::ReEvaluate => finance || actor == Actor::Assessor { assigned: true },
+        _ => finance,
     };
     if !allowed {
-        let verb = if matches!(action, A::Create | A::Edit | A::Submit) { "write" } else { "decide on" };
-        return Err(if matches!(actor, Actor::Department { own: false } | Actor::Assessor { .. } | Actor::Anonymous) {
-            LifecycleError::Hidden
-        } else {
-            LifecycleError::Forbidden(verb)
-        });
+        let verb = if writes { "write" } else { "decide on" };
+        return Err(if !can_read(actor) { LifecycleError::Hidden } else { LifecycleError::Forbidden(verb) });
     }
     let wrong = |s: S, what: &'static str| Err(LifecycleError::WrongState(s.as_str(), what));
     match (action, status) {
@@ -154,6 +164,11 @@ pub fn apply(
         (A::ReEvaluate, Some(s)) => wrong(s, "re-evaluated"),
         (A::Rectify, Some(s)) if s.is_final() => Ok(s),
         (A::Rectify, Some(s)) => wrong(s, "given a rectification task"),
+        (A::Assign, Some(S::Filed)) => Ok(S::Filed),
+        (A::Assign, Some(s)) => wrong(s, "assigned for re-evaluation"),
+        (A::AttachEvidence | A::RemoveEvidence, Some(s)) if s.editable() => Ok(s),
+        (A::AttachEvidence, Some(s)) => wrong(s, "given more evidence"),
+        (A::RemoveEvidence, Some(s)) => wrong(s, "stripped of evidence"),
     }
 }
 
@@ -185,6 +200,42 @@ mod tests {
         assert_eq!(
             apply(Actor::Finance, Some(S::ZeroScored), A::ReEvaluate),
             Err(LifecycleError::WrongState("zero_scored", "re-evaluated"))
+        );
+    }
+
+    #[test]
+    fn assessors_re_evaluate_what_they_are_assigned_and_nothing_else() {
+        const ASSIGNED: Actor = Actor::Assessor { assigned: true };
+        const STRANGER: Actor = Actor::Assessor { assigned: false };
+        assert_eq!(apply(Actor::Finance, Some(S::Filed), A::Assign), Ok(S::Filed));
+        assert_eq!(
+            apply(Actor::Finance, Some(S::Submitted), A::Assign),
+            Err(LifecycleError::WrongState("submitted", "assigned for re-evaluation"))
+        );
+        assert!(can_read(ASSIGNED) && !can_read(STRANGER));
+        assert_eq!(apply(ASSIGNED, Some(S::Filed), A::ReEvaluate), Ok(S::Filed));
+        assert_eq!(apply(STRANGER, Some(S::Filed), A::ReEvaluate), Err(LifecycleError::Hidden));
+        assert_eq!(apply(ASSIGNED, Some(S::Filed), A::Assign), Err(LifecycleError::Forbidden("decide on")));
+        assert_eq!(apply(ASSIGNED, Some(S::Filed), A::File), Err(LifecycleError::Forbidden("decide on")));
+        assert_eq!(apply(ASSIGNED, Some(S::Draft), A::Edit), Err(LifecycleError::Forbidden("write")));
+    }
+
+    #[test]
+    fn evidence_changes_while_the_document_may() {
+        assert_eq!(apply(OWN, Some(S::Draft), A::AttachEvidence), Ok(S::Draft));
+        assert_eq!(apply(OWN, Some(S::Returned), A::RemoveEvidence), Ok(S::Returned));
+        assert_eq!(
+            apply(OWN, Some(S::Submitted), A::AttachEvidence),
+            Err(LifecycleError::WrongState("submitted", "given more evidence"))
+        );
+        assert_eq!(
+            apply(OWN, Some(S::Filed), A::RemoveEvidence),
+            Err(LifecycleError::WrongState("filed", "stripped of evidence"))
+        );
+        assert_eq!(apply(Actor::Finance, Some(S::Draft), A::AttachEvidence), Err(LifecycleError::Forbidden("write")));
+        assert_eq!(
+            apply(Actor::Department { own: false }, Some(S::Draft), A::AttachEvidence),
+            Err(LifecycleError::Hidden)
         );
     }
 }

@@ -35,6 +35,9 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(close_evaluation_year)
         .service(set_budget_decision)
         .service(get_evaluation_summary)
+        .service(assign_evaluation)
+        .service(set_evaluation_deadline)
+        .service(get_evaluation_progress)
         .service(list_public_results);
 }
 
@@ -126,6 +129,10 @@ pub struct ReEvaluation {
     pub reason: String,
     /// Who.
     pub author: String,
+    /// `finance`, or `assessor` for a third-party assessor finance assigned.
+    pub author_role: String,
+    /// The assessor organisation, for an assessor's re-evaluation.
+    pub organisation: Option<String>,
     /// When.
     pub at: DateTime<Utc>,
     /// The document as re-scored (overrides with reasons).
@@ -161,6 +168,29 @@ pub struct Evaluation {
     pub final_grade: Option<Grade>,
     /// Rectification tasks raised on it (整改).
     pub rectifications: Vec<Rectification>,
+    /// Evidence files (佐证材料), without their bytes.
+    pub evidence: Vec<crate::api::evidence::Evidence>,
+    /// Third-party assessors it is assigned to for re-evaluation (复评).
+    pub assignments: Vec<EvaluationAssignment>,
+}
+
+/// An assignment of a filed self-evaluation to a third-party assessor (复评).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EvaluationAssignment {
+    /// Id.
+    pub id: String,
+    /// The assessor organisation.
+    pub organisation: String,
+    /// Who assigned.
+    pub assigned_by: String,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+impl From<crate::store::evaluation::EvaluationAssignmentRow> for EvaluationAssignment {
+    fn from(a: crate::store::evaluation::EvaluationAssignmentRow) -> Self {
+        EvaluationAssignment { id: a.id, organisation: a.organisation, assigned_by: a.assigned_by, at: a.at.and_utc() }
+    }
 }
 
 fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
@@ -175,6 +205,8 @@ fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
             grade: serde_json::from_value(Value::String(r.grade)).ok(),
             reason: r.reason,
             author: r.author,
+            author_role: r.author_role,
+            organisation: r.organisation,
             at: r.at.and_utc(),
             document: serde_json::from_str(&r.document).unwrap_or(Value::Null),
             result: serde_json::from_str(&r.result).unwrap_or(Value::Null),
@@ -196,6 +228,8 @@ fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
         final_total,
         final_grade,
         rectifications: d.rectifications.into_iter().map(Rectification::from).collect(),
+        evidence: d.evidence.into_iter().map(Into::into).collect(),
+        assignments: d.assignments.into_iter().map(Into::into).collect(),
     })
 }
 
@@ -504,7 +538,8 @@ pub async fn decide_evaluation(
     Ok(respond(HttpResponse::Ok(), &e))
 }
 
-/// Re-evaluate (复评) a filed self-evaluation (finance): scored under the target's profile,
+/// Re-evaluate (复评) a filed self-evaluation (finance, or a third-party assessor finance
+/// assigned it to): scored under the target's profile,
 /// with overrides and their reasons; the latest re-evaluation is the final score.
 #[utoipa::path(
     tag = "evaluation",
@@ -516,8 +551,8 @@ pub async fn decide_evaluation(
         (status = 201, description = "Recorded; the evaluation with its re-evaluations.", body = Evaluation),
         (status = 400, description = "Invalid body (a reason is required).", body = Problem, content_type = PROBLEM),
         (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
-        (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
-        (status = 404, description = "No such evaluation.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Neither finance nor an assessor it is assigned to.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such evaluation (or not assigned to this assessor).", body = Problem, content_type = PROBLEM),
         (status = 409, description = "Not filed.", body = Problem, content_type = PROBLEM),
         (status = 422, description = "The re-evaluation has errors.", body = Problem, content_type = PROBLEM),
     )
@@ -622,8 +657,9 @@ pub async fn set_budget_decision(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Close a year's self-evaluations (finance): every approved project target without a filed
+/// Close a year's self-evaluations (finance): every approved target without a filed
 /// self-evaluation scores 0 (差, 未按要求开展绩效自评). Idempotent: a second call changes nothing.
+/// Refused while the year's deadline, when set, has not passed.
 #[utoipa::path(
     tag = "evaluation",
     operation_id = "close_evaluation_year",
@@ -634,6 +670,7 @@ pub async fn set_budget_decision(
         (status = 400, description = "Invalid year.", body = Problem, content_type = PROBLEM),
         (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The deadline has not passed.", body = Problem, content_type = PROBLEM),
     )
 )]
 #[post("/evaluation-years/{year}/close")]
@@ -709,4 +746,121 @@ pub async fn list_public_results(
     let (items, next_cursor) =
         state.db.run(move |c| svc::public_results(c, q.fiscal_year, cursor.as_deref(), limit)).await?;
     Ok(web::Json(Page { items, next_cursor }))
+}
+
+/// Body of `POST /evaluations/{id}/assignments`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewEvaluationAssignment {
+    /// The third-party assessor organisation (as on its tokens).
+    #[schema(min_length = 1, max_length = 100)]
+    pub organisation: String,
+}
+
+/// Assign a filed self-evaluation to a third-party assessor for re-evaluation (finance): the
+/// assessor then reads it, its evidence, and may record a re-evaluation.
+#[utoipa::path(
+    tag = "evaluation",
+    operation_id = "assign_evaluation",
+    params(("id" = String, Path, description = "Evaluation id")),
+    request_body = NewEvaluationAssignment,
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "Assigned.", body = EvaluationAssignment),
+        (status = 400, description = "Invalid body.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
+        (status = 404, description = "No such evaluation.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "Not filed, or already assigned to that organisation.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[post("/evaluations/{id}/assignments")]
+pub async fn assign_evaluation(
+    state: web::Data<AppState>,
+    caller: Caller,
+    id: web::Path<String>,
+    body: Valid<NewEvaluationAssignment>,
+) -> Result<HttpResponse, ApiError> {
+    let id = issued_id(id)?;
+    let org = body.0.organisation;
+    let a = state.db.run(move |c| svc::assign(c, &caller, &id, &org)).await?;
+    Ok(HttpResponse::Created().json(EvaluationAssignment::from(a)))
+}
+
+/// Body of `PUT /evaluation-years/{year}/deadline`, and its answer.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluationDeadline {
+    /// The self-evaluation deadline, `YYYY-MM-DD`.
+    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$", example = "2018-12-20")]
+    pub deadline: String,
+}
+
+/// Set (or move) a year's self-evaluation deadline (finance). The year cannot be closed
+/// before it has passed; a closed year's deadline no longer changes.
+#[utoipa::path(
+    tag = "evaluation",
+    operation_id = "set_evaluation_deadline",
+    params(("year" = i32, Path, description = "Fiscal year")),
+    request_body = EvaluationDeadline,
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "Set.", body = EvaluationDeadline),
+        (status = 400, description = "Invalid year or date.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
+        (status = 409, description = "The year is closed.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[put("/evaluation-years/{year}/deadline")]
+pub async fn set_evaluation_deadline(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<i32>,
+    body: Valid<EvaluationDeadline>,
+) -> Result<web::Json<EvaluationDeadline>, ApiError> {
+    let year = year_of(year)?;
+    let d = body.0.deadline;
+    let deadline = state.db.run(move |c| svc::set_deadline(c, &caller, year, &d)).await?;
+    Ok(web::Json(EvaluationDeadline { deadline }))
+}
+
+/// `?as_of=` of the dynamic assessment material.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ProgressQuery {
+    /// The date (`YYYY-MM-DD`, default today): the figures at its end, 24:00 China Standard Time.
+    #[param(example = "2018-06-30")]
+    pub as_of: Option<String>,
+}
+
+/// The dynamic assessment material (动态评估材料) of a year as of a date (finance): review,
+/// monitoring and self-evaluation progress at the end of that day, replayed from the audit
+/// trail rather than read from today's state (the end-of-June and end-of-September reports).
+#[utoipa::path(
+    tag = "evaluation",
+    operation_id = "get_evaluation_progress",
+    params(("year" = i32, Path, description = "Fiscal year"), ProgressQuery),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The figures as of the date.", body = crate::service::progress::Progress),
+        (status = 400, description = "Invalid year or date.", body = Problem, content_type = PROBLEM),
+        (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
+        (status = 403, description = "Not finance.", body = Problem, content_type = PROBLEM),
+    )
+)]
+#[get("/evaluation-years/{year}/progress")]
+pub async fn get_evaluation_progress(
+    state: web::Data<AppState>,
+    caller: Caller,
+    year: web::Path<i32>,
+    q: web::Query<ProgressQuery>,
+) -> Result<web::Json<crate::service::progress::Progress>, ApiError> {
+    let year = year_of(year)?;
+    let as_of = match q.into_inner().as_of {
+        None => (chrono::Utc::now() + chrono::TimeDelta::hours(8)).date_naive(),
+        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map_err(|_| ApiError::InvalidParameter(format!("as_of must be a date YYYY-MM-DD, got `{d}`")))?,
+    };
+    Ok(web::Json(state.db.run(move |c| crate::service::progress::as_of(c, &caller, year, as_of)).await?))
 }

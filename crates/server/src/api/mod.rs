@@ -6,6 +6,7 @@
 pub mod check;
 pub mod departments;
 pub mod evaluation;
+pub mod evidence;
 pub mod health;
 pub mod monitoring;
 pub mod profiles;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     review::configure(cfg);
     monitoring::configure(cfg);
     evaluation::configure(cfg);
+    evidence::configure(cfg);
 }
 
 /// `?profile=&locale=`: which rule profile to apply and the language of messages.

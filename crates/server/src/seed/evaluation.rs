@@ -4,14 +4,17 @@
 //! filed one and score 0 when finance closes the year (乡镇管理及涉农资金整合经费,
 //! 2018年新疆专项（第二批）中央基建投资, 孤儿被装购置费). Scores vary as real 自评表 do
 //! (execution below plan, missed quantities, partly achieved qualitative aims, each with its
-//! reason); every 25th filed evaluation is re-evaluated by finance with one override.
+//! reason); every 25th filed evaluation is re-evaluated with one override — by finance, or
+//! by the demo's third-party assessor after finance assigned it — and every 10th carries an
+//! evidence file (a one-page PDF). The trail is replayed as December went: deadline set,
+//! evaluations filed by the 20th, re-evaluations after it, the year closed on the 31st.
 
 use diesel::Connection;
 use jixiao_rules::Locale;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use super::{DEMO_FINANCE_NAME, SeedError, caller};
+use super::{DEMO_ASSESSOR_ORG, DEMO_FINANCE_NAME, SeedError, caller};
 use crate::auth::Role;
 use crate::db::Database;
 use crate::demo::DemoDataset;
@@ -157,10 +160,43 @@ pub struct EvaluationReport {
     pub zero_scored: usize,
 }
 
+/// A one-page PDF naming the evidence (valid: header, objects, cross-reference table).
+pub fn evidence_pdf(title: &str) -> Vec<u8> {
+    let text: String = title.chars().filter(|c| c.is_ascii_graphic() || *c == ' ').collect();
+    let stream = format!("BT /F1 14 Tf 72 760 Td ({text}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!("<< /Length {} >>\nstream\n{stream}\nendstream", stream.len()),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", n + 1).as_bytes());
+    }
+    let xref = pdf.len();
+    pdf.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        pdf.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    pdf.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    pdf
+}
+
 /// Self-evaluates, files and closes the closed year (once; later calls do nothing).
 pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<EvaluationReport, SeedError> {
-    let mut conn = db.conn()?;
     let year = i32::from(data.fiscal_year);
+    store::clock::replay(store::clock::morning(year, 12, 5), || closed_year_now(db, data, year))
+}
+
+fn closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<EvaluationReport, SeedError> {
+    let mut conn = db.conn()?;
     if store::evaluation::closed(&mut conn, year)?.is_some() {
         return Ok(EvaluationReport::default());
     }
@@ -172,9 +208,12 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<EvaluationR
         let step = step.to_owned();
         move |source| SeedError::Monitoring { step: format!("evaluation: {step}"), source }
     };
+    let assessor = caller(format!("demo {DEMO_ASSESSOR_ORG}"), Role::Assessor, None, Some(DEMO_ASSESSOR_ORG));
     conn.transaction::<_, SeedError, _>(|c| {
         let mut out = EvaluationReport::default();
+        svc::set_deadline(c, &finance, year, &format!("{year}-12-20")).map_err(err("deadline"))?;
         let targets = store::monitoring::due_targets(c, year, None, None, 100_000)?;
+        let mut to_re_evaluate = Vec::new();
         // The first project of each name in data-set order (ids sort by creation) never files.
         let zero: Vec<&str> = ZERO_SCORED
             .iter()
@@ -200,32 +239,66 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<EvaluationR
                 _ => Map::new(),
             };
             let e = svc::update(c, &dept, &e.id, &[e.etag], &evaluation, &profiles).map_err(err("fill"))?;
+            if i % 10 == 4 {
+                let code = doc.get("project").and_then(|p| p.get("code")).and_then(Value::as_str).unwrap_or_default();
+                let pdf = evidence_pdf(&format!("Evidence of {code}: acceptance report, {year}"));
+                crate::service::evidence::attach(c, &dept, &e.id, &format!("{code}-验收报告.pdf"), &pdf)
+                    .map_err(err("evidence"))?;
+            }
             let e = svc::submit(c, &dept, &e.id, &[e.etag], Locale::ZhCn, &profiles).map_err(err(name))?;
             let e = svc::decide(c, &finance, &e.id, &[e.etag], true, None).map_err(err("file"))?;
             out.filed += 1;
             if i % 25 == 7 {
-                let mut re = evaluation.clone();
-                if let Some(Value::Array(rows)) = re.get_mut("results")
-                    && let Some(Value::Object(last)) = rows.last_mut()
-                {
-                    let points = doc
-                        .get("indicators")
-                        .and_then(Value::as_array)
-                        .and_then(|inds| inds.last())
-                        .and_then(|ind| ind.get("points"))
-                        .and_then(dec)
-                        .unwrap_or_default();
-                    last.insert(
-                        "override".into(),
-                        json!({ "score": two(points * Decimal::new(8, 1)).trim_end_matches('0').trim_end_matches('.'),
-                                "reason": "第三方复评抽样满意度低于单位自评，按复评结果计分" }),
-                    );
-                }
-                svc::re_evaluate(c, &finance, &e.id, &re, "财政局委托第三方机构复评", Locale::ZhCn, &profiles)
-                    .map_err(err("re-evaluate"))?;
-                out.re_evaluated += 1;
+                to_re_evaluate.push((e.id, doc, evaluation));
             }
         }
+        // After the deadline: re-evaluations, by finance and by the assessor it assigned.
+        store::clock::advance_to(store::clock::morning(year, 12, 24));
+        for (n, (id, doc, evaluation)) in to_re_evaluate.into_iter().enumerate() {
+            let mut re = evaluation.clone();
+            if let Some(Value::Array(rows)) = re.get_mut("results")
+                && let Some(Value::Object(last)) = rows.last_mut()
+            {
+                let points = doc
+                    .get("indicators")
+                    .and_then(Value::as_array)
+                    .and_then(|inds| inds.last())
+                    .and_then(|ind| ind.get("points"))
+                    .and_then(dec)
+                    .unwrap_or_default();
+                last.insert(
+                    "override".into(),
+                    json!({ "score": two(points * Decimal::new(8, 1)).trim_end_matches('0').trim_end_matches('.'),
+                            "reason": "第三方复评抽样满意度低于单位自评，按复评结果计分" }),
+                );
+            }
+            if n % 2 == 1 {
+                svc::assign(c, &finance, &id, DEMO_ASSESSOR_ORG).map_err(err("assign"))?;
+                svc::re_evaluate(
+                    c,
+                    &assessor,
+                    &id,
+                    &re,
+                    "受财政局委托复评：抽样回访满意度低于自评",
+                    Locale::ZhCn,
+                    &profiles,
+                )
+                .map_err(err("assessor re-evaluate"))?;
+            } else {
+                svc::re_evaluate(
+                    c,
+                    &finance,
+                    &id,
+                    &re,
+                    "财政局复评：满意度抽样结果低于单位自评",
+                    Locale::ZhCn,
+                    &profiles,
+                )
+                .map_err(err("re-evaluate"))?;
+            }
+            out.re_evaluated += 1;
+        }
+        store::clock::advance_to(store::clock::morning(year, 12, 31));
         let closed = svc::close_year(c, &finance, year).map_err(err("close year"))?;
         out.zero_scored = closed.zero_scored.len();
         Ok(out)

@@ -274,6 +274,11 @@ fn loaded(conn: &mut AnyConnection, year: u16) -> Result<bool, SeedError> {
 /// Loads `data` (the year in progress: the review walk) unless its year's demo targets
 /// are already present. Blocking.
 pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> {
+    // The year in progress was declared in the November before it (its review walk follows).
+    store::clock::replay(store::clock::morning(i32::from(data.fiscal_year) - 1, 11, 15), || load_now(db, data))
+}
+
+fn load_now(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> {
     let mut conn = db.conn()?;
     let profile =
         Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
@@ -308,6 +313,12 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
 /// approved with its 88号 grade, through the review services. Returns the targets inserted
 /// now (0 when the year was loaded before) with their ids and amounts. Blocking.
 pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<usize, SeedError> {
+    let year = i32::from(data.fiscal_year);
+    // Declared and submitted in the November before the year, approved with the budget in January.
+    store::clock::replay(store::clock::morning(year - 1, 11, 20), || load_closed_year_now(db, data, year))
+}
+
+fn load_closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<usize, SeedError> {
     let mut conn = db.conn()?;
     let profile =
         Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
@@ -336,6 +347,9 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<usize, Seed
                 step: "submit",
                 source,
             })?;
+        }
+        store::clock::advance_to(store::clock::morning(year, 1, 10));
+        for (i, p) in prepared.iter().enumerate() {
             let grade = if i % 4 == 3 { ReviewGrade::Good } else { ReviewGrade::Excellent };
             let body = review_body(i, Status::Approved, grade, p.amount.as_deref());
             service::review(c, &finance, &p.row.id, body, Locale::ZhCn).map_err(|source| SeedError::Review {
@@ -398,7 +412,9 @@ fn walk_review(
         let dept = caller(format!("demo {name}"), Role::Department, Some(code.to_owned()), None);
         service::submit(c, &dept, &t.row.id, None, Locale::ZhCn).map_err(step(i, "submit"))?;
     }
+    let year = i32::from(data.fiscal_year);
     // 2. Finance assigns, one request per organisation.
+    store::clock::advance_to(store::clock::morning(year - 1, 12, 1));
     for (org, due) in [(DEMO_ASSESSOR_ORG, DEMO_ASSESSOR_DUE), (DEMO_OTHER_ORG, DEMO_OTHER_DUE)] {
         let ids: Vec<&str> = todo
             .iter()
@@ -413,12 +429,14 @@ fn walk_review(
         service::assign(c, &finance, body, Locale::ZhCn).map_err(step(first, "assign"))?;
     }
     // 3. Assessors post their opinions.
+    store::clock::advance_to(store::clock::morning(year - 1, 12, 20));
     for &(i, t, p) in &todo {
         let Some(DemoAssessment { org, opinion: Some(rec), .. }) = p.assessment else { continue };
         let assessor = caller(format!("demo {org}"), Role::Assessor, None, Some(org));
         service::opinion(c, &assessor, &t.row.id, opinion_body(i, rec), Locale::ZhCn).map_err(step(i, "opinion"))?;
     }
-    // 4. Finance decides.
+    // 4. Finance decides, with the budget.
+    store::clock::advance_to(store::clock::morning(year, 1, 8));
     for &(i, t, p) in &todo {
         let Some(grade) = p.grade else { continue };
         let body = review_body(i, p.status, grade, t.amount.as_deref());

@@ -257,6 +257,11 @@ fn approved_targets(c: &mut AnyConnection, year: u16) -> Result<Vec<Approved>, S
 
 /// The closed year's four quarterly rounds, every approved target accepted each quarter.
 pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
+    // Each quarter is reported in the days after it ends (the trail reads as the year went).
+    store::clock::replay(store::clock::morning(i32::from(data.fiscal_year), 4, 2), || closed_year_now(db, data))
+}
+
+fn closed_year_now(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
     let mut conn = db.conn()?;
     let year = data.fiscal_year;
     if store::monitoring::round_of(&mut conn, i32::from(year), 3)?.is_some() {
@@ -270,6 +275,9 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<MonitoringR
         let targets = approved_targets(c, year)?;
         let mut out = MonitoringReport::default();
         for (month, deadline) in [(3, "04-10"), (6, "07-10"), (9, "10-10"), (12, "12-31")] {
+            let (m, d) = if month == 12 { (12, 1) } else { (month + 1, 2) };
+            #[allow(clippy::cast_sign_loss)]
+            store::clock::advance_to(store::clock::morning(i32::from(year), m as u32, d));
             let round = svc::open_round(c, &a.finance, i32::from(year), month, &format!("{year}-{deadline}"))
                 .map_err(err("open round"))?;
             out.rounds += 1;
@@ -288,6 +296,10 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<MonitoringR
 
 /// The year in progress: March accepted (but for one late department), June a realistic mix.
 pub fn load_current_year(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
+    store::clock::replay(store::clock::morning(i32::from(data.fiscal_year), 4, 2), || current_year_now(db, data))
+}
+
+fn current_year_now(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
     let mut conn = db.conn()?;
     let year = data.fiscal_year;
     if store::monitoring::round_of(&mut conn, i32::from(year), 3)?.is_some() {
@@ -306,6 +318,13 @@ pub fn load_current_year(db: &Database, data: &DemoDataset) -> Result<Monitoring
         let mut out = MonitoringReport::default();
         let march =
             svc::open_round(c, &a.finance, i32::from(year), 3, &format!("{year}-04-10")).map_err(err("open round"))?;
+        for (i, (id, code, doc)) in targets.iter().enumerate() {
+            let dept = department(code, names.get(code.as_str()).copied().unwrap_or(code));
+            let q1 = report_document(doc, year, 3, mood(i, 3), i);
+            walk_report(c, &a, &dept, &march.row.id, id, q1, Fate::Accepted, &profiles)?;
+            out.reports += 1;
+        }
+        store::clock::advance_to(store::clock::morning(i32::from(year), 7, 2));
         let june =
             svc::open_round(c, &a.finance, i32::from(year), 6, &format!("{year}-07-10")).map_err(err("open round"))?;
         out.rounds += 2;
@@ -314,9 +333,6 @@ pub fn load_current_year(db: &Database, data: &DemoDataset) -> Result<Monitoring
         let mut late_started = false;
         for (i, (id, code, doc)) in targets.iter().enumerate() {
             let dept = department(code, names.get(code.as_str()).copied().unwrap_or(code));
-            let q1 = report_document(doc, year, 3, mood(i, 3), i);
-            walk_report(c, &a, &dept, &march.row.id, id, q1, Fate::Accepted, &profiles)?;
-            out.reports += 1;
             let m = mood(i, 6);
             let fate = if *code == late {
                 // Late for June: one draft started, nothing filed (the board lists it as overdue).

@@ -122,6 +122,10 @@ pub struct EvaluationDetail {
     pub re_evaluations: Vec<ReEvaluationRow>,
     /// Rectification tasks raised on it.
     pub rectifications: Vec<store::monitoring::RectificationRow>,
+    /// Evidence files (佐证材料), without their bytes.
+    pub evidence: Vec<store::evaluation::EvidenceMeta>,
+    /// Assessor organisations it is assigned to for re-evaluation.
+    pub assignments: Vec<store::evaluation::EvaluationAssignmentRow>,
 }
 
 /// The evaluation with its context (for the routes' views).
@@ -139,7 +143,11 @@ pub fn detail(
     };
     let re_evaluations = store::evaluation::re_evaluations_of(conn, &row.id)?;
     let rectifications = store::monitoring::rectifications_of_evaluation(conn, &row.id)?;
+    let evidence = store::evaluation::evidence_of(conn, &row.id)?;
+    let assignments = store::evaluation::assignments_of(conn, &row.id)?;
     Ok(EvaluationDetail {
+        evidence,
+        assignments,
         project_name: ctx.project_name,
         target: ctx.target,
         result,
@@ -149,13 +157,18 @@ pub fn detail(
     })
 }
 
-fn load(
+pub(crate) fn load(
     conn: &mut AnyConnection,
     caller: &Caller,
     id: &str,
 ) -> Result<(EvaluationRow, EvaluationStatus, jixiao_rules::review::Actor)> {
     let row = store::evaluation::get(conn, id)?.ok_or(ApiError::NotFound)?;
-    let a = stage::actor(caller, &row.department_code);
+    let a = match (caller.role, caller.org.as_deref()) {
+        (Role::Assessor, Some(org)) => {
+            jixiao_rules::review::Actor::Assessor { assigned: store::evaluation::is_assigned(conn, id, org)? }
+        }
+        _ => stage::actor(caller, &row.department_code),
+    };
     if !lifecycle::can_read(a) {
         return Err(ApiError::NotFound);
     }
@@ -175,7 +188,8 @@ fn refuse_closed(conn: &mut AnyConnection, year: i32) -> Result<()> {
     Ok(())
 }
 
-/// Creates the self-evaluation of an approved project target (its department), prefilled.
+/// Creates the self-evaluation of an approved target (its department), prefilled: a project
+/// (单位自评 of 项目支出) or the department as a whole (部门整体支出), which work the same.
 pub fn create(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -192,8 +206,8 @@ pub fn create(
     }
     lifecycle::apply(a, None, EvaluationAction::Create).map_err(stage::lifecycle_error)?;
     let year = target.fiscal_year.ok_or_else(|| ApiError::Conflict("the target has no fiscal year".into()))?;
-    if !store::monitoring::is_due(conn, target_id, year)? {
-        return Err(ApiError::Conflict("only approved project targets are self-evaluated".into()));
+    if !store::monitoring::is_approved(conn, target_id, year)? {
+        return Err(ApiError::Conflict("only approved targets are self-evaluated".into()));
     }
     refuse_closed(conn, year)?;
     if store::evaluation::of_target(conn, target_id)?.is_some() {
@@ -253,7 +267,7 @@ fn derive(row: &mut EvaluationRow, ctx: &mon::Context, doc: &Map<String, Value>)
     Ok(())
 }
 
-fn write(c: &mut AnyConnection, old_etag: &str, row: &EvaluationRow) -> Result<()> {
+pub(crate) fn write(c: &mut AnyConnection, old_etag: &str, row: &EvaluationRow) -> Result<()> {
     if store::evaluation::update(c, old_etag, row)? {
         Ok(())
     } else {
@@ -262,7 +276,7 @@ fn write(c: &mut AnyConnection, old_etag: &str, row: &EvaluationRow) -> Result<(
     }
 }
 
-fn bump(row: &mut EvaluationRow, status: EvaluationStatus) {
+pub(crate) fn bump(row: &mut EvaluationRow, status: EvaluationStatus) {
     row.version += 1;
     row.status = status.as_str().into();
     row.updated_at = store::now();
@@ -382,8 +396,9 @@ pub fn decide(
     Ok(row)
 }
 
-/// Re-evaluates (复评) a filed self-evaluation (finance): the document (with the assessor's
-/// overrides and their reasons) is scored under the target's profile; 422 while errors remain.
+/// Re-evaluates (复评) a filed self-evaluation (finance, or the third-party assessor it is
+/// assigned to): the document (with the assessor's overrides and their reasons) is scored
+/// under the target's profile; 422 while errors remain.
 pub fn re_evaluate(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -422,7 +437,7 @@ pub fn re_evaluate(
             Money(total),
             &grade_name(grade),
             reason,
-            &caller.name,
+            (&caller.name, caller.role.as_str(), caller.org.as_deref()),
             store::now(),
         )?;
         stage::audit(
@@ -432,7 +447,7 @@ pub fn re_evaluate(
             EvaluationAction::ReEvaluate.as_str(),
             None,
             None,
-            json!({ "total": total.to_string(), "grade": grade, "reason": reason }),
+            json!({ "total": total.to_string(), "grade": grade, "reason": reason, "organisation": caller.org }),
         )
     })?;
     Ok(row)
@@ -473,9 +488,10 @@ pub struct CloseOutcome {
     pub zero_scored: Vec<String>,
 }
 
-/// Closes a year's self-evaluations (finance): every approved project target without a filed
-/// self-evaluation scores 0 (差, 未按要求开展绩效自评). One audited action; a second call
-/// changes nothing.
+/// Closes a year's self-evaluations (finance): every approved target (project or department
+/// as a whole) without a filed self-evaluation scores 0 (差, 未按要求开展绩效自评). One
+/// audited action; a second call changes nothing. Refused (409) while the year's deadline,
+/// when one is set, has not passed.
 pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Result<CloseOutcome> {
     if caller.role != Role::Finance {
         return Err(ApiError::Forbidden("only finance closes a year's self-evaluations".into()));
@@ -484,11 +500,18 @@ pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Resul
         if store::evaluation::closed(c, year)?.is_some() {
             return Ok(CloseOutcome { fiscal_year: year, already_closed: true, zero_scored: Vec::new() });
         }
+        if let Some((deadline, ..)) = store::evaluation::deadline(c, year)?
+            && !stage::is_past(&deadline)
+        {
+            return Err(ApiError::Conflict(format!(
+                "the self-evaluation deadline of {year} is {deadline}: the year closes after it has passed"
+            )));
+        }
         let existing: HashMap<String, EvaluationRow> =
             store::evaluation::of_year(c, year)?.into_iter().map(|e| (e.target_id.clone(), e)).collect();
         let now = store::now();
         let mut zero = Vec::new();
-        for t in store::monitoring::approved_amounts(c, year)? {
+        for t in store::monitoring::approved_targets(c, year)? {
             let current = existing.get(&t.id);
             let status = current.map(status_of).transpose()?;
             if status.is_some_and(EvaluationStatus::is_final) {
@@ -633,7 +656,9 @@ pub struct Summary {
     pub fiscal_year: i32,
     /// The year's self-evaluations are closed.
     pub closed: bool,
-    /// Approved project targets of the year.
+    /// The year's self-evaluation deadline (YYYY-MM-DD), when finance set one.
+    pub deadline: Option<String>,
+    /// Approved targets of the year (projects and departments as a whole).
     pub approved_targets: i64,
     /// Targets with a final score (filed, re-evaluated or zero).
     pub evaluated: i64,
@@ -663,7 +688,7 @@ pub struct Summary {
 pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &Profiles) -> Result<Summary> {
     stage::require_finance(caller)?;
     let monitoring = mon::coverage(conn, caller, year, None)?;
-    let approved = store::monitoring::approved_amounts(conn, year)?;
+    let approved = store::monitoring::approved_targets(conn, year)?;
     let approved_map: HashMap<&str, &store::monitoring::ApprovedTargetRow> =
         approved.iter().map(|t| (t.id.as_str(), t)).collect();
     let evaluations = store::evaluation::of_year(conn, year)?;
@@ -737,6 +762,7 @@ pub fn summary(conn: &mut AnyConnection, caller: &Caller, year: i32, profiles: &
     Ok(Summary {
         fiscal_year: year,
         closed: store::evaluation::closed(conn, year)?.is_some(),
+        deadline: store::evaluation::deadline(conn, year)?.map(|d| d.0),
         approved_targets: i64::try_from(approved.len()).unwrap_or(i64::MAX),
         evaluated,
         grades,
@@ -806,7 +832,7 @@ pub fn decide_budget(
     })
 }
 
-/// A page of self-evaluations (a department: its own).
+/// A page of self-evaluations (a department: its own; an assessor: those assigned to it).
 pub fn list(
     conn: &mut AnyConnection,
     caller: &Caller,
@@ -815,11 +841,15 @@ pub fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> Result<(Vec<EvaluationRow>, Option<String>)> {
-    if caller.role == Role::Assessor {
-        return Err(ApiError::Forbidden("assessors see the evaluations assigned to them only".into()));
-    }
+    use store::evaluation::Scope;
     let deps = stage::scope(caller);
-    let rows = store::evaluation::page(conn, year, deps.as_deref(), status, cursor, limit + 1)?;
+    let scope = match (caller.role, caller.org.as_deref(), deps.as_deref()) {
+        (Role::Assessor, Some(org), _) => Scope::Assigned(org),
+        (Role::Assessor, None, _) => Scope::Departments(&[]),
+        (_, _, Some(d)) => Scope::Departments(d),
+        (_, _, None) => Scope::All,
+    };
+    let rows = store::evaluation::page(conn, year, scope, status, cursor, limit + 1)?;
     Ok(stage::page(rows, limit, |r| r.id.clone()))
 }
 
@@ -884,4 +914,79 @@ pub fn public_results(
         });
     }
     Ok((items, next))
+}
+
+/// Assigns a filed self-evaluation to a third-party assessor organisation for re-evaluation
+/// (finance). Assigning it again to the same organisation is refused (409).
+pub fn assign(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    organisation: &str,
+) -> Result<store::evaluation::EvaluationAssignmentRow> {
+    let (row, status, a) = load(conn, caller, id)?;
+    lifecycle::apply(a, Some(status), EvaluationAction::Assign).map_err(stage::lifecycle_error)?;
+    let organisation = organisation.trim();
+    if organisation.is_empty() || organisation.chars().count() > 100 {
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
+            path: "/organisation".into(),
+            keyword: "required".into(),
+            message: "请填写第三方机构名称（1–100 字） (the assessor organisation, 1–100 characters)".into(),
+        }]));
+    }
+    if store::evaluation::is_assigned(conn, id, organisation)? {
+        return Err(ApiError::Conflict(format!("this self-evaluation is already assigned to {organisation}")));
+    }
+    let assignment = store::evaluation::EvaluationAssignmentRow {
+        id: uuid::Uuid::now_v7().to_string(),
+        evaluation_id: row.id.clone(),
+        organisation: organisation.to_owned(),
+        assigned_by: caller.name.clone(),
+        at: store::now(),
+    };
+    conn.transaction::<_, ApiError, _>(|c| {
+        store::evaluation::insert_assignment(c, &assignment)?;
+        stage::audit(
+            c,
+            &row.id,
+            caller,
+            EvaluationAction::Assign.as_str(),
+            None,
+            None,
+            json!({ "assignment_id": assignment.id, "organisation": organisation }),
+        )
+    })?;
+    Ok(assignment)
+}
+
+/// Sets (or moves) a year's self-evaluation deadline (finance), `YYYY-MM-DD`. A closed year's
+/// deadline no longer changes (409).
+pub fn set_deadline(conn: &mut AnyConnection, caller: &Caller, year: i32, deadline: &str) -> Result<String> {
+    if caller.role != Role::Finance {
+        return Err(ApiError::Forbidden("only finance sets the self-evaluation deadline".into()));
+    }
+    let Some(date) = jixiao_rules::values::Date::parse(deadline.trim()) else {
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
+            path: "/deadline".into(),
+            keyword: "format".into(),
+            message: "截止日期须为 YYYY-MM-DD (the deadline is a date, YYYY-MM-DD)".into(),
+        }]));
+    };
+    let date = date.to_string();
+    conn.transaction::<_, ApiError, _>(|c| {
+        if store::evaluation::closed(c, year)?.is_some() {
+            return Err(ApiError::Conflict(format!("the self-evaluations of {year} are closed")));
+        }
+        store::evaluation::set_deadline(c, year, &date, &caller.name, store::now())?;
+        stage::audit(
+            c,
+            &format!("year-{year}"),
+            caller,
+            "evaluation.deadline",
+            None,
+            None,
+            json!({ "fiscal_year": year, "deadline": date }),
+        )
+    })?;
+    Ok(date)
 }

@@ -3,8 +3,10 @@
 //! Functions are blocking (diesel); handlers call them through `Database::run`.
 
 pub mod evaluation;
+pub mod evidence;
 pub mod monitoring;
 pub mod profiles;
+pub mod progress;
 pub mod rectifications;
 pub mod stage;
 pub mod targets;

@@ -1,7 +1,9 @@
 //! Queries of evaluation (绩效自评 → 复评): one self-evaluation per approved target
 //! (`evaluations`), finance's re-evaluations (`re_evaluations`, append-only; the latest is
-//! final) and closed years (`evaluation_years`). Tables are defined here, next to their
-//! queries, to match `migrations/*/2026-12-01-000002_evaluation`.
+//! final) and closed years (`evaluation_years`); evidence files (`evidence_files`),
+//! assignments to third-party assessors (`evaluation_assignments`) and a year's deadline
+//! (`evaluation_deadlines`). Tables are defined here, next to their queries, to match
+//! `migrations/*/2026-12-01-000002_evaluation` and `…/2026-12-02-000001_evidence_assignments`.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -52,6 +54,41 @@ pub mod schema {
             reason -> Text,
             author -> Text,
             at -> Timestamp,
+            author_role -> Text,
+            organisation -> Nullable<Text>,
+        }
+    }
+
+    diesel::table! {
+        evidence_files (id) {
+            id -> Text,
+            evaluation_id -> Text,
+            file_name -> Text,
+            media_type -> Text,
+            size_bytes -> BigInt,
+            sha256 -> Text,
+            content -> Binary,
+            uploaded_by -> Text,
+            uploaded_at -> Timestamp,
+        }
+    }
+
+    diesel::table! {
+        evaluation_assignments (id) {
+            id -> Text,
+            evaluation_id -> Text,
+            organisation -> Text,
+            assigned_by -> Text,
+            at -> Timestamp,
+        }
+    }
+
+    diesel::table! {
+        evaluation_deadlines (fiscal_year) {
+            fiscal_year -> Integer,
+            deadline -> Text,
+            set_by -> Text,
+            set_at -> Timestamp,
         }
     }
 
@@ -78,7 +115,10 @@ pub mod schema {
     }
 }
 
-use schema::{budget_decisions, evaluation_years, evaluations, re_evaluations};
+use schema::{
+    budget_decisions, evaluation_assignments, evaluation_deadlines, evaluation_years, evaluations, evidence_files,
+    re_evaluations,
+};
 
 /// Finance's own amount for next year's budget of a target (结果应用).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
@@ -184,6 +224,10 @@ pub struct ReEvaluationRow {
     pub author: String,
     /// When.
     pub at: NaiveDateTime,
+    /// `finance` or `assessor`.
+    pub author_role: String,
+    /// The assessor organisation, for an assessor's re-evaluation.
+    pub organisation: Option<String>,
 }
 
 /// Inserts an evaluation.
@@ -214,21 +258,48 @@ pub fn of_year(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<Evaluatio
         .load(conn)
 }
 
+/// Who a page of evaluations is for: everything, some departments, or an assessor's
+/// assignments.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    /// Every department.
+    All,
+    /// These departments.
+    Departments(&'a [String]),
+    /// What is assigned to this assessor organisation.
+    Assigned(&'a str),
+}
+
+/// (evaluation id, target id) of every self-evaluation of a year.
+pub fn targets_of_year(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<(String, String)>> {
+    evaluations::table
+        .filter(evaluations::fiscal_year.eq(year))
+        .select((evaluations::id, evaluations::target_id))
+        .load(conn)
+}
+
 /// A page of evaluations, newest first.
 pub fn page(
     conn: &mut AnyConnection,
     year: Option<i32>,
-    departments: Option<&[String]>,
+    scope: Scope<'_>,
     status: Option<&str>,
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<EvaluationRow>> {
     let mut q = evaluations::table.select(EvaluationRow::as_select()).into_boxed();
+    match scope {
+        Scope::All => {}
+        Scope::Departments(d) => q = q.filter(evaluations::department_code.eq_any(d.to_vec())),
+        Scope::Assigned(org) => {
+            let assigned = evaluation_assignments::table
+                .filter(evaluation_assignments::organisation.eq(org.to_owned()))
+                .select(evaluation_assignments::evaluation_id);
+            q = q.filter(evaluations::id.eq_any(assigned));
+        }
+    }
     if let Some(y) = year {
         q = q.filter(evaluations::fiscal_year.eq(y));
-    }
-    if let Some(d) = departments {
-        q = q.filter(evaluations::department_code.eq_any(d.to_vec()));
     }
     if let Some(s) = status {
         q = q.filter(evaluations::status.eq(s.to_owned()));
@@ -257,9 +328,10 @@ pub fn append_re_evaluation(
     total: Money,
     grade: &str,
     reason: &str,
-    author: &str,
+    author: (&str, &str, Option<&str>),
     at: NaiveDateTime,
 ) -> QueryResult<()> {
+    let (author, author_role, organisation) = author;
     diesel::insert_into(re_evaluations::table)
         .values((
             re_evaluations::evaluation_id.eq(evaluation_id),
@@ -270,6 +342,8 @@ pub fn append_re_evaluation(
             re_evaluations::reason.eq(reason),
             re_evaluations::author.eq(author),
             re_evaluations::at.eq(at),
+            re_evaluations::author_role.eq(author_role),
+            re_evaluations::organisation.eq(organisation),
         ))
         .execute(conn)
         .map(|_| ())
@@ -323,9 +397,10 @@ pub fn close(conn: &mut AnyConnection, year: i32, by: &str, at: NaiveDateTime) -
 }
 
 mod joins {
-    use super::schema::evaluations;
+    use super::schema::{evaluation_assignments, evaluations};
     use crate::db::schema::targets;
     diesel::allow_tables_to_appear_in_same_query!(evaluations, targets);
+    diesel::allow_tables_to_appear_in_same_query!(evaluations, evaluation_assignments);
 }
 
 /// A page of final evaluations (filed or zero-scored) of non-classified targets, by id
@@ -350,4 +425,178 @@ pub fn public_page(
         q = q.filter(evaluations::id.gt(c.to_owned()));
     }
     q.order(evaluations::id.asc()).limit(limit).load(conn)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evidence files (佐证材料)
+
+/// An evidence file's description (everything but its bytes).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = evidence_files)]
+pub struct EvidenceMeta {
+    /// Id (UUID v7).
+    pub id: String,
+    /// The evaluation.
+    pub evaluation_id: String,
+    /// The file name as uploaded.
+    pub file_name: String,
+    /// Its media type (from the checked kind).
+    pub media_type: String,
+    /// Its size.
+    pub size_bytes: i64,
+    /// SHA-256 of the bytes, lower-case hex.
+    pub sha256: String,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: NaiveDateTime,
+}
+
+/// A new evidence file.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = evidence_files)]
+pub struct NewEvidence<'a> {
+    /// Id.
+    pub id: &'a str,
+    /// The evaluation.
+    pub evaluation_id: &'a str,
+    /// File name.
+    pub file_name: &'a str,
+    /// Media type.
+    pub media_type: &'a str,
+    /// Size.
+    pub size_bytes: i64,
+    /// SHA-256 (hex).
+    pub sha256: &'a str,
+    /// The bytes.
+    pub content: &'a [u8],
+    /// Who.
+    pub uploaded_by: &'a str,
+    /// When.
+    pub uploaded_at: NaiveDateTime,
+}
+
+/// Stores an evidence file.
+pub fn insert_evidence(conn: &mut AnyConnection, e: &NewEvidence<'_>) -> QueryResult<()> {
+    diesel::insert_into(evidence_files::table).values(e).execute(conn).map(|_| ())
+}
+
+/// The evidence files of an evaluation, oldest first (no bytes).
+pub fn evidence_of(conn: &mut AnyConnection, evaluation_id: &str) -> QueryResult<Vec<EvidenceMeta>> {
+    evidence_files::table
+        .filter(evidence_files::evaluation_id.eq(evaluation_id))
+        .order(evidence_files::id.asc())
+        .select(EvidenceMeta::as_select())
+        .load(conn)
+}
+
+/// The file of an evaluation with this checksum, if any.
+pub fn evidence_by_checksum(
+    conn: &mut AnyConnection,
+    evaluation_id: &str,
+    sha256: &str,
+) -> QueryResult<Option<EvidenceMeta>> {
+    evidence_files::table
+        .filter(evidence_files::evaluation_id.eq(evaluation_id))
+        .filter(evidence_files::sha256.eq(sha256))
+        .select(EvidenceMeta::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// One evidence file of an evaluation with its bytes.
+pub fn evidence_file(
+    conn: &mut AnyConnection,
+    evaluation_id: &str,
+    id: &str,
+) -> QueryResult<Option<(EvidenceMeta, Vec<u8>)>> {
+    evidence_files::table
+        .filter(evidence_files::evaluation_id.eq(evaluation_id))
+        .filter(evidence_files::id.eq(id))
+        .select((EvidenceMeta::as_select(), evidence_files::content))
+        .first(conn)
+        .optional()
+}
+
+/// Removes one evidence file of an evaluation; false when there was none.
+pub fn delete_evidence(conn: &mut AnyConnection, evaluation_id: &str, id: &str) -> QueryResult<bool> {
+    diesel::delete(
+        evidence_files::table.filter(evidence_files::evaluation_id.eq(evaluation_id)).filter(evidence_files::id.eq(id)),
+    )
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Assignments to third-party assessors, and the year's deadline
+
+/// An assignment of an evaluation to an assessor organisation (复评).
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = evaluation_assignments)]
+pub struct EvaluationAssignmentRow {
+    /// Id (UUID v7).
+    pub id: String,
+    /// The evaluation.
+    pub evaluation_id: String,
+    /// The assessor organisation.
+    pub organisation: String,
+    /// Who assigned (token name).
+    pub assigned_by: String,
+    /// When.
+    pub at: NaiveDateTime,
+}
+
+/// Stores an assignment.
+pub fn insert_assignment(conn: &mut AnyConnection, a: &EvaluationAssignmentRow) -> QueryResult<()> {
+    diesel::insert_into(evaluation_assignments::table).values(a).execute(conn).map(|_| ())
+}
+
+/// The assignments of an evaluation, oldest first.
+pub fn assignments_of(conn: &mut AnyConnection, evaluation_id: &str) -> QueryResult<Vec<EvaluationAssignmentRow>> {
+    evaluation_assignments::table
+        .filter(evaluation_assignments::evaluation_id.eq(evaluation_id))
+        .order(evaluation_assignments::id.asc())
+        .select(EvaluationAssignmentRow::as_select())
+        .load(conn)
+}
+
+/// Whether an evaluation is assigned to an organisation.
+pub fn is_assigned(conn: &mut AnyConnection, evaluation_id: &str, organisation: &str) -> QueryResult<bool> {
+    evaluation_assignments::table
+        .filter(evaluation_assignments::evaluation_id.eq(evaluation_id))
+        .filter(evaluation_assignments::organisation.eq(organisation))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
+}
+
+/// A year's self-evaluation deadline: (date, set by, set at).
+pub fn deadline(conn: &mut AnyConnection, year: i32) -> QueryResult<Option<(String, String, NaiveDateTime)>> {
+    evaluation_deadlines::table
+        .find(year)
+        .select((evaluation_deadlines::deadline, evaluation_deadlines::set_by, evaluation_deadlines::set_at))
+        .first(conn)
+        .optional()
+}
+
+/// Sets (or moves) a year's deadline.
+pub fn set_deadline(conn: &mut AnyConnection, year: i32, date: &str, by: &str, at: NaiveDateTime) -> QueryResult<()> {
+    let n = diesel::update(evaluation_deadlines::table.find(year))
+        .set((
+            evaluation_deadlines::deadline.eq(date),
+            evaluation_deadlines::set_by.eq(by),
+            evaluation_deadlines::set_at.eq(at),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        diesel::insert_into(evaluation_deadlines::table)
+            .values((
+                evaluation_deadlines::fiscal_year.eq(year),
+                evaluation_deadlines::deadline.eq(date),
+                evaluation_deadlines::set_by.eq(by),
+                evaluation_deadlines::set_at.eq(at),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
 }

@@ -584,15 +584,20 @@ fn approved_projects<'a>(
     departments: Option<&[String]>,
 ) -> crate::db::schema::targets::BoxedQuery<'a, crate::db::connection::MultiBackend> {
     use crate::db::schema::targets;
+    // a project target: the rules read `project` (and its name) only for kind = project
+    approved_of_year(year, departments).filter(targets::project_name.is_not_null())
+}
+
+/// The approved targets of a year, projects and departments as a whole (evaluation reads both).
+fn approved_of_year<'a>(
+    year: i32,
+    departments: Option<&[String]>,
+) -> crate::db::schema::targets::BoxedQuery<'a, crate::db::connection::MultiBackend> {
+    use crate::db::schema::targets;
     use crate::store::review::schema::review_states;
     let approved =
         review_states::table.filter(review_states::in_force_revision.is_not_null()).select(review_states::target_id);
-    let mut q = targets::table
-        .filter(targets::fiscal_year.eq(year))
-        // a project target: the rules read `project` (and its name) only for kind = project
-        .filter(targets::project_name.is_not_null())
-        .filter(targets::id.eq_any(approved))
-        .into_boxed();
+    let mut q = targets::table.filter(targets::fiscal_year.eq(year)).filter(targets::id.eq_any(approved)).into_boxed();
     if let Some(d) = departments {
         q = q.filter(targets::department_code.eq_any(d.to_vec()));
     }
@@ -641,6 +646,36 @@ pub fn due_by_department(
 /// Every approved project target of a year with its amount (coverage sums money in Rust).
 pub fn approved_amounts(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<ApprovedTargetRow>> {
     approved_projects(year, None).select(ApprovedTargetRow::as_select()).load(conn)
+}
+
+/// Every target of a year, whatever its state (the as-of material replays their history).
+pub fn targets_of_year(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<ApprovedTargetRow>> {
+    use crate::db::schema::targets;
+    targets::table.filter(targets::fiscal_year.eq(year)).select(ApprovedTargetRow::as_select()).load(conn)
+}
+
+/// (report id, target id) of every monitoring report of a year.
+pub fn report_targets_of_year(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<(String, String)>> {
+    monitoring_reports::table
+        .filter(monitoring_reports::fiscal_year.eq(year))
+        .select((monitoring_reports::id, monitoring_reports::target_id))
+        .load(conn)
+}
+
+/// Every approved target of a year (projects and departments as a whole), with the columns
+/// the evaluation summary reads.
+pub fn approved_targets(conn: &mut AnyConnection, year: i32) -> QueryResult<Vec<ApprovedTargetRow>> {
+    approved_of_year(year, None).select(ApprovedTargetRow::as_select()).load(conn)
+}
+
+/// Whether a target is an approved target (of any kind) of `year`.
+pub fn is_approved(conn: &mut AnyConnection, target_id: &str, year: i32) -> QueryResult<bool> {
+    use crate::db::schema::targets;
+    approved_of_year(year, None)
+        .filter(targets::id.eq(target_id.to_owned()))
+        .count()
+        .get_result::<i64>(conn)
+        .map(|n| n > 0)
 }
 
 /// Whether a target is an approved project target of `year`.

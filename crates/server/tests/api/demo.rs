@@ -437,6 +437,29 @@ async fn demo_monitoring_two_years(app: &TestApp) {
     assert_eq!(sum["monitoring"]["coverage"], "1.0000");
     let (_, _, cov3) = get(app, "/api/v1/monitoring/coverage?fiscal_year=2018&through_month=3", f).await;
     assert_eq!(cov3["coverage"], "1.0000", "every target was monitored from the first quarter");
+    assert_eq!(sum["deadline"], "2018-12-20");
+
+    // The dynamic assessment material of 2018, replayed from the trail: June and September.
+    let (status, _, june) = get(app, "/api/v1/evaluation-years/2018/progress?as_of=2018-06-30", f).await;
+    assert_eq!(status, 200, "{june}");
+    assert_eq!((june["review"]["approved"].as_i64(), june["review"]["declared"].as_i64()), (Some(342), Some(342)));
+    let m = &june["monitoring"];
+    assert_eq!((m["rounds_opened"].as_i64(), m["accepted"].as_i64()), (Some(1), Some(342)), "{m}");
+    assert_eq!((m["units_with_projects"].as_i64(), m["units_monitored"].as_i64()), (Some(56), Some(56)), "{m}");
+    assert_eq!((m["project_spending"].as_str(), m["coverage"].as_str()), (Some("230047.41"), Some("1.0000")), "{m}");
+    assert_eq!(june["evaluation"]["started"], 0, "no self-evaluation before December");
+    let (_, _, sept) = get(app, "/api/v1/evaluation-years/2018/progress?as_of=2018-09-30", f).await;
+    assert_eq!(sept["monitoring"]["rounds_opened"], 2, "{sept}");
+    let (_, _, end) = get(app, "/api/v1/evaluation-years/2018/progress?as_of=2018-12-31", f).await;
+    let e = &end["evaluation"];
+    assert_eq!(
+        (e["filed"].as_i64(), e["zero_scored"].as_i64(), e["year_closed"].as_bool()),
+        (Some(339), Some(3), Some(true)),
+        "{e}"
+    );
+    assert!(e["re_evaluated"].as_i64().unwrap() > 0, "{e}");
+    let (_, _, before) = get(app, "/api/v1/evaluation-years/2018/progress?as_of=2017-11-01", f).await;
+    assert_eq!(before["review"]["declared"], 0, "{before}");
 
     // 2019: the June round.
     let (_, _, rounds) = get(app, "/api/v1/monitoring/rounds?fiscal_year=2019", f).await;

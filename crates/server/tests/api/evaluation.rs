@@ -222,4 +222,236 @@ pub async fn evaluation_workflow_close_and_summary(app: &TestApp) {
     assert!(r.body["next_cursor"].is_string());
 }
 
-crate::both_backends!(evaluation_workflow_close_and_summary);
+/// Uploads `bytes` as an evidence file named `name`.
+async fn upload(app: &TestApp, token: &str, id: &str, name: &str, bytes: &[u8]) -> crate::helpers::Reply {
+    let url = app.url(&format!("/api/v1/evaluations/{id}/evidence"));
+    let req = app
+        .client
+        .post(url)
+        .query(&[("name", name)])
+        .unwrap()
+        .insert_header(("authorization", format!("Bearer {token}")))
+        .insert_header(("content-type", "application/octet-stream"));
+    let (status, headers, body) = crate::helpers::send(req, Some(bytes)).await;
+    crate::helpers::Reply { status, etag: None, body, headers }
+}
+
+/// Downloads an evidence file: (status, headers, bytes).
+async fn download(app: &TestApp, token: Option<&str>, path: &str) -> (u16, awc::http::header::HeaderMap, Vec<u8>) {
+    let mut req = app.client.get(app.url(&format!("/api/v1{path}")));
+    if let Some(t) = token {
+        req = req.insert_header(("authorization", format!("Bearer {t}")));
+    }
+    let mut res = req.send().await.expect("sent");
+    let bytes = res.body().limit(32 * 1024 * 1024).await.expect("body").to_vec();
+    (res.status().as_u16(), res.headers().clone(), bytes)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A filled, submitted and filed self-evaluation of `target` (its department `dept`).
+async fn filed(app: &TestApp, dept: &str, finance: &str, target: &str) -> String {
+    let r = call(app, Method::POST, "/evaluations", Some(dept), Some(&json!({ "target_id": target })), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let doc = fixture("evaluations/orphan-clothing-2019.json")["evaluation"].clone();
+    let r = call(app, Method::PUT, &format!("/evaluations/{id}"), Some(dept), Some(&doc), r.etag.as_deref()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(app, Method::POST, &format!("/evaluations/{id}/submit"), Some(dept), None, r.etag.as_deref()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let file = json!({ "decision": "file" });
+    let r =
+        call(app, Method::POST, &format!("/evaluations/{id}/decision"), Some(finance), Some(&file), r.etag.as_deref())
+            .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    id
+}
+
+/// Evidence files (type, size, checksum, who sees them, never public), re-evaluation by an
+/// assigned third-party assessor, the year's deadline, the department as a whole, and the
+/// as-of material read from the audit trail.
+pub async fn evidence_assessors_deadline_and_as_of(app: &TestApp) {
+    let a = app.token(Role::Department, Some("101"), None).await;
+    let b = app.token(Role::Department, Some("102"), None).await;
+    let finance = app.token(Role::Finance, None, None).await;
+    let jia = app.token(Role::Assessor, None, Some("甲所")).await;
+    let yi = app.token(Role::Assessor, None, Some("乙所")).await;
+    let t1 = approved(app, &a, &finance, "101", "2019年孤儿被装购置费").await;
+
+    // --- Evidence on a draft: only the department attaches; kinds, sizes and duplicates checked.
+    let r = call(app, Method::POST, "/evaluations", Some(&a), Some(&json!({ "target_id": t1 })), None).await;
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let pdf = jixiao_server::seed::evaluation::evidence_pdf("acceptance report");
+    let r = upload(app, &a, &id, "验收报告.pdf", &pdf).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(
+        (r.body["sha256"].as_str(), r.body["size_bytes"].as_u64(), r.body["media_type"].as_str()),
+        (Some(sha256_hex(&pdf).as_str()), Some(pdf.len() as u64), Some("application/pdf"))
+    );
+    let file_id = r.body["id"].as_str().unwrap().to_owned();
+    let r = upload(app, &a, &id, "副本.pdf", &pdf).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+    let r = upload(app, &a, &id, "setup.exe", b"MZ\x90\x00").await;
+    assert_problem(r.status, &r.headers, &r.body, 415, "unsupported-file");
+    let r = upload(app, &a, &id, "改名.pdf", b"MZ\x90\x00 not a pdf").await;
+    assert_problem(r.status, &r.headers, &r.body, 415, "unsupported-file");
+    let r = upload(app, &a, &id, "空.pdf", b"").await;
+    assert_problem(r.status, &r.headers, &r.body, 400, "invalid-file");
+    let mut big = b"%PDF-1.4\n".to_vec();
+    big.resize(20 * 1024 * 1024 + 1, b' ');
+    let r = upload(app, &a, &id, "大.pdf", &big).await;
+    assert_problem(r.status, &r.headers, &r.body, 413, "payload-too-large");
+    let png = b"\x89PNG\r\n\x1a\n rest of a scan";
+    for (who, token, want) in [("B", &b, 404), ("finance", &finance, 403), ("assessor", &jia, 404)] {
+        let r = upload(app, token, &id, "照片.png", png).await;
+        assert_eq!(r.status, want, "{who}: {}", r.body);
+    }
+    let r = upload(app, &a, &id, "现场照片.png", png).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let png_id = r.body["id"].as_str().unwrap().to_owned();
+    let r = call(app, Method::GET, &format!("/evaluations/{id}/evidence"), Some(&a), None, None).await;
+    assert_eq!(r.body.as_array().unwrap().len(), 2, "{}", r.body);
+    let r = call(app, Method::DELETE, &format!("/evaluations/{id}/evidence/{png_id}"), Some(&b), None, None).await;
+    assert_eq!(r.status, 404);
+    let r = call(app, Method::DELETE, &format!("/evaluations/{id}/evidence/{png_id}"), Some(&a), None, None).await;
+    assert_eq!(r.status, 204, "{}", r.body);
+
+    // Download: the bytes as stored, their checksum as ETag; B and unassigned assessors see nothing.
+    let fpath = format!("/evaluations/{id}/evidence/{file_id}");
+    let (status, headers, bytes) = download(app, Some(&finance), &fpath).await;
+    assert_eq!(status, 200);
+    assert_eq!(sha256_hex(&bytes), sha256_hex(&pdf));
+    assert_eq!(headers.get("etag").unwrap().to_str().unwrap(), format!("\"{}\"", sha256_hex(&pdf)));
+    assert_eq!(headers.get("content-type").unwrap(), "application/pdf");
+    assert!(headers.get("content-disposition").unwrap().to_str().unwrap().starts_with("attachment"));
+    assert_eq!(headers.get("x-content-type-options").unwrap(), "nosniff");
+    for (who, token) in [("B", Some(&b)), ("assessor", Some(&jia)), ("anonymous", None)] {
+        let (status, ..) = download(app, token.map(String::as_str), &fpath).await;
+        assert!(status == 404 || (token.is_none() && status == 401), "{who}: {status}");
+    }
+
+    // --- Filing, then re-evaluation by an assigned assessor.
+    let doc = fixture("evaluations/orphan-clothing-2019.json")["evaluation"].clone();
+    let r = call(app, Method::GET, &format!("/evaluations/{id}"), Some(&a), None, None).await;
+    let r = call(app, Method::PUT, &format!("/evaluations/{id}"), Some(&a), Some(&doc), r.etag.as_deref()).await;
+    let r = call(app, Method::POST, &format!("/evaluations/{id}/submit"), Some(&a), None, r.etag.as_deref()).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let etag = r.etag.unwrap();
+    let r = upload(app, &a, &id, "迟交.png", png).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+    let assign = json!({ "organisation": "甲所" });
+    let apath = format!("/evaluations/{id}/assignments");
+    let r = call(app, Method::POST, &apath, Some(&finance), Some(&assign), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict"); // not filed yet
+    let file = json!({ "decision": "file" });
+    let r =
+        call(app, Method::POST, &format!("/evaluations/{id}/decision"), Some(&finance), Some(&file), Some(&etag)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(app, Method::POST, &apath, Some(&a), Some(&assign), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::POST, &apath, Some(&finance), Some(&json!({ "organisation": " " })), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 400, "invalid-body");
+    let r = call(app, Method::POST, &apath, Some(&finance), Some(&assign), None).await;
+    assert_eq!((r.status, r.body["organisation"].as_str()), (201, Some("甲所")), "{}", r.body);
+    let r = call(app, Method::POST, &apath, Some(&finance), Some(&assign), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+
+    let mut re = doc.clone();
+    re["results"][9]["override"] = json!({ "score": "7", "reason": "回访样本满意度 85%" });
+    let body = json!({ "evaluation": re, "reason": "受托复评" });
+    let rpath = format!("/evaluations/{id}/re-evaluations");
+    let r = call(app, Method::POST, &rpath, Some(&yi), Some(&body), None).await;
+    assert_eq!(r.status, 404, "another organisation sees nothing: {}", r.body);
+    let r = call(app, Method::GET, &format!("/evaluations/{id}"), Some(&yi), None, None).await;
+    assert_eq!(r.status, 404);
+    let r = call(app, Method::GET, "/evaluations", Some(&yi), None, None).await;
+    assert_eq!((r.status, r.body["items"].clone()), (200, json!([])));
+    let r = call(app, Method::GET, "/evaluations", Some(&jia), None, None).await;
+    assert_eq!(r.body["items"].as_array().unwrap().len(), 1, "{}", r.body);
+    let r = call(app, Method::GET, &format!("/evaluations/{id}"), Some(&jia), None, None).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body["evidence"].as_array().unwrap().len(), 1);
+    let (status, ..) = download(app, Some(&jia), &fpath).await;
+    assert_eq!(status, 200, "the assigned assessor reads the evidence");
+    let r = call(app, Method::POST, &format!("/evaluations/{id}/decision"), Some(&jia), Some(&file), Some(&etag)).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::POST, &rpath, Some(&jia), Some(&body), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let last = &r.body["re_evaluations"][0];
+    assert_eq!(
+        (last["author_role"].as_str(), last["organisation"].as_str(), r.body["final_total"].as_str()),
+        (Some("assessor"), Some("甲所"), Some("95.19"))
+    );
+    assert_eq!(r.body["total"], "98.19", "the department's score stays beside it");
+    let r = call(app, Method::GET, "/public/results?fiscal_year=2019", None, None, None).await;
+    assert!(!r.body.to_string().contains("evidence") && !r.body.to_string().contains(&file_id), "{}", r.body);
+
+    // --- The department as a whole (部门整体) is self-evaluated like a project.
+    let mut whole = fixture("evaluations/orphan-clothing-2019.json")["target"].clone();
+    whole["kind"] = json!("department");
+    whole.as_object_mut().unwrap().remove("project");
+    whole["department"]["code"] = json!("102");
+    let r = call(app, Method::POST, "/targets", Some(&b), Some(&whole), None).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let tw = r.body["id"].as_str().unwrap().to_owned();
+    let r = call(app, Method::POST, &format!("/targets/{tw}/submit"), Some(&b), None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
+    let r = call(app, Method::POST, &format!("/targets/{tw}/review"), Some(&finance), Some(&d), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ew = filed(app, &b, &finance, &tw).await;
+    let r = call(app, Method::GET, &format!("/evaluations/{ew}"), Some(&b), None, None).await;
+    assert_eq!(
+        (r.body["final_total"].as_str(), r.body["target"]["kind"].as_str()),
+        (Some("98.19"), Some("department"))
+    );
+
+    // --- The deadline: closing before it is refused; after it, the year closes.
+    let dpath = "/evaluation-years/2019/deadline";
+    let r = call(app, Method::PUT, dpath, Some(&a), Some(&json!({ "deadline": "2019-12-20" })), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::PUT, dpath, Some(&finance), Some(&json!({ "deadline": "2019-02-30" })), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 400, "invalid-body");
+    let r = call(app, Method::PUT, dpath, Some(&finance), Some(&json!({ "deadline": "2999-12-20" })), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(app, Method::POST, "/evaluation-years/2019/close", Some(&finance), None, None).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+    let r = call(app, Method::GET, "/evaluation-years/2019/summary", Some(&finance), None, None).await;
+    assert_eq!((r.body["deadline"].as_str(), r.body["closed"].as_bool()), (Some("2999-12-20"), Some(false)));
+
+    // --- As of a date: replayed from the audit trail, not today's state.
+    let ppath = |d: &str| format!("/evaluation-years/2019/progress?as_of={d}");
+    let r = call(app, Method::GET, &ppath("2019-06-30"), Some(&a), None, None).await;
+    assert_problem(r.status, &r.headers, &r.body, 403, "forbidden");
+    let r = call(app, Method::GET, &ppath("30/06/2019"), Some(&finance), None, None).await;
+    assert_problem(r.status, &r.headers, &r.body, 400, "invalid-parameter");
+    let past = call(app, Method::GET, &ppath("2019-06-30"), Some(&finance), None, None).await;
+    assert_eq!(past.status, 200, "{}", past.body);
+    assert_eq!(past.body["review"]["declared"], 0, "nothing existed then: {}", past.body);
+    assert_eq!(past.body["evaluation"]["started"], 0);
+    let now = call(app, Method::GET, "/evaluation-years/2019/progress", Some(&finance), None, None).await;
+    assert_eq!(now.status, 200, "{}", now.body);
+    assert_eq!(
+        (now.body["review"]["declared"].as_i64(), now.body["review"]["approved"].as_i64()),
+        (Some(2), Some(2)),
+        "{}",
+        now.body
+    );
+    assert_eq!(
+        (now.body["evaluation"]["filed"].as_i64(), now.body["evaluation"]["re_evaluated"].as_i64()),
+        (Some(2), Some(1)),
+        "{}",
+        now.body
+    );
+    let r = call(app, Method::PUT, dpath, Some(&finance), Some(&json!({ "deadline": "2019-12-20" })), None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(app, Method::POST, "/evaluation-years/2019/close", Some(&finance), None, None).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = call(app, Method::PUT, dpath, Some(&finance), Some(&json!({ "deadline": "2020-01-20" })), None).await;
+    assert_problem(r.status, &r.headers, &r.body, 409, "conflict");
+}
+
+crate::both_backends!(evaluation_workflow_close_and_summary, evidence_assessors_deadline_and_as_of);
