@@ -149,7 +149,7 @@ pub fn classify<'a>(name: &'a str, bytes: &[u8]) -> Result<(&'a str, EvidenceKin
         return Err(EvidenceError::TooLarge(bytes.len()));
     }
     if !bytes.starts_with(kind.signature()) {
-        return Err(EvidenceError::ContentMismatch(kind.extensions()[0]));
+        return Err(EvidenceError::ContentMismatch(kind.extensions().first().copied().unwrap_or("accepted")));
     }
     Ok((name, kind))
 }
