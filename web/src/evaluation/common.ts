@@ -1,9 +1,10 @@
 // Shared code of the evaluation pages (绩效自评 → 复评 → 结果应用, FORMATS §4/§4.1/§7,
 // crates/server/EVALUATION-API.md): the API shapes, the WASM `score` call, labels (tiers,
-// rules, statuses) and the read-only renderers both pages use (a self-evaluation's rows,
-// its report text, finance's re-evaluations beside the department's score). No rule lives
-// here: every score, grade and message comes from the WASM module (`score`) or from the
-// server, which run the same code.
+// rules, statuses) and the read-only renderers the pages use (a self-evaluation's rows,
+// its report text, the re-evaluations by finance or an assigned third-party assessor beside
+// the department's score, the assignments, the name of a department-wide target). No rule
+// lives here: every score, grade and message comes from the WASM module (`score`) or from
+// the server, which run the same code.
 
 import { register } from "../lib/i18n";
 import { score as wasmScore } from "../lib/rules";
@@ -65,16 +66,60 @@ export interface ScoreResult {
   violations: Violation[];
 }
 
-/** A re-evaluation (复评) by finance. */
+/** A re-evaluation (复评) by finance or by an assigned third-party assessor. */
 export interface ReEvaluation {
   id: number;
   total: string;
   grade: Grade | null;
   reason: string;
   author: string;
+  /** Who re-evaluated: the finance bureau or a third-party assessor. */
+  author_role: "finance" | "assessor" | string;
+  /** The assessor's organisation (null for finance). */
+  organisation: string | null;
   at: string;
   document: Record<string, unknown>;
   result: ScoreResult | null;
+}
+
+/** An evidence file (佐证材料) of a self-evaluation, without its bytes. */
+export interface Evidence {
+  id: string;
+  evaluation_id: string;
+  file_name: string;
+  media_type: string;
+  size_bytes: number;
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+/** A filed self-evaluation assigned to a third-party assessor for re-evaluation. */
+export interface EvaluationAssignment {
+  id: string;
+  organisation: string;
+  assigned_by: string;
+  at: string;
+}
+
+/** The dynamic assessment material (动态评估材料) of a year as of a date. */
+export interface Progress {
+  fiscal_year: number;
+  as_of: string;
+  review: { declared: number; draft: number; submitted: number; returned: number; approved: number };
+  monitoring: {
+    rounds_opened: number;
+    reports: number;
+    submitted: number;
+    returned: number;
+    accepted: number;
+    units_with_projects: number;
+    units_monitored: number;
+    project_spending: string;
+    monitored_spending: string;
+    coverage: string | null;
+  };
+  evaluation: { started: number; draft: number; submitted: number; returned: number; filed: number; zero_scored: number; re_evaluated: number; year_closed: boolean };
 }
 
 /** A self-evaluation with its documents (`Evaluation`). */
@@ -86,6 +131,8 @@ export interface Evaluation extends EvaluationSummary {
   re_evaluations: ReEvaluation[];
   final_total: string | null;
   final_grade: Grade | null;
+  evidence: Evidence[];
+  assignments: EvaluationAssignment[];
 }
 
 /** One target's line of the year's budget recommendations (结果应用). */
@@ -115,6 +162,8 @@ export interface ZeroScore {
 export interface Summary {
   fiscal_year: number;
   closed: boolean;
+  /** The self-evaluation deadline (YYYY-MM-DD), null when none is set. */
+  deadline: string | null;
   approved_targets: number;
   evaluated: number;
   grades: Record<Grade, number>;
@@ -205,11 +254,10 @@ register(
     "eval.report.improvement": "四、存在的问题和改进措施",
     "eval.problems": "自评规则检查",
     "eval.opinion": "财政部门意见",
-    "eval.re_evaluations": "财政复评",
+    "eval.re_evaluations": "复评",
     "eval.re.head": "复评 {n}：{total} 分 · {grade}",
     "eval.re.final": "（最终得分）",
     "eval.re.reason": "复评意见：{reason}",
-    "eval.re.by": "{who} 于 {at}",
     "eval.re.indicator": "项目",
     "eval.re.dept": "单位自评得分",
     "eval.re.finance": "复评得分",
@@ -220,6 +268,14 @@ register(
     "eval.zero": "{reason}，计 0 分（差）",
     "eval.zero_reason": "未按要求开展绩效自评",
     "eval.status": "状态",
+    "eval.whole": "部门整体支出",
+    "eval.whole_of": "部门整体支出（{dept}）",
+    "eval.re.author.finance": "财政局",
+    "eval.re.author.assessor": "第三方机构 {org}",
+    "eval.re.author_line": "{role} · {who} 于 {at}",
+    "eval.assignments": "第三方复评指派",
+    "eval.assignment.line": "已指派 {org} 复评",
+    "eval.assignment.by": "{who} 于 {at} 指派",
   },
   {
     "estatus.draft": "Draft",
@@ -272,11 +328,10 @@ register(
     "eval.report.improvement": "4. Problems and improvements",
     "eval.problems": "Scoring rule check",
     "eval.opinion": "Finance bureau's opinion",
-    "eval.re_evaluations": "Finance re-evaluation",
+    "eval.re_evaluations": "Re-evaluation",
     "eval.re.head": "Re-evaluation {n}: {total} · {grade}",
     "eval.re.final": " (final score)",
     "eval.re.reason": "Opinion: {reason}",
-    "eval.re.by": "{who} at {at}",
     "eval.re.indicator": "Item",
     "eval.re.dept": "Department's score",
     "eval.re.finance": "Re-evaluated score",
@@ -287,6 +342,14 @@ register(
     "eval.zero": "{reason}: scored 0 (poor)",
     "eval.zero_reason": "No self-evaluation as required",
     "eval.status": "Status",
+    "eval.whole": "Department as a whole",
+    "eval.whole_of": "Department as a whole ({dept})",
+    "eval.re.author.finance": "Finance bureau",
+    "eval.re.author.assessor": "Third-party assessor {org}",
+    "eval.re.author_line": "{role} · {who} at {at}",
+    "eval.assignments": "Third-party re-evaluation",
+    "eval.assignment.line": "Assigned to {org}",
+    "eval.assignment.by": "by {who} at {at}",
   },
 );
 
@@ -403,9 +466,41 @@ export function executionFigures(res: ScoreResult | null | undefined): string {
   });
 }
 
-/** Finance's re-evaluations, each beside the department's score row by row, with the override reasons. */
-export function reEvaluations(e: Evaluation): HTMLElement | null {
-  if (!e.re_evaluations.length) return null;
+/** A project's name, or 部门整体支出 (with the department's name when known) for a department-wide target. */
+export function projectLabel(name: string | null | undefined, department?: string | null): string {
+  if (name) return name;
+  return department ? t("eval.whole_of", { dept: department }) : t("eval.whole");
+}
+
+/** The name of a self-evaluation's project (or 部门整体支出 of its department). */
+export function evaluationName(e: Pick<Evaluation, "project_name" | "target">): string {
+  return projectLabel(e.project_name ?? (str(obj(e.target.project).name) || null), str(obj(e.target.department).name) || null);
+}
+
+/** Who re-evaluated: 财政局, or 第三方机构 and its organisation. */
+export function authorRole(re: Pick<ReEvaluation, "author_role" | "organisation">): string {
+  return re.author_role === "assessor" ? t("eval.re.author.assessor", { org: re.organisation ?? "" }) : t("eval.re.author.finance");
+}
+
+/** The third-party assessors a filed self-evaluation is assigned to (null when none). */
+export function assignmentList(e: Pick<Evaluation, "assignments">): HTMLElement | null {
+  const xs = e.assignments ?? [];
+  if (!xs.length) return null;
+  return h(
+    "ul",
+    { class: "assignments", id: "assignment-list" },
+    ...xs.map((a) =>
+      h("li", { "data-organisation": a.organisation }, h("strong", {}, t("eval.assignment.line", { org: a.organisation })), " ", h("small", {}, t("eval.assignment.by", { who: a.assigned_by, at: when(a.at) }))),
+    ),
+  );
+}
+
+/** The re-evaluations (by finance or an assigned third-party assessor), each beside the
+ * department's score row by row with the override reasons, and (unless `assignments` is
+ * false) the assessors the self-evaluation is assigned to. */
+export function reEvaluations(e: Evaluation, opts: { assignments?: boolean } = {}): HTMLElement | null {
+  const assigned = opts.assignments === false ? null : assignmentList(e);
+  if (!e.re_evaluations.length && !assigned) return null;
   const inds = targetIndicators(e.target);
   const dept = e.result;
   const last = e.re_evaluations.length - 1;
@@ -413,6 +508,7 @@ export function reEvaluations(e: Evaluation): HTMLElement | null {
     "section",
     { id: "re-evaluations", class: "re-evaluations" },
     h("h3", {}, t("eval.re_evaluations")),
+    assigned ? h("div", { class: "assigned" }, h("h4", {}, t("eval.assignments")), assigned) : null,
     ...e.re_evaluations.map((re, i) => {
       const rr = re.result;
       const reasonOf = (o: unknown) => str(obj(obj(o).override).reason);
@@ -436,14 +532,14 @@ export function reEvaluations(e: Evaluation): HTMLElement | null {
       };
       return h(
         "div",
-        { class: "re-evaluation", "data-id": String(re.id), "data-final": i === last ? "true" : undefined },
+        { class: "re-evaluation", "data-id": String(re.id), "data-final": i === last ? "true" : undefined, "data-author-role": re.author_role },
         h(
           "p",
           {},
           h("strong", {}, t("eval.re.head", { n: re.id, total: re.total, grade: re.grade ? t(`grade.${re.grade}`) : t("eval.none") })),
           i === last ? h("strong", {}, t("eval.re.final")) : null,
           " ",
-          h("small", {}, t("eval.re.by", { who: re.author, at: when(re.at) })),
+          h("small", { class: "re-author" }, t("eval.re.author_line", { role: authorRole(re), who: re.author, at: when(re.at) })),
         ),
         h("p", { class: "re-reason" }, t("eval.re.reason", { reason: re.reason })),
         h(

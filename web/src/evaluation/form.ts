@@ -7,7 +7,10 @@
 // their JSON Pointers name. The draft is saved after a pause (PUT with If-Match); 提交
 // sends it to the finance bureau (422 shows the server's violations at the fields). A
 // returned self-evaluation shows finance's opinion; a filed one is read-only with its final
-// score and finance's re-evaluations beside the department's own score.
+// score and the re-evaluations (finance's or an assigned third-party assessor's) beside the
+// department's own score. The 佐证材料 section (evidence.ts) uploads, lists, downloads and
+// removes evidence files while the self-evaluation is a draft or returned, and only lists
+// them once it is submitted. A department-wide target (部门整体支出) is self-evaluated alike.
 
 import "../monitoring/monitoring.css";
 import "./evaluation.css";
@@ -22,12 +25,14 @@ import {
   DEFAULT_PROFILE,
   TIERS,
   evalStatusBadge,
+  evaluationName,
   executionFigures,
   getEvaluation,
   gradeBadge,
   indicatorValue,
   levelLabels,
   obj,
+  projectLabel,
   reEvaluations,
   score,
   scoreText,
@@ -37,6 +42,7 @@ import {
   zeroText,
 } from "./common";
 import type { Evaluation, EvaluationSummary, ScoreResult, Violation } from "./common";
+import { evidenceSection } from "./evidence";
 
 register(
   {
@@ -306,7 +312,7 @@ function renderForm(): void {
         "tr",
         {},
         h("th", { scope: "row" }, t("eval.project")),
-        h("td", { colspan: "3", id: "project-name" }, str(obj(target.project).name) || (e.project_name ?? "")),
+        h("td", { colspan: "3", id: "project-name" }, evaluationName(e)),
         h("th", { scope: "row" }, t("doc.year")),
         h("td", { id: "fiscal-year" }, String(e.fiscal_year)),
       ),
@@ -429,7 +435,7 @@ function renderForm(): void {
     h(
       "article",
       { class: "panel", id: "eval-form", "data-id": e.id, "data-status": e.status },
-      h("h2", {}, str(obj(target.project).name) || (e.project_name ?? ""), " ", evalStatusBadge(e.status)),
+      h("h2", {}, evaluationName(e), " ", evalStatusBadge(e.status)),
       h(
         "p",
         { class: "meta" },
@@ -441,6 +447,12 @@ function renderForm(): void {
       header,
       table,
       report,
+      evidenceSection(e.id, e.evidence ?? [], {
+        editable: saver.editable,
+        onChange: (files) => {
+          if (evaluation && evaluation.id === e.id) evaluation.evidence = files;
+        },
+      }),
       h(
         "section",
         { id: "eval-summary" },
@@ -532,7 +544,7 @@ function renderTargets(): void {
           return h(
             "tr",
             { "data-target": tg.id, "data-status": ev?.status ?? "none", class: evaluation && evaluation.target_id === tg.id ? "selected" : undefined },
-            h("td", {}, tg.project_name ?? ""),
+            h("td", {}, projectLabel(tg.project_name)),
             h("td", { class: "num" }, tg.annual_total ?? ""),
             h("td", {}, evalStatusBadge(ev?.status)),
             h("td", { class: "num" }, ev?.total ?? "—"),

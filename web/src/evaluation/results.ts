@@ -3,7 +3,13 @@
 // zero-score list, next year's budget recommendations with their totals and change (结果应用),
 // the year's monitoring coverage, and 关闭年度自评 (every approved target without a filed
 // self-evaluation scores 0). Finance also files (备案) or returns (退回, with an opinion) the
-// submitted self-evaluations here, and can open any one to see its rows and re-evaluations.
+// submitted self-evaluations here, and can open any one to see its rows, its evidence files
+// (佐证材料, download only) and its re-evaluations. A filed one can be re-evaluated here (复评:
+// the shared form of re-evaluate.ts, overrides per row scored live by the WASM module) or
+// assigned to a third-party assessor (指派第三方复评). The year's self-evaluation deadline
+// (自评截止日期) is shown and set here; closing the year before it is refused by the server,
+// whose reason is shown. 动态评估材料: the review, monitoring and self-evaluation figures as of
+// a date (end of June, end of September, today), replayed by the server from the audit trail.
 // Every score, grade and amount shown here comes from the server (the same rules as the WASM module).
 // Printable: A4, without the buttons.
 
@@ -16,20 +22,25 @@ import { all } from "../monitoring/common";
 import {
   GRADES,
   adjustmentText,
+  assignmentList,
   evalStatusBadge,
+  evaluationName,
   evaluationRows,
   executionFigures,
   getEvaluation,
   gradeBadge,
   obj,
   percent,
+  projectLabel,
   reEvaluations,
   reportText,
   str,
   targetProfile,
   zeroText,
 } from "./common";
-import type { CloseOutcome, Evaluation, EvaluationSummary, Grade, Summary } from "./common";
+import type { CloseOutcome, Evaluation, EvaluationAssignment, EvaluationSummary, Grade, Progress, Summary } from "./common";
+import { evidenceSection } from "./evidence";
+import { reEvaluationForm } from "./re-evaluate";
 
 register(
   {
@@ -93,6 +104,61 @@ register(
     "results.stale": "该自评表已被修改，已重新加载，请再次确认",
     "results.forbidden": "此页面仅供财政部门使用，请使用财政部门的访问令牌",
     "results.bad_year": "请输入 2000—2100 之间的年度",
+    "results.close.refused": "不能关闭 {year} 年度自评：{why}（服务器说明：{detail}）",
+    "results.close.before_deadline": "自评截止日期 {deadline} 尚未过去，截止日期过后才能关闭",
+    "results.close.conflict": "当前状态下不能关闭",
+    "deadline.line": "自评截止日期：{deadline}",
+    "deadline.none": "未设置",
+    "deadline.label": "自评截止日期",
+    "deadline.set": "设置截止日期",
+    "deadline.saved": "自评截止日期已设为 {deadline}",
+    "deadline.closed": "年度自评已关闭，截止日期不能再修改",
+    "deadline.empty": "请选择截止日期",
+    "re.open": "复评",
+    "re.done": "复评已记录：最终得分 {total}",
+    "assign.title": "指派第三方复评",
+    "assign.none": "尚未指派第三方机构",
+    "assign.org": "第三方机构名称",
+    "assign.submit": "指派",
+    "assign.done": "已指派 {org} 复评",
+    "assign.empty": "请填写第三方机构名称",
+    "assign.conflict": "不能指派（服务器说明：{detail}）",
+    "progress.title": "动态评估材料",
+    "progress.as_of": "截至日期",
+    "progress.june": "6月30日",
+    "progress.september": "9月30日",
+    "progress.today": "今天",
+    "progress.show": "查询",
+    "progress.caption": "{year}年度预算绩效管理动态评估材料（截至 {as_of} 24:00，北京时间；按操作记录回放）",
+    "progress.item": "指标",
+    "progress.value": "数值",
+    "progress.review": "审核",
+    "progress.monitoring": "监控",
+    "progress.evaluation": "自评",
+    "progress.review.declared": "已申报绩效目标",
+    "progress.review.draft": "草稿",
+    "progress.review.submitted": "待审核",
+    "progress.review.returned": "已退回",
+    "progress.review.approved": "已批复",
+    "progress.monitoring.rounds_opened": "已开启监控轮次",
+    "progress.monitoring.reports": "已填报监控表",
+    "progress.monitoring.submitted": "待审核",
+    "progress.monitoring.returned": "已退回",
+    "progress.monitoring.accepted": "已通过",
+    "progress.monitoring.units_with_projects": "有项目支出的单位",
+    "progress.monitoring.units_monitored": "已监控单位",
+    "progress.monitoring.project_spending": "已批复项目支出（万元）",
+    "progress.monitoring.monitored_spending": "已监控资金（万元）",
+    "progress.monitoring.coverage": "监控覆盖率（按资金）",
+    "progress.evaluation.started": "已开展自评",
+    "progress.evaluation.draft": "草稿",
+    "progress.evaluation.submitted": "待备案",
+    "progress.evaluation.returned": "已退回",
+    "progress.evaluation.filed": "已备案",
+    "progress.evaluation.zero_scored": "未自评计零分",
+    "progress.evaluation.re_evaluated": "已复评",
+    "progress.evaluation.year_closed": "年度自评已关闭",
+    "progress.bad_date": "请选择日期",
   },
   {
     "results.title": "Evaluation results",
@@ -155,6 +221,61 @@ register(
     "results.stale": "The self-evaluation changed meanwhile and was reloaded; please confirm again",
     "results.forbidden": "This page is for the finance bureau: use a finance token",
     "results.bad_year": "Enter a year between 2000 and 2100",
+    "results.close.refused": "The self-evaluations of {year} cannot be closed: {why} (server: {detail})",
+    "results.close.before_deadline": "the deadline {deadline} has not passed yet; the year closes after it",
+    "results.close.conflict": "not in the current state",
+    "deadline.line": "Self-evaluation deadline: {deadline}",
+    "deadline.none": "not set",
+    "deadline.label": "Self-evaluation deadline",
+    "deadline.set": "Set the deadline",
+    "deadline.saved": "The self-evaluation deadline is now {deadline}",
+    "deadline.closed": "The year is closed; its deadline no longer changes",
+    "deadline.empty": "Choose a deadline",
+    "re.open": "Re-evaluate",
+    "re.done": "Re-evaluation recorded: final score {total}",
+    "assign.title": "Assign a third-party re-evaluation",
+    "assign.none": "Not assigned to a third-party assessor",
+    "assign.org": "Assessor organisation",
+    "assign.submit": "Assign",
+    "assign.done": "Assigned to {org}",
+    "assign.empty": "Enter the assessor organisation",
+    "assign.conflict": "Cannot assign (server: {detail})",
+    "progress.title": "Dynamic assessment material",
+    "progress.as_of": "As of",
+    "progress.june": "30 June",
+    "progress.september": "30 September",
+    "progress.today": "Today",
+    "progress.show": "Show",
+    "progress.caption": "Performance management progress, {year} (as of {as_of} 24:00 China time; replayed from the audit trail)",
+    "progress.item": "Figure",
+    "progress.value": "Value",
+    "progress.review": "Review",
+    "progress.monitoring": "Monitoring",
+    "progress.evaluation": "Self-evaluation",
+    "progress.review.declared": "Targets declared",
+    "progress.review.draft": "Draft",
+    "progress.review.submitted": "Awaiting review",
+    "progress.review.returned": "Returned",
+    "progress.review.approved": "Approved",
+    "progress.monitoring.rounds_opened": "Rounds opened",
+    "progress.monitoring.reports": "Reports begun",
+    "progress.monitoring.submitted": "Awaiting finance",
+    "progress.monitoring.returned": "Returned",
+    "progress.monitoring.accepted": "Accepted",
+    "progress.monitoring.units_with_projects": "Units with project spending",
+    "progress.monitoring.units_monitored": "Units monitored",
+    "progress.monitoring.project_spending": "Approved project spending (10k yuan)",
+    "progress.monitoring.monitored_spending": "Spending monitored (10k yuan)",
+    "progress.monitoring.coverage": "Coverage (by spending)",
+    "progress.evaluation.started": "Self-evaluations begun",
+    "progress.evaluation.draft": "Draft",
+    "progress.evaluation.submitted": "Awaiting filing",
+    "progress.evaluation.returned": "Returned",
+    "progress.evaluation.filed": "Filed",
+    "progress.evaluation.zero_scored": "Zero (not self-evaluated)",
+    "progress.evaluation.re_evaluated": "Re-evaluated",
+    "progress.evaluation.year_closed": "Year closed",
+    "progress.bad_date": "Choose a date",
   },
 );
 
@@ -171,6 +292,9 @@ let byTarget: Map<string, string> | undefined; // target id → evaluation id (l
 let recFilter = "";
 let openId: string | undefined;
 let closeNote = "";
+let deadlineNote = "";
+let progress: Progress | undefined;
+let progressDate = "";
 
 // ---------------------------------------------------------------- loading
 
@@ -200,9 +324,10 @@ async function loadYear(): Promise<void> {
     ]);
     summary = s;
     submitted = sub;
-    names = new Map(ts.map((x) => [x.id, x.project_name ?? x.id]));
+    names = new Map(ts.map((x) => [x.id, projectLabel(x.project_name, dept(x.department_code))]));
     message.textContent = "";
     renderAll();
+    void loadProgress(progressDate || today());
     const u = new URL(location.href);
     u.searchParams.set("year", String(year));
     history.replaceState(null, "", u);
@@ -224,6 +349,7 @@ function renderAll(): void {
   renderReview();
   renderZero();
   renderRecommendations();
+  renderProgress();
 }
 
 function renderSummary(): void {
@@ -233,9 +359,14 @@ function renderSummary(): void {
   const change = s.recommended_change;
   const closeBtn = h("button", { type: "button", id: "close-year", class: "primary", disabled: s.closed }, t("results.close"));
   closeBtn.addEventListener("click", () => void closeYear());
+  const deadlineInput = h("input", { type: "date", id: "deadline-input", disabled: s.closed }) as HTMLInputElement;
+  deadlineInput.value = s.deadline ?? "";
+  const deadlineBtn = h("button", { type: "button", id: "deadline-save", disabled: s.closed }, t("deadline.set"));
+  deadlineBtn.addEventListener("click", () => void setDeadline(deadlineInput.value));
   fill(
     $("summary"),
     h("h2", { id: "results-heading" }, t("results.heading", { year: s.fiscal_year }), " ", h("span", { class: `badge ${s.closed ? "status-filed" : "status-submitted"}`, id: "closed-badge", "data-closed": String(s.closed) }, t(s.closed ? "results.closed" : "results.open"))),
+    h("p", { id: "deadline-line", "data-deadline": s.deadline ?? "" }, t("deadline.line", { deadline: s.deadline ?? t("deadline.none") })),
     h(
       "div",
       { class: "tiles" },
@@ -252,6 +383,14 @@ function renderSummary(): void {
     h(
       "div",
       { class: "panel no-print", id: "close-panel" },
+      h(
+        "div",
+        { class: "row", id: "deadline-form" },
+        h("label", { for: "deadline-input" }, t("deadline.label")),
+        deadlineInput,
+        deadlineBtn,
+        h("span", { id: "deadline-status", role: "status" }, deadlineNote || (s.closed ? t("deadline.closed") : "")),
+      ),
       h("p", { class: "meta" }, t("results.close.hint")),
       h("div", { class: "row" }, closeBtn, h("span", { id: "close-status", role: "status" }, closeNote || (s.closed ? t("results.close.is_closed", { year: s.fiscal_year }) : ""))),
     ),
@@ -403,7 +542,7 @@ function renderZero(): void {
               h(
                 "tr",
                 { "data-target": z.target_id, "data-department": z.department_code },
-                h("td", {}, z.project_name ?? names.get(z.target_id) ?? z.target_id),
+                h("td", {}, z.project_name ?? names.get(z.target_id) ?? projectLabel(null, dept(z.department_code, z.department_name))),
                 h("td", {}, dept(z.department_code, z.department_name)),
                 h("td", {}, z.reason),
               ),
@@ -459,7 +598,7 @@ function renderRecommendations(): void {
           return h(
             "tr",
             { "data-target": r.target_id, "data-grade": r.grade, class: r.zero_score ? "zero" : undefined },
-            h("td", {}, r.project_name ?? names.get(r.target_id) ?? r.target_id),
+            h("td", {}, r.project_name ?? names.get(r.target_id) ?? projectLabel(null, dept(r.department_code))),
             h("td", {}, dept(r.department_code)),
             h("td", { class: "num", "data-col": "annual" }, r.annual_total),
             h("td", { class: "num", "data-col": "score" }, r.final_score),
@@ -567,7 +706,7 @@ async function openDetail(id: string): Promise<void> {
     h(
       "article",
       { class: "panel", id: "eval-detail", "data-id": e.id, "data-status": e.status },
-      h("h2", {}, `${t("results.detail")}：${e.project_name ?? str(obj(e.target.project).name)}`, " ", evalStatusBadge(e.status)),
+      h("h2", {}, `${t("results.detail")}：${evaluationName(e)}`, " ", evalStatusBadge(e.status)),
       h(
         "p",
         { class: "meta" },
@@ -606,9 +745,184 @@ async function openDetail(id: string): Promise<void> {
       ),
       res?.violations?.length ? h("section", {}, h("h3", {}, t("eval.problems")), violationList(res.violations)) : null,
       reportText(e.document),
-      reEvaluations(e),
+      evidenceSection(e.id, e.evidence ?? [], { editable: false }),
+      reEvaluations(e, { assignments: false }),
+      e.status === "filed" || e.assignments?.length ? assignPanel(e) : null,
+      e.status === "filed" ? reEntry(e, profileId) : null,
       e.status === "submitted" ? decisionPanel(e) : null,
     ),
+  );
+}
+
+/** 复评: a button that opens the shared re-evaluation form of a filed self-evaluation. */
+function reEntry(e: Evaluation, profileId: string): HTMLElement {
+  const box = h("div", { id: "re-entry", class: "no-print" });
+  const open = h("button", { type: "button", id: "re-evaluate", class: "primary" }, t("re.open"));
+  open.addEventListener("click", () => {
+    fill(
+      box,
+      reEvaluationForm(e, profileId, {
+        onDone: async (updated) => {
+          await loadYear();
+          await openDetail(updated.id);
+          message.textContent = t("re.done", { total: updated.final_total ?? "" });
+        },
+      }),
+    );
+    document.getElementById("re-score-x")?.focus();
+  });
+  box.append(open);
+  return box;
+}
+
+/** 指派第三方复评: the current assignments and, for a filed self-evaluation, a new one. */
+function assignPanel(e: Evaluation): HTMLElement {
+  const org = h("input", { type: "text", id: "assign-org", autocomplete: "off", maxlength: "100" }) as HTMLInputElement;
+  const btn = h("button", { type: "button", id: "assign-submit" }, t("assign.submit"));
+  const status = h("span", { id: "assign-status", role: "status" });
+  btn.addEventListener("click", async () => {
+    const name = org.value.trim();
+    status.className = "error-text";
+    if (!name) {
+      status.textContent = t("assign.empty");
+      return;
+    }
+    btn.disabled = true;
+    try {
+      const a = await request<EvaluationAssignment>("POST", `/evaluations/${encodeURIComponent(e.id)}/assignments`, { organisation: name });
+      await openDetail(e.id);
+      const st = document.getElementById("assign-status");
+      if (st) {
+        st.className = "ok";
+        st.textContent = t("assign.done", { org: a.organisation });
+      }
+    } catch (err) {
+      btn.disabled = false;
+      status.textContent = err instanceof ApiError && err.problem.status === 409 ? t("assign.conflict", { detail: err.problem.detail ?? "" }) : problemDetails(err);
+    }
+  });
+  return h(
+    "section",
+    { class: "panel", id: "assign-panel" },
+    h("h3", {}, t("assign.title")),
+    assignmentList(e) ?? h("p", { class: "meta", id: "assign-none" }, t("assign.none")),
+    e.status === "filed" ? h("div", { class: "row no-print" }, h("label", { for: "assign-org" }, t("assign.org")), org, btn, status) : null,
+  );
+}
+
+// ---------------------------------------------------------------- the deadline
+
+async function setDeadline(value: string): Promise<void> {
+  const st = document.getElementById("deadline-status");
+  if (!value) {
+    if (st) {
+      st.className = "error-text";
+      st.textContent = t("deadline.empty");
+    }
+    return;
+  }
+  try {
+    const out = await request<{ deadline: string }>("PUT", `/evaluation-years/${year}/deadline`, { deadline: value });
+    deadlineNote = t("deadline.saved", { deadline: out.deadline });
+    closeNote = "";
+    if (summary) summary = { ...summary, deadline: out.deadline };
+    renderSummary();
+    const s2 = document.getElementById("deadline-status");
+    if (s2) s2.className = "ok";
+  } catch (e) {
+    if (st) {
+      st.className = "error-text";
+      st.textContent = problemDetails(e);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- 动态评估材料
+
+/** Today in China Standard Time (UTC+8), the bureau's day, as YYYY-MM-DD. */
+function today(): string {
+  return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+async function loadProgress(date: string): Promise<void> {
+  progressDate = date;
+  const y = year;
+  try {
+    const p = await request<Progress>("GET", `/evaluation-years/${y}/progress?as_of=${encodeURIComponent(date)}`);
+    if (y !== year) return;
+    progress = p;
+    renderProgress();
+  } catch (e) {
+    progress = undefined;
+    renderProgress(denied(e));
+  }
+}
+
+const PROGRESS_ROWS: { stage: "review" | "monitoring" | "evaluation"; keys: string[] }[] = [
+  { stage: "review", keys: ["declared", "draft", "submitted", "returned", "approved"] },
+  { stage: "monitoring", keys: ["rounds_opened", "reports", "submitted", "returned", "accepted", "units_with_projects", "units_monitored", "project_spending", "monitored_spending", "coverage"] },
+  { stage: "evaluation", keys: ["started", "draft", "submitted", "returned", "filed", "zero_scored", "re_evaluated", "year_closed"] },
+];
+
+function renderProgress(error = ""): void {
+  const date = h("input", { type: "date", id: "progress-date" }) as HTMLInputElement;
+  date.value = progressDate || today();
+  const quick = (id: string, label: string, value: string) => {
+    const b = h("button", { type: "button", id, class: "quick", "data-date": value }, label);
+    b.addEventListener("click", () => void loadProgress(value));
+    return b;
+  };
+  const pick = h(
+    "form",
+    { class: "row no-print", id: "progress-pick" },
+    h("label", { for: "progress-date" }, t("progress.as_of")),
+    date,
+    h("button", { type: "submit", id: "progress-show" }, t("progress.show")),
+    quick("progress-june", t("progress.june"), `${year}-06-30`),
+    quick("progress-september", t("progress.september"), `${year}-09-30`),
+    quick("progress-today", t("progress.today"), today()),
+  );
+  pick.addEventListener("submit", (ev) => {
+    ev.preventDefault();
+    if (!date.value) {
+      renderProgress(t("progress.bad_date"));
+      return;
+    }
+    void loadProgress(date.value);
+  });
+  const p = progress;
+  const value = (stage: string, key: string): string => {
+    if (!p) return "";
+    const v = (p as unknown as Record<string, Record<string, unknown>>)[stage][key];
+    if (key === "coverage") return percent(v as string | null);
+    if (typeof v === "boolean") return t(v ? "results.yes" : "results.no");
+    return String(v ?? "");
+  };
+  fill(
+    $("progress"),
+    h("h2", {}, t("progress.title")),
+    pick,
+    error ? h("p", { class: "error-text", id: "progress-error" }, error) : null,
+    p
+      ? h(
+          "div",
+          { id: "progress-table", class: "progress-grid", "data-as-of": p.as_of },
+          h("p", { id: "progress-caption", class: "caption" }, t("progress.caption", { year: p.fiscal_year, as_of: p.as_of })),
+          ...PROGRESS_ROWS.map(({ stage, keys }) =>
+            h(
+              "table",
+              { class: "progress-table", "data-stage": stage },
+              h("caption", {}, t(`progress.${stage}`)),
+              h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("progress.item")), h("th", { scope: "col", class: "num" }, t("progress.value")))),
+              h(
+                "tbody",
+                {},
+                ...keys.map((k) => h("tr", {}, h("th", { scope: "row" }, t(`progress.${stage}.${k}`)), h("td", { class: "num", "data-key": `${stage}.${k}` }, value(stage, k)))),
+              ),
+            ),
+          ),
+        )
+      : null,
   );
 }
 
@@ -622,6 +936,7 @@ async function closeYear(): Promise<void> {
   try {
     const out = await request<CloseOutcome>("POST", `/evaluation-years/${y}/close`);
     closeNote = out.already_closed ? t("results.close.already", { year: y }) : t("results.close.done", { year: y, n: out.zero_scored.length });
+    deadlineNote = "";
     await loadYear();
     message.textContent = closeNote;
   } catch (e) {
@@ -629,7 +944,14 @@ async function closeYear(): Promise<void> {
     const st = document.getElementById("close-status");
     if (st) {
       st.className = "error-text";
-      st.textContent = problemDetails(e);
+      st.textContent =
+        e instanceof ApiError && e.problem.status === 409
+          ? t("results.close.refused", {
+              year: y,
+              why: summary?.deadline ? t("results.close.before_deadline", { deadline: summary.deadline }) : t("results.close.conflict"),
+              detail: e.problem.detail ?? "",
+            })
+          : problemDetails(e);
     }
   }
 }
@@ -659,6 +981,9 @@ async function start(): Promise<void> {
     year = y;
     openId = undefined;
     closeNote = "";
+    deadlineNote = "";
+    progress = undefined;
+    progressDate = "";
     fill($("detail"));
     void loadYear();
   });

@@ -1,10 +1,13 @@
 // The third-party assessor's page (委托第三方审核): its assignments, the assigned
 // target (document and the WASM rule check) and the structured opinion form (a score and
-// remarks per 88号 criterion, findings, recommendation approve/revise).
+// remarks per 88号 criterion, findings, recommendation approve/revise); below them the
+// 复评任务, the filed self-evaluations assigned to it for re-evaluation
+// (evaluation/assessor-tasks.ts, sharing the re-evaluation form with finance's page).
 
 import { register } from "../lib/i18n";
 import { check, chrome, fill, h, opinionCard, problemDetails, problemText, renderDocument, request, statusBadge, t, violationList } from "./common";
 import type { Assignment, Opinion, TargetSummary } from "./common";
+import { reEvaluationTasks } from "../evaluation/assessor-tasks";
 
 register(
   {
@@ -19,6 +22,7 @@ register(
     "assessor.submit": "提交意见",
     "assessor.done": "意见已提交",
     "assessor.closed": "该目标当前不在审核中，不能提交意见",
+    "assessor.targets": "绩效目标审核任务",
   },
   {
     "assessor.title": "Third-party review assignments",
@@ -32,6 +36,7 @@ register(
     "assessor.submit": "Send the opinion",
     "assessor.done": "Opinion sent",
     "assessor.closed": "This target is not under review; no opinion can be sent",
+    "assessor.targets": "Target review assignments",
   },
 );
 
@@ -46,6 +51,7 @@ const message = document.getElementById("message") as HTMLElement;
 const list = document.getElementById("assignments") as HTMLElement;
 const detail = document.getElementById("detail") as HTMLElement;
 let openId: string | undefined;
+const tasks = reEvaluationTasks(document.getElementById("eval-tasks") as HTMLElement, document.getElementById("eval-task-detail") as HTMLElement);
 
 async function loadAssignments(): Promise<void> {
   message.textContent = t("common.loading");
@@ -53,11 +59,12 @@ async function loadAssignments(): Promise<void> {
     const items = await request<Assignment[]>("GET", "/assignments");
     message.textContent = "";
     if (items.length === 0) {
-      fill(list, h("p", {}, t("common.empty")));
+      fill(list, h("h2", {}, t("assessor.targets")), h("p", {}, t("common.empty")));
       return;
     }
     fill(
       list,
+      h("h2", {}, t("assessor.targets")),
       h(
         "table",
         { id: "assignment-table" },
@@ -159,8 +166,9 @@ async function start(): Promise<void> {
   await chrome(true, () => {
     void loadAssignments();
     if (openId) void openAssignment(openId);
+    tasks.rerender();
   });
-  await loadAssignments();
+  await Promise.all([loadAssignments(), tasks.load()]);
 }
 
 void start();
