@@ -1,6 +1,17 @@
 //! `jixiao`: the command line of jixiao. `check`, `score` and `monitor` run the rules of
 //! `jixiao-rules` on files (FORMATS.md §5); further subcommands wire the server.
 
+/// `println!` that ends the command quietly when stdout is closed (`jixiao token list |
+/// head -0`), as any Unix tool does, instead of panicking on the broken pipe.
+macro_rules! out {
+    ($($arg:tt)*) => { $crate::emit(format_args!($($arg)*), true) };
+}
+
+/// `print!` likewise.
+macro_rules! out_raw {
+    ($($arg:tt)*) => { $crate::emit(format_args!($($arg)*), false) };
+}
+
 mod rules_cmd;
 mod server_cmd;
 
@@ -33,6 +44,22 @@ enum Command {
     Demo(server_cmd::DemoArgs),
     /// Print the OpenAPI document of the REST API.
     Openapi,
+}
+
+/// Writes to stdout; a closed pipe ends the process with success (the reader has all it
+/// wanted), any other write error with failure.
+pub(crate) fn emit(args: std::fmt::Arguments<'_>, newline: bool) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = stdout.write_fmt(args).and_then(|()| if newline { stdout.write_all(b"\n") } else { Ok(()) });
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            eprintln!("jixiao: cannot write to stdout: {e}");
+            std::process::exit(1);
+        }
+    }
 }
 
 fn main() -> ExitCode {

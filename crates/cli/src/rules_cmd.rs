@@ -1,7 +1,7 @@
 //! `jixiao check`, `jixiao score` and `jixiao monitor`: read input, run the rules, print
 //! JSON, set the exit code (0 no error, 1 errors, 2 unusable input). No rule lives here.
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -127,8 +127,8 @@ fn object_from(text: &str, what: &str) -> Result<Map<String, Value>, String> {
 
 fn print_line(v: &impl serde::Serialize) -> Result<(), String> {
     let line = serde_json::to_string(v).map_err(|e| e.to_string())?;
-    let mut out = std::io::stdout().lock();
-    writeln!(out, "{line}").map_err(|e| e.to_string())
+    out!("{line}");
+    Ok(())
 }
 
 /// Runs `jixiao check`.

@@ -146,14 +146,14 @@ const DEMO_PAGES: [(&str, &str); 10] = [
 
 fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: &str, serving: bool) {
     let r = &report.review;
-    println!(
+    out!(
         "demo data: {} departments, {} targets ({} valid under the default profile){}",
         report.departments,
         report.targets_inserted,
         report.targets_valid,
         if report.targets_inserted == 0 { "; already loaded" } else { "" }
     );
-    println!(
+    out!(
         "review state: {} approved, {} submitted, {} returned, {} drafts; {} third-party assignments \
          ({} to {}), {} opinions; {} targets in the public list",
         r.approved,
@@ -166,25 +166,22 @@ fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: &str, serving: boo
         r.opinions,
         r.public
     );
-    println!("finance token (财政局): {}", tokens.finance.secret);
+    out!("finance token (财政局): {}", tokens.finance.secret);
     for d in tokens.department.iter().chain(tokens.second_department.iter()) {
-        println!(
+        out!(
             "department token ({} {}): {}",
             d.row.department_code.as_deref().unwrap_or(""),
             d.row.name.trim_start_matches("demo "),
             d.secret
         );
     }
-    println!("assessor token ({}): {}", seed::DEMO_ASSESSOR_ORG, tokens.assessor.secret);
-    println!(
-        "pages ({}paste a token into the page's token field):",
-        if serving { "" } else { "after `jixiao serve`; " }
-    );
+    out!("assessor token ({}): {}", seed::DEMO_ASSESSOR_ORG, tokens.assessor.secret);
+    out!("pages ({}paste a token into the page's token field):", if serving { "" } else { "after `jixiao serve`; " });
     for (path, what) in DEMO_PAGES {
-        println!("  {base}{path:<18} {what}");
+        out!("  {base}{path:<18} {what}");
     }
     if serving {
-        println!(
+        out!(
             "try: curl -H 'Authorization: Bearer {}' '{base}/api/v1/review/targets?status=submitted'",
             tokens.finance.secret
         );
@@ -208,7 +205,7 @@ fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
     let report = seed::load(db, &data).context("loading the demo data")?;
     let current = seed::monitoring::load_current_year(db, &data).context("loading the monitoring in progress")?;
     let tokens = seed::demo_tokens(db, &data).context("creating the demo tokens")?;
-    println!(
+    out!(
         "demo {}: {} targets approved, {} monitoring rounds, {} reports, {} self-evaluations filed ({} re-evaluated), {} at 0 分{}; \
          demo {}: {} rounds, {} reports ({:.1} s)",
         closed.fiscal_year,
@@ -255,9 +252,9 @@ pub fn serve(a: ServeArgs, started: Instant) -> Result<()> {
             startup_ms = started.elapsed().as_millis() as u64,
             "jixiao listening"
         );
-        println!("jixiao is listening on {base}/ (API docs: {base}/docs/)");
+        out!("jixiao is listening on {base}/ (API docs: {base}/docs/)");
         if !config.web_dir.is_dir() {
-            println!(
+            out!(
                 "note: the web form is not built ({} is missing); run ./scripts/web-build.sh",
                 config.web_dir.display()
             );
@@ -281,13 +278,13 @@ pub fn token(a: TokenArgs) -> Result<()> {
             let t = generate_token(&name, role.into(), department.as_deref(), org.as_deref())?;
             store::tokens::insert(&mut conn, &t.row).context("storing the token")?;
             eprintln!("created {} ({}); the token is shown only this once:", t.row.id, t.row.role);
-            println!("{}", t.secret);
+            out!("{}", t.secret);
         }
         TokenCommand::Revoke { id } => {
             if !store::tokens::revoke(&mut conn, &id, store::now()).context("revoking the token")? {
                 bail!("no active token with id {id}");
             }
-            println!("revoked {id}");
+            out!("revoked {id}");
         }
         TokenCommand::List => {
             for t in store::tokens::list(&mut conn).context("listing tokens")? {
@@ -296,7 +293,7 @@ pub fn token(a: TokenArgs) -> Result<()> {
                     Some(at) => format!("revoked {}", at.format("%Y-%m-%d %H:%M")),
                     None => "active".into(),
                 };
-                println!(
+                out!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     t.id,
                     t.role,
@@ -322,6 +319,6 @@ pub fn demo(a: DemoArgs) -> Result<()> {
 
 /// Runs `jixiao openapi`: prints the OpenAPI document (as committed in openapi/openapi.json).
 pub fn openapi() -> Result<()> {
-    print!("{}", jixiao_server::openapi::document_json());
+    out_raw!("{}", jixiao_server::openapi::document_json());
     Ok(())
 }

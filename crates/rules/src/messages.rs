@@ -41,8 +41,10 @@ fn template(code: Code, locale: Locale) -> &'static str {
         (DocFieldRequired, Locale::En) => "This field is required",
         (DocFieldInvalid, Locale::ZhCn) => "字段类型或格式不正确",
         (DocFieldInvalid, Locale::En) => "This field has the wrong type or format",
-        (AmountInvalid, Locale::ZhCn) => "金额须为不超过两位小数的非负数字字符串（单位：万元）",
-        (AmountInvalid, Locale::En) => "An amount must be a string of digits with at most 2 decimals (10k yuan)",
+        (AmountInvalid, Locale::ZhCn) => "金额须为不超过两位小数、整数部分不超过16位的非负数字字符串（单位：万元）",
+        (AmountInvalid, Locale::En) => {
+            "An amount must be a string of digits with at most 16 before and 2 after the point (10k yuan)"
+        }
         (FundsSourcesSum, Locale::ZhCn) => "资金来源合计 {actual} 万元与年度资金总额 {expected} 万元不一致",
         (FundsSourcesSum, Locale::En) => "Funding sources add up to {actual}, not the annual total {expected}",
         (FundsAnnualExceedsMidTerm, Locale::ZhCn) => "年度资金总额 {annual} 万元超过中期资金总额 {mid_term} 万元",

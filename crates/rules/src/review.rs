@@ -847,7 +847,9 @@ impl ReviewDecision {
     /// document being reviewed, when it is a valid amount (the approval may not exceed it).
     pub fn parse(input: ReviewInput, requested: Option<Amount>) -> Result<ReviewDecision, ReviewError> {
         let opinion = input.opinion.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        let amount_text = input.approved_amount.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        // Numbers in strings are matched whole (FORMATS §3): " 86.40" is not an amount; an empty
+        // or blank field counts as absent.
+        let amount_text = input.approved_amount.as_deref().filter(|s| !s.trim().is_empty());
         let criteria = CriteriaNotes {
             completeness: non_blank(input.criteria.completeness),
             relevance: non_blank(input.criteria.relevance),
@@ -1011,7 +1013,7 @@ impl AssessorOpinion {
         let mut criteria = Vec::with_capacity(4);
         let mut sum = Decimal::ZERO;
         for (criterion, ci) in pairs {
-            let score = Amount::parse(ci.score.trim())
+            let score = Amount::parse(&ci.score)
                 .map(Amount::value)
                 .filter(|d| *d <= Decimal::ONE_HUNDRED)
                 .ok_or(ReviewError::ScoreInvalid { criterion })?;

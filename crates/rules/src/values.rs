@@ -22,6 +22,11 @@ impl Amount {
         if int.is_empty() || !int.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
+        // At most 16 digits before the point (万元: far beyond any budget), so every amount
+        // fits the stores' NUMERIC(18, 2) and the limit is a rule, not a database accident.
+        if int.trim_start_matches('0').len() > MAX_AMOUNT_INTEGER_DIGITS {
+            return None;
+        }
         if let Some(f) = frac
             && (f.is_empty() || f.len() > 2 || !f.bytes().all(|b| b.is_ascii_digit()))
         {
@@ -35,9 +40,9 @@ impl Amount {
         self.0
     }
 
-    /// Wraps a decimal already known to be a valid amount (≥ 0, ≤ 2 decimals).
+    /// Wraps a decimal already known to be a valid amount (≥ 0, ≤ 2 decimals, ≤ 16 integer digits).
     pub fn from_decimal(d: Decimal) -> Option<Amount> {
-        (d >= Decimal::ZERO && d.scale() <= 2).then_some(Amount(d))
+        (d >= Decimal::ZERO && d.scale() <= 2 && d < Decimal::from(10_000_000_000_000_000_i64)).then_some(Amount(d))
     }
 }
 
@@ -53,6 +58,9 @@ pub fn parse_signed_decimal(s: &str) -> Option<Decimal> {
     parse_unsigned_decimal(body)?;
     Decimal::from_str_exact(s).ok()
 }
+
+/// The most digits an amount has before its decimal point (NUMERIC(18, 2) in the stores).
+pub const MAX_AMOUNT_INTEGER_DIGITS: usize = 16;
 
 /// Parses `digits[.digits]` (no sign).
 pub fn parse_unsigned_decimal(s: &str) -> Option<Decimal> {

@@ -212,10 +212,16 @@ fn rounding_is_midpoint_away_from_zero() {
 fn huge_figures_never_drop_a_score() {
     let (t, mut e) = fixture();
     e["execution"]["budget_full_year"] = json!("0.01");
-    e["execution"]["executed"] = json!("9".repeat(27));
+    // The largest amount (16 digits before the point: what NUMERIC(18, 2) stores).
+    e["execution"]["executed"] = json!(format!("{}.99", "9".repeat(16)));
     let r = score(&t, &e);
     assert_eq!(r.execution.score, Some(d("10.00")));
     assert_eq!(r.total, Some(d("98.36")));
+    // One digit more is no amount: a violation at the field, never an overflow.
+    e["execution"]["executed"] = json!("9".repeat(27));
+    let r = score(&t, &e);
+    assert!(r.violations.iter().any(|v| v.code.as_str() == "AMOUNT_INVALID" && v.path == "/execution/executed"));
+    assert_eq!(r.total, None);
 
     let (mut t, mut e) = fixture();
     t["indicators"][0]["points"] = json!("1000000000000000");

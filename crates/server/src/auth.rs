@@ -230,6 +230,64 @@ pub async fn authenticate(db: &Database, secret: String) -> Result<Caller, ApiEr
     }
 }
 
+/// Failed bearer-token attempts per client address: past [`FailedAuth::LIMIT`] in a window
+/// of [`FailedAuth::WINDOW`], the address gets 429 with `Retry-After` until the window ends,
+/// so tokens cannot be guessed at network speed. Per process (each server counts its own).
+#[derive(Debug, Default)]
+pub struct FailedAuth {
+    by_address: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+}
+
+impl FailedAuth {
+    /// Failures allowed per address and window.
+    pub const LIMIT: u32 = 30;
+    /// The window.
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+    fn map(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>> {
+        self.by_address.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// 429 when `ip` has used up its failures in the current window.
+    pub fn check(&self, ip: Option<std::net::IpAddr>) -> Result<(), ApiError> {
+        let Some(ip) = ip else { return Ok(()) };
+        match self.map().get(&ip) {
+            Some((start, n)) if *n >= Self::LIMIT && start.elapsed() < Self::WINDOW => {
+                Err(ApiError::TooManyRequests { retry_after: (Self::WINDOW - start.elapsed()).as_secs().max(1) })
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a failed attempt from `ip`.
+    pub fn fail(&self, ip: Option<std::net::IpAddr>) {
+        let Some(ip) = ip else { return };
+        let mut map = self.map();
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| start.elapsed() < Self::WINDOW);
+        }
+        let entry = map.entry(ip).or_insert((std::time::Instant::now(), 0));
+        if entry.0.elapsed() >= Self::WINDOW {
+            *entry = (std::time::Instant::now(), 0);
+        }
+        entry.1 += 1;
+    }
+}
+
+/// Authenticates a sent token, counting and limiting the failures of the client's address.
+async fn authenticate_limited(
+    state: &AppState,
+    ip: Option<std::net::IpAddr>,
+    secret: String,
+) -> Result<Caller, ApiError> {
+    state.failed_auth.check(ip)?;
+    let result = authenticate(&state.db, secret).await;
+    if matches!(result, Err(ApiError::Unauthorized(_))) {
+        state.failed_auth.fail(ip);
+    }
+    result
+}
+
 fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
     req.app_data::<web::Data<AppState>>()
         .cloned()
@@ -243,9 +301,10 @@ impl FromRequest for Caller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
         let state = state_of(req);
+        let ip = req.peer_addr().map(|a| a.ip());
         Box::pin(async move {
             let token = token?.ok_or(ApiError::Unauthorized("this route needs Authorization: Bearer <token>"))?;
-            authenticate(&state?.db, token).await
+            authenticate_limited(&*state?, ip, token).await
         })
     }
 }
@@ -261,10 +320,11 @@ impl FromRequest for MaybeCaller {
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
         let token = bearer(req);
         let state = state_of(req);
+        let ip = req.peer_addr().map(|a| a.ip());
         Box::pin(async move {
             match token? {
                 None => Ok(MaybeCaller(None)),
-                Some(t) => Ok(MaybeCaller(Some(authenticate(&state?.db, t).await?))),
+                Some(t) => Ok(MaybeCaller(Some(authenticate_limited(&*state?, ip, t).await?))),
             }
         })
     }

@@ -23,6 +23,47 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
     web::JsonConfig::default().limit(limit).error_handler(|err, _req| ApiError::from(err).into())
 }
 
+/// Refuses text containing NUL (U+0000) anywhere in a body — a member name or a string —
+/// with a 400 naming the field. PostgreSQL cannot store NUL in text and SQLite would, so the
+/// decision is made once, here at the edge, and both backends answer the same.
+pub fn refuse_nul(value: &Value) -> Result<(), ApiError> {
+    fn walk(v: &Value, path: &mut String, out: &mut Vec<FieldError>) {
+        let nul = |path: &str| FieldError {
+            path: path.to_owned(),
+            keyword: "nul".into(),
+            message: "text must not contain the NUL character (U+0000)".into(),
+        };
+        match v {
+            Value::String(s) if s.contains('\0') => out.push(nul(path)),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = path.len();
+                    path.push_str(&format!("/{i}"));
+                    walk(item, path, out);
+                    path.truncate(len);
+                }
+            }
+            Value::Object(map) => {
+                for (k, item) in map {
+                    let len = path.len();
+                    path.push('/');
+                    path.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                    if k.contains('\0') {
+                        out.push(nul(path));
+                    } else {
+                        walk(item, path, out);
+                    }
+                    path.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut errors = Vec::new();
+    walk(value, &mut String::new(), &mut errors);
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidBody(errors)) }
+}
+
 /// A JSON object body (the rules decide everything else about it).
 #[derive(Debug, Clone, PartialEq)]
 pub struct JsonObject(pub Map<String, Value>);
@@ -34,7 +75,9 @@ impl FromRequest for JsonObject {
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let fut = web::Json::<Value>::from_request(req, payload);
         Box::pin(async move {
-            match fut.await?.into_inner() {
+            let value = fut.await?.into_inner();
+            refuse_nul(&value)?;
+            match value {
                 Value::Object(map) => Ok(JsonObject(map)),
                 other => Err(ApiError::NotAnObject(InputError::NotObject(json_type(&other)).to_string()).into()),
             }
@@ -99,6 +142,7 @@ impl<T: BodySchema> FromRequest for Valid<T> {
         let fut = web::Json::<Value>::from_request(req, payload);
         Box::pin(async move {
             let value = fut.await?.into_inner();
+            refuse_nul(&value)?;
             validate::<T>(&value)?;
             serde_json::from_value(value).map(Valid).map_err(|e| {
                 // The schema and the struct should agree; if they do not, still answer 400.

@@ -92,6 +92,10 @@ pub enum ApiError {
     /// The request conflicts with the resource's state (409 `conflict`).
     #[error("{0}")]
     Conflict(String),
+    /// A concurrent write won a race on a unique key or a serialization check (409
+    /// `conflict`); an idempotent use case retries once and finds the winner's row.
+    #[error("the resource was changed concurrently; reload it and try again")]
+    RaceLost,
     /// `If-Match` is required (428 `precondition-required`).
     #[error("this request needs an If-Match header carrying the ETag you last read")]
     PreconditionRequired,
@@ -121,6 +125,12 @@ pub enum ApiError {
         detail: String,
         /// The violations, exactly as `POST /check` returns them.
         violations: Vec<Violation>,
+    },
+    /// Too many failed authentication attempts from this address (429 `too-many-requests`).
+    #[error("too many failed authentication attempts from this address; try again in {retry_after} s")]
+    TooManyRequests {
+        /// Seconds until the address may try again.
+        retry_after: u64,
     },
     /// The server is overloaded or the database is unreachable (503 `unavailable`).
     #[error("the service is temporarily unavailable")]
@@ -153,13 +163,14 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
-            ApiError::Conflict(_) => "conflict",
+            ApiError::Conflict(_) | ApiError::RaceLost => "conflict",
             ApiError::PreconditionRequired => "precondition-required",
             ApiError::PreconditionFailed { .. } => "precondition-failed",
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::InvalidFile(_) => "invalid-file",
             ApiError::UnsupportedFile(_) => "unsupported-file",
             ApiError::Violations { .. } => "violations",
+            ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
             ApiError::Status(s) => status_slug(*s),
@@ -248,11 +259,12 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::RaceLost => StatusCode::CONFLICT,
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Violations { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Status(s) => *s,
@@ -283,6 +295,9 @@ impl ResponseError for ApiError {
                     builder.insert_header((header::ETAG, v));
                 }
             }
+            ApiError::TooManyRequests { retry_after } => {
+                builder.insert_header((header::RETRY_AFTER, retry_after.to_string()));
+            }
             _ => {}
         }
         let body = serde_json::to_vec(&self.problem()).unwrap_or_else(|_| b"{}".to_vec());
@@ -308,7 +323,7 @@ impl From<diesel::result::Error> for ApiError {
         match &e {
             E::DatabaseError(K::UniqueViolation | K::SerializationFailure, _) => {
                 tracing::info!(error = %e, "concurrent write lost the race");
-                ApiError::Conflict("the resource was changed concurrently; reload it and try again".into())
+                ApiError::RaceLost
             }
             _ => ApiError::internal(e),
         }

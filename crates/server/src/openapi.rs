@@ -71,6 +71,39 @@ pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
             components.schemas.insert(name, schema);
         }
     }
+    declare_edge_answers(doc)
+}
+
+/// Declares on every operation the answers of the edge, which any route can give: 400 for a
+/// NUL character in the path or query (refused before routing), and 429 wherever a token is
+/// read (too many failed attempts from the address).
+fn declare_edge_answers(mut doc: OpenApiDoc) -> OpenApiDoc {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    crate::api::PROBLEM,
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch, &mut item.head];
+        for op in ops.into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            responses
+                .entry("400".into())
+                .or_insert_with(|| problem("Invalid parameter (e.g. a NUL character in the path or query)."));
+            if responses.contains_key("401") {
+                responses.entry("429".into()).or_insert_with(|| {
+                    problem("Too many failed authentication attempts from this address; see `Retry-After`.")
+                });
+            }
+        }
+    }
     doc
 }
 

@@ -134,8 +134,30 @@ async fn head_as_get(
     mut req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    if req.method() == Method::HEAD && req.path().starts_with("/api/") {
-        req.head_mut().method = Method::GET;
+    if req.method() == Method::HEAD {
+        // Uncompressed, so the answer carries the Content-Length of the GET body.
+        req.headers_mut().remove(header::ACCEPT_ENCODING);
+        if req.path().starts_with("/api/") {
+            req.head_mut().method = Method::GET;
+        }
+    }
+    next.call(req).await
+}
+
+/// Refuses a NUL character (`%00`) in the path or the query string with a 400 before any
+/// handler or database sees it (PostgreSQL cannot store NUL in text; SQLite would; so the
+/// answer is decided here, the same for both).
+async fn refuse_nul_in_url(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let uri = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or_default();
+    let has_nul = uri.as_bytes().windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0');
+    if has_nul {
+        return Err(ApiError::InvalidParameter(
+            "the path or query string contains the NUL character (%00), which no field accepts".into(),
+        )
+        .into());
     }
     next.call(req).await
 }
@@ -162,6 +184,7 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
         web_dir: config.web_dir.clone(),
         profiles,
         routes,
+        failed_auth: crate::auth::FailedAuth::default(),
     });
     let limit = config.body_limit;
     let mut server = HttpServer::new(move || {
@@ -189,8 +212,14 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-                    .add((header::REFERRER_POLICY, "no-referrer")),
+                    .add((header::REFERRER_POLICY, "no-referrer"))
+                    // No page of this server may be framed (clickjacking of the token and
+                    // decision pages); the pages' CSP says the same with frame-ancestors.
+                    .add((header::X_FRAME_OPTIONS, "DENY")),
             )
+            // gzip/brotli for the wasm, the scripts and the JSON (305 KB of wasm → ~128 KB).
+            .wrap(actix_web::middleware::Compress::default())
+            .wrap(from_fn(refuse_nul_in_url))
             .wrap(from_fn(head_as_get))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::default())

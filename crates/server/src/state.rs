@@ -19,4 +19,6 @@ pub struct AppState {
     pub profiles: Profiles,
     /// Documented routes (for 405 answers).
     pub routes: RouteTable,
+    /// Failed bearer-token attempts per client address (429 past the limit).
+    pub failed_auth: crate::auth::FailedAuth,
 }

@@ -13,7 +13,6 @@ use crate::state::AppState;
 
 const NOT_BUILT: &str = r#"<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>jixiao 绩效</title>
-<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;padding:0 1rem;line-height:1.6}</style>
 </head><body>
 <h1>jixiao 预算绩效管理</h1>
 <p>服务器正在运行，但网页表单尚未构建。请先运行 <code>./scripts/web-build.sh</code>（或参阅 README），然后刷新本页。</p>
@@ -22,6 +21,12 @@ const NOT_BUILT: &str = r#"<!doctype html>
 <p>API 文档 / API docs: <a href="/docs/">/docs/</a> · OpenAPI: <a href="/api-docs/openapi.json">/api-docs/openapi.json</a></p>
 </body></html>
 "#;
+
+/// The pages' Content-Security-Policy: everything from this origin only, no inline script or
+/// style, WebAssembly compiled from our own module (`wasm-unsafe-eval`), never framed.
+pub const PAGE_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+     img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+     frame-ancestors 'none'";
 
 /// Maps a URL tail to a file under `root`, refusing anything that could escape it.
 pub fn resolve(root: &Path, tail: &str) -> Option<PathBuf> {
@@ -43,7 +48,10 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     let tail = req.match_info().query("tail").to_owned();
     if !state.web_dir.is_dir() {
         if tail.is_empty() || tail == "index.html" {
-            return Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(NOT_BUILT));
+            return Ok(HttpResponse::Ok()
+                .content_type("text/html; charset=utf-8")
+                .insert_header((header::CONTENT_SECURITY_POLICY, PAGE_CSP))
+                .body(NOT_BUILT));
         }
         return Err(ApiError::NotFound);
     }
@@ -53,6 +61,7 @@ pub async fn serve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpR
     // Vite puts content-hashed files under assets/: cache them for good; revalidate the rest.
     let cache = if tail.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
     res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    res.headers_mut().insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_CSP));
     Ok(res)
 }
 

@@ -353,8 +353,8 @@ async fn full_cycle(backend: Backend) {
         .await;
     assert_eq!(r.status, 409);
 
-    // The audit trail has every step, in order.
-    let r = app.call(Method::GET, &format!("/targets/{id}/history"), Some(&app.dept_a), None).await;
+    // The audit trail has every step, in order (finance).
+    let r = app.call(Method::GET, &format!("/targets/{id}/history"), Some(&app.finance), None).await;
     assert_eq!(r.status, 200);
     let actions: Vec<&str> = r.body.as_array().expect("history").iter().filter_map(|e| e["action"].as_str()).collect();
     let mine: Vec<&str> =
@@ -362,6 +362,21 @@ async fn full_cycle(backend: Backend) {
     assert_eq!(mine, ["submit", "review", "submit", "assign", "opinion", "review"], "{ctx} {actions:?}");
     assert_eq!(actions.first(), Some(&"create"));
     assert!(r.body.as_array().expect("history").iter().all(|e| e["at"].is_string() && e["actor"].is_string()));
+    // The department's trail follows the policy of the data it describes: its opinions
+    // route is 403, so neither its history nor its dossier shows the assessor's events.
+    let r = app.call(Method::GET, &format!("/targets/{id}/opinions"), Some(&app.dept_a), None).await;
+    assert_eq!(r.status, 403, "{ctx}");
+    for path in [format!("/targets/{id}/history"), format!("/targets/{id}/dossier")] {
+        let r = app.call(Method::GET, &path, Some(&app.dept_a), None).await;
+        assert_eq!(r.status, 200, "{ctx} {path}");
+        let history = if path.ends_with("history") { r.body.clone() } else { r.body["history"].clone() };
+        let actions: Vec<&str> =
+            history.as_array().expect("history").iter().filter_map(|e| e["action"].as_str()).collect();
+        let mine: Vec<&str> = actions.iter().copied().filter(|a| ["submit", "review"].contains(a)).collect();
+        assert_eq!(mine, ["submit", "review", "submit", "review"], "{ctx} {path} {actions:?}");
+        assert!(!actions.contains(&"assign") && !actions.contains(&"opinion"), "{ctx} {path} {actions:?}");
+        assert!(!history.to_string().contains(ORG_X), "{ctx} {path}: {history}");
+    }
 
     // Adjustment (调整): version 2 is reviewed while version 1 stays in force and public.
     let r = app.call(Method::POST, &format!("/targets/{id}/adjust"), Some(&app.dept_a), None).await;

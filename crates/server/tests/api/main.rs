@@ -8,6 +8,7 @@ mod check;
 mod demo;
 mod errors;
 mod evaluation;
+mod hardening;
 mod monitoring;
 mod openapi;
 mod profiles;

@@ -510,6 +510,23 @@ pub fn assign(conn: &mut AnyConnection, caller: &Caller, body: Value, locale: Lo
     }
     let org = req.organisation.trim().to_owned();
     let at = store::now();
+    // Idempotent under concurrency too: when a parallel identical request inserted the same
+    // assignment first (unique key), the whole step runs once more and returns that one.
+    match assign_once(conn, caller, &req, &org, at, locale) {
+        Err(ReviewApiError::Api(ApiError::RaceLost)) => assign_once(conn, caller, &req, &org, at, locale),
+        other => other,
+    }
+}
+
+fn assign_once(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    req: &AssignmentRequest,
+    org: &str,
+    at: chrono::NaiveDateTime,
+    locale: Locale,
+) -> Result<Vec<AssignmentView>> {
+    let org = org.to_owned();
     conn.transaction::<_, ReviewApiError, _>(|c| {
         let mut out = Vec::with_capacity(req.target_ids.len());
         for id in &req.target_ids {
@@ -695,9 +712,24 @@ fn changes_of(conn: &mut AnyConnection, row: &TargetRow) -> Result<Option<Change
     Ok(Some(ChangesView { since_revision: ret.revision, since: ret.at.and_utc(), changes: review::diff(&old, &new) }))
 }
 
-fn audit_views(conn: &mut AnyConnection, id: &str) -> Result<Vec<AuditView>> {
+/// The audit trail as this reader may see it: the same policy as the data the events
+/// describe — third-party assignments and opinions only for those who read opinions
+/// (finance, administrators; never the department, whose `GET …/opinions` is 403).
+fn audit_views(conn: &mut AnyConnection, id: &str, actor: Actor, caller: &Caller) -> Result<Vec<AuditView>> {
+    let third_party = opinion_scope(actor, caller);
     store::audit::list_for_target(conn, id)?
         .into_iter()
+        .filter(|e| {
+            let about_assessors = matches!(e.action.as_str(), "assign" | "opinion");
+            match (&third_party, about_assessors) {
+                (_, false) | (Some(None), true) => true,
+                (None, true) => false,
+                (Some(Some(org)), true) => serde_json::from_str::<Value>(&e.detail)
+                    .ok()
+                    .and_then(|d| d.get("organisation").and_then(Value::as_str).map(|o| o == org))
+                    .unwrap_or(false),
+            }
+        })
         .map(|e| {
             Ok(AuditView {
                 id: e.id,
@@ -737,7 +769,7 @@ pub fn dossier(conn: &mut AnyConnection, caller: &Caller, id: &str, locale: Loca
     let (reviews, history, changes) = if sees_decisions(actor) {
         (
             decisions.iter().map(review_view).collect::<Result<Vec<_>>>()?,
-            audit_views(conn, id)?,
+            audit_views(conn, id, actor, caller)?,
             changes_of(conn, &row)?,
         )
     } else {
@@ -783,7 +815,7 @@ fn require_decisions(actor: Actor) -> Result<()> {
 pub fn history(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<Vec<AuditView>> {
     let (_, _, actor) = load_readable(conn, caller, id)?;
     require_decisions(actor)?;
-    audit_views(conn, id)
+    audit_views(conn, id, actor, caller)
 }
 
 /// The snapshots of a target.
