@@ -231,10 +231,12 @@ pub struct StatusCounts {
 /// The review queue / a department's targets by status.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewListing {
-    /// Counts per status (before the status filter).
+    /// Counts per status (before the status filter), counted in SQL over every matching target.
     pub counts: StatusCounts,
-    /// Targets (after the status filter), most recently changed first.
+    /// One page of targets (after the status filter), most recently changed first.
     pub items: Vec<ReviewTarget>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// Filters of the review listing.
@@ -247,6 +249,11 @@ pub struct ReviewListParams {
     pub fiscal_year: Option<i32>,
     /// Only this department code.
     pub department: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
 }
 
 /// An audit row.

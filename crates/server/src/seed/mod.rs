@@ -520,7 +520,7 @@ fn review_counts(conn: &mut AnyConnection) -> Result<ReviewCounts, SeedError> {
     counts.assessor_assignments = assignments.iter().filter(|a| a.organisation == DEMO_ASSESSOR_ORG).count();
     let ids: Vec<String> = assignments.into_iter().map(|a| a.id).collect();
     counts.opinions = store::review::opinions_for_assignments(conn, &ids)?.len();
-    counts.public = service::public_listing(conn, None, None).map_err(SeedError::Count)?.items.len();
+    counts.public = usize::try_from(store::review::approved_public_count(conn)?).unwrap_or_default();
     Ok(counts)
 }
 

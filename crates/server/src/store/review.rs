@@ -98,6 +98,11 @@ pub mod schema {
 
 use schema::{assignments, opinions, review_states, reviews, target_versions};
 
+mod joins {
+    use super::schema::{review_states, target_versions};
+    diesel::allow_tables_to_appear_in_same_query!(target_versions, review_states);
+}
+
 /// The review state of one target (absent = a draft that was never submitted).
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
 #[diesel(table_name = review_states)]
@@ -217,12 +222,21 @@ pub fn versions(conn: &mut AnyConnection, target_id: &str) -> QueryResult<Vec<Ve
 
 /// Approved, non-classified snapshots, optionally filtered (the caller keeps only the
 /// versions in force).
-pub fn approved_public_versions(
+pub fn approved_public_page(
     conn: &mut AnyConnection,
     fiscal_year: Option<i32>,
     department: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
 ) -> QueryResult<Vec<VersionRow>> {
+    // Only the approved version in force (an adjustment approved later replaces it), paged
+    // by target id in SQL: one row per target.
     let mut q = target_versions::table
+        .inner_join(
+            review_states::table.on(review_states::target_id
+                .eq(target_versions::target_id)
+                .and(review_states::in_force_revision.eq(target_versions::revision.nullable()))),
+        )
         .filter(target_versions::kind.eq("approved"))
         .filter(target_versions::classified.eq(false))
         .select(VersionRow::as_select())
@@ -233,7 +247,24 @@ pub fn approved_public_versions(
     if let Some(d) = department {
         q = q.filter(target_versions::department_code.eq(d.to_owned()));
     }
-    q.order(target_versions::id.asc()).load(conn)
+    if let Some(c) = cursor {
+        q = q.filter(target_versions::target_id.gt(c.to_owned()));
+    }
+    q.order(target_versions::target_id.asc()).limit(limit).load(conn)
+}
+
+/// How many targets are published (approved in force, not classified).
+pub fn approved_public_count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    target_versions::table
+        .inner_join(
+            review_states::table.on(review_states::target_id
+                .eq(target_versions::target_id)
+                .and(review_states::in_force_revision.eq(target_versions::revision.nullable()))),
+        )
+        .filter(target_versions::kind.eq("approved"))
+        .filter(target_versions::classified.eq(false))
+        .count()
+        .get_result(conn)
 }
 
 /// A review decision of finance.

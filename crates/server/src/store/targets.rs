@@ -172,6 +172,60 @@ pub fn list(
     q.order(targets::id.desc()).limit(limit).load(conn)
 }
 
+fn filtered<'a>(filter: &TargetFilter) -> targets::BoxedQuery<'a, crate::db::connection::MultiBackend> {
+    let mut q = targets::table.into_boxed();
+    if let Some(y) = filter.fiscal_year {
+        q = q.filter(targets::fiscal_year.eq(y));
+    }
+    if let Some(d) = &filter.departments {
+        q = q.filter(targets::department_code.eq_any(d.clone()));
+    }
+    if let Some(s) = &filter.status {
+        q = q.filter(targets::status.eq(s.clone()));
+    }
+    if let Some(ids) = &filter.ids {
+        q = q.filter(targets::id.eq_any(ids.clone()));
+    }
+    q
+}
+
+/// Targets per status under `filter` (its `status` ignored), counted in SQL.
+pub fn status_counts(conn: &mut AnyConnection, filter: &TargetFilter) -> QueryResult<Vec<(String, i64)>> {
+    let mut q = targets::table
+        .group_by(targets::status)
+        .select((targets::status, diesel::dsl::count_star()))
+        .into_boxed::<crate::db::connection::MultiBackend>();
+    if let Some(y) = filter.fiscal_year {
+        q = q.filter(targets::fiscal_year.eq(y));
+    }
+    if let Some(d) = &filter.departments {
+        q = q.filter(targets::department_code.eq_any(d.clone()));
+    }
+    if let Some(ids) = &filter.ids {
+        q = q.filter(targets::id.eq_any(ids.clone()));
+    }
+    q.load(conn)
+}
+
+/// A page of targets, most recently changed first (`updated_at`, then id, descending),
+/// strictly after the target `cursor` (its position read from the table); `limit` rows.
+pub fn list_by_change(
+    conn: &mut AnyConnection,
+    filter: &TargetFilter,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<TargetSummaryRow>> {
+    let mut q = filtered(filter).select(TargetSummaryRow::as_select());
+    if let Some(c) = cursor {
+        let Some(at) = targets::table.find(c).select(targets::updated_at).first::<NaiveDateTime>(conn).optional()?
+        else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(targets::updated_at.lt(at).or(targets::updated_at.eq(at).and(targets::id.lt(c.to_owned()))));
+    }
+    q.order((targets::updated_at.desc(), targets::id.desc())).limit(limit).load(conn)
+}
+
 /// Replaces the document of a target whose ETag is still `expected_etag`; false when
 /// the ETag no longer matches (someone else wrote first).
 pub fn update_document(

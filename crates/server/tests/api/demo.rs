@@ -122,13 +122,32 @@ fn planned(l: &Loaded, status: Status) -> usize {
     l.plan.iter().filter(|p| p.status == status).count()
 }
 
+/// Every item of a paged list (`limit=200`, following `next_cursor`), and the first page.
+async fn all_pages(app: &TestApp, path: &str, token: Option<&str>) -> (Value, Value) {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let (status, _, first) = get(app, &format!("{path}{sep}limit=200"), token).await;
+    assert_eq!(status, 200, "{first}");
+    let mut items = first["items"].as_array().expect("items").clone();
+    let mut next = first["next_cursor"].as_str().map(str::to_owned);
+    while let Some(c) = next {
+        let (status, _, page) = get(app, &format!("{path}{sep}limit=200&cursor={c}"), token).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(page["items"].as_array().is_some_and(|i| !i.is_empty() && i.len() <= 200));
+        items.extend(page["items"].as_array().expect("items").iter().cloned());
+        next = page["next_cursor"].as_str().map(str::to_owned);
+    }
+    let mut all = first.clone();
+    all["items"] = Value::Array(items);
+    (first, all)
+}
+
 /// State counts: the review listing shows exactly the plan, in the proportions of a review
 /// season; targets with mistakes are drafts that submission refuses; a reload changes nothing.
 async fn demo_review_state_counts(app: &TestApp) {
     let l = load(app).await;
     let finance = &l.tokens.finance.secret;
-    let (status, _, listing) = get(app, "/api/v1/review/targets", Some(finance)).await;
-    assert_eq!(status, 200, "{listing}");
+    let (first, listing) = all_pages(app, "/api/v1/review/targets", Some(finance)).await;
+    assert_eq!(first["items"].as_array().map(Vec::len), Some(200), "one page at a time");
     let counts = &listing["counts"];
     for (name, s) in [
         ("draft", Status::Draft),
@@ -190,8 +209,7 @@ async fn demo_review_state_counts(app: &TestApp) {
     assert_eq!(again.review, l.report.review);
     // The second department token sees only its department, in every status.
     let second = l.tokens.second_department.as_ref().expect("second department token");
-    let (status, _, own) = get(app, "/api/v1/review/targets", Some(&second.secret)).await;
-    assert_eq!(status, 200);
+    let (_, own) = all_pages(app, "/api/v1/review/targets", Some(&second.secret)).await;
     let code = second.row.department_code.as_deref().expect("code");
     let items = own["items"].as_array().expect("items");
     assert!(items.iter().all(|i| i["department_code"] == code));
@@ -281,8 +299,7 @@ async fn demo_approval_audit_trail(app: &TestApp) {
 /// approved in the demo but never published.
 async fn demo_public_list_excludes_classified_and_unapproved(app: &TestApp) {
     let l = load(app).await;
-    let (status, _, public) = get(app, "/api/v1/public/targets", None).await;
-    assert_eq!(status, 200, "{public}");
+    let (_, public) = all_pages(app, "/api/v1/public/targets", None).await;
     let items = public["items"].as_array().expect("items");
     let published: BTreeSet<&str> = items.iter().filter_map(|i| i["id"].as_str()).collect();
     assert_eq!(published.len(), items.len());
@@ -312,7 +329,7 @@ async fn demo_public_list_excludes_classified_and_unapproved(app: &TestApp) {
     }
     assert!(items.iter().all(|i| i["document"].get("classified").is_none()));
     // The review walk is the year in progress (2019); the closed year is not loaded here.
-    let (_, _, y2019) = get(app, "/api/v1/public/targets?fiscal_year=2019", None).await;
+    let (_, y2019) = all_pages(app, "/api/v1/public/targets?fiscal_year=2019", None).await;
     assert_eq!(y2019["items"].as_array().map(Vec::len), Some(items.len()));
 }
 

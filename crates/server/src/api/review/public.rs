@@ -22,6 +22,11 @@ pub struct PublicParams {
     pub fiscal_year: Option<i32>,
     /// Only this department code.
     pub department: Option<String>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
 }
 
 /// A published target.
@@ -53,8 +58,10 @@ pub struct PublicTarget {
 /// The public list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PublicListing {
-    /// Targets, in order of approval.
+    /// One page of targets, by target id.
     pub items: Vec<PublicTarget>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
 }
 
 /// List approved, non-classified performance targets (no login).
@@ -76,7 +83,8 @@ pub async fn list_public_targets(
     let out = state
         .db
         .run(move |conn| -> Result<_, ReviewApiError> {
-            service::public_listing(conn, q.fiscal_year, q.department.as_deref())
+            let (cursor, limit) = crate::api::paging(q.cursor, q.limit)?;
+            service::public_listing(conn, q.fiscal_year, q.department.as_deref(), cursor.as_deref(), limit)
         })
         .await?;
     Ok(web::Json(out))

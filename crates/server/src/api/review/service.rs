@@ -662,20 +662,26 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
             return Err(ApiError::Forbidden("assessors list their assignments at /api/v1/assignments".into()).into());
         }
     };
-    let filter = TargetFilter { fiscal_year: q.fiscal_year, departments, status: None, ids: None };
-    let rows = store::targets::list(conn, &filter, None, 100_000)?;
+    let (cursor, limit) = crate::api::paging(q.cursor.clone(), q.limit)?;
+    let filter = TargetFilter {
+        fiscal_year: q.fiscal_year,
+        departments,
+        status: q.status.map(|s| s.as_str().to_owned()),
+        ids: None,
+    };
     let mut counts = StatusCounts::default();
-    for r in &rows {
-        match r.status.as_str() {
-            "draft" => counts.draft += 1,
-            "submitted" => counts.submitted += 1,
-            "returned" => counts.returned += 1,
-            "approved" => counts.approved += 1,
+    for (status, n) in store::targets::status_counts(conn, &filter)? {
+        let n = u64::try_from(n).unwrap_or_default();
+        match status.as_str() {
+            "draft" => counts.draft = n,
+            "submitted" => counts.submitted = n,
+            "returned" => counts.returned = n,
+            "approved" => counts.approved = n,
             _ => {}
         }
     }
-    let rows: Vec<TargetSummaryRow> =
-        rows.into_iter().filter(|r| q.status.is_none_or(|s| r.status == s.as_str())).collect();
+    let rows = store::targets::list_by_change(conn, &filter, cursor.as_deref(), limit + 1)?;
+    let (rows, next_cursor) = crate::service::stage::page(rows, limit, |r| r.id.clone());
     let wanted: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let states: HashMap<String, StateRow> =
         store::review::states_of(conn, &wanted)?.into_iter().map(|s| (s.target_id.clone(), s)).collect();
@@ -689,8 +695,7 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
         let lr = last.get(&row.id).map(review_view).transpose()?;
         items.push(view(row, &lc, lr)?);
     }
-    items.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| b.id.cmp(&a.id)));
-    Ok(ReviewListing { counts, items })
+    Ok(ReviewListing { counts, items, next_cursor })
 }
 
 /// The snapshot submitted for the version last returned, with the time of the return.
@@ -922,17 +927,13 @@ pub fn public_listing(
     conn: &mut AnyConnection,
     fiscal_year: Option<i32>,
     department: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
 ) -> Result<PublicListing> {
-    let snaps = store::review::approved_public_versions(conn, fiscal_year, department)?;
-    let ids: Vec<String> = snaps.iter().map(|s| s.target_id.clone()).collect();
-    let states: HashMap<String, StateRow> =
-        store::review::states_of(conn, &ids)?.into_iter().map(|s| (s.target_id.clone(), s)).collect();
-    let mut items = Vec::new();
+    let snaps = store::review::approved_public_page(conn, fiscal_year, department, cursor, limit + 1)?;
+    let (snaps, next_cursor) = crate::service::stage::page(snaps, limit, |s| s.target_id.clone());
+    let mut items = Vec::with_capacity(snaps.len());
     for s in snaps {
-        let in_force = states.get(&s.target_id).and_then(|st| st.in_force_revision);
-        if in_force != Some(s.revision) {
-            continue; // an earlier approved version, replaced by an approved adjustment
-        }
         let full = match serde_json::from_str::<Value>(&s.document).map_err(ApiError::internal)? {
             Value::Object(m) => m,
             _ => continue,
@@ -955,5 +956,5 @@ pub fn public_listing(
             document,
         });
     }
-    Ok(PublicListing { items })
+    Ok(PublicListing { items, next_cursor })
 }
