@@ -75,8 +75,8 @@ pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
 }
 
 /// Declares on every operation the answers of the edge, which any route can give: 400 for a
-/// NUL character in the path or query (refused before routing), and 429 wherever a token is
-/// read (too many failed attempts from the address).
+/// NUL character in the path or query (refused before routing), 429 wherever a token is
+/// read (too many failed attempts from the address), and 412/428 wherever `If-Match` is read.
 fn declare_edge_answers(mut doc: OpenApiDoc) -> OpenApiDoc {
     use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
     let problem = |description: &str| {
@@ -93,7 +93,17 @@ fn declare_edge_answers(mut doc: OpenApiDoc) -> OpenApiDoc {
     for item in doc.paths.paths.values_mut() {
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch, &mut item.head];
         for op in ops.into_iter().flatten() {
+            let takes_if_match =
+                op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.name.eq_ignore_ascii_case("if-match")));
             let responses = &mut op.responses.responses;
+            if takes_if_match {
+                responses.entry("412".into()).or_insert_with(|| {
+                    problem("`If-Match` does not name the current ETag (the current one is in `current_etag`).")
+                });
+                responses
+                    .entry("428".into())
+                    .or_insert_with(|| problem("`If-Match` was sent empty; send the ETag you last read."));
+            }
             responses
                 .entry("400".into())
                 .or_insert_with(|| problem("Invalid parameter (e.g. a NUL character in the path or query)."));

@@ -1,5 +1,7 @@
-//! `GET /health`: liveness and readiness (the database answers) for load balancers,
-//! run scripts and monitoring. Public; reveals nothing but the backend kind.
+//! `GET /health`: readiness (the database answers) for load balancers, run scripts and
+//! monitoring; `GET /health/live`: liveness, the process answers without touching the
+//! database (a liveness probe must not restart servers because the database is slow).
+//! Public; they reveal nothing but the backend kind.
 
 use actix_web::{HttpResponse, get, web};
 use diesel::connection::SimpleConnection;
@@ -46,4 +48,28 @@ pub async fn get_health(state: web::Data<AppState>) -> Result<HttpResponse, ApiE
         database: state.db.url().backend_name().into(),
         version: env!("CARGO_PKG_VERSION").into(),
     }))
+}
+
+/// The process is up (nothing else is checked).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Liveness {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// Server version.
+    #[schema(example = "0.1.0")]
+    pub version: String,
+}
+
+/// Liveness: the server process answers; the database is not touched.
+#[utoipa::path(
+    tag = "ops",
+    operation_id = "get_liveness",
+    responses((status = 200, description = "The process is up.", body = Liveness))
+)]
+#[get("/health/live")]
+pub async fn get_liveness() -> HttpResponse {
+    HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(Liveness { status: "ok".into(), version: env!("CARGO_PKG_VERSION").into() })
 }

@@ -25,6 +25,7 @@ use crate::error::ApiError;
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(health::get_health)
+        .service(health::get_liveness)
         .service(check::check_document)
         .service(score::score_evaluation)
         .service(profiles::list_profiles)

@@ -453,6 +453,7 @@ pub async fn submit_target(
         (status = 403, description = "Only finance reviews.", body = Problem, content_type = PROBLEM),
         (status = 404, description = "No such target, or not visible.", body = Problem, content_type = PROBLEM),
         (status = 409, description = "The target is not submitted.", body = Problem, content_type = PROBLEM),
+        (status = 412, description = "The target changed while it was being decided (a concurrent decision won); reload it.", body = Problem, content_type = PROBLEM),
         (status = 422, description = "Refused by the 88号 rules (opinion missing, grade requires return, amount).", body = Problem, content_type = PROBLEM),
     )
 )]

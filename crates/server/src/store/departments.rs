@@ -20,13 +20,27 @@ pub struct DepartmentRow {
 
 /// Inserts the department if its code is new; keeps an existing row unchanged.
 pub fn ensure(conn: &mut AnyConnection, code: &str, name: &str, at: NaiveDateTime) -> QueryResult<()> {
-    let exists = departments::table.find(code).count().get_result::<i64>(conn)? > 0;
-    if !exists {
-        diesel::insert_into(departments::table)
-            .values((departments::code.eq(code), departments::name.eq(name), departments::created_at.eq(at)))
-            .execute(conn)?;
+    // One statement: the primary key decides (no COUNT round trip before the insert).
+    use diesel::sql_types::{Text, Timestamp};
+    let sql = |p: [&str; 3]| {
+        format!(
+            "INSERT INTO departments (code, name, created_at) VALUES ({}, {}, {}) ON CONFLICT DO NOTHING",
+            p[0], p[1], p[2]
+        )
+    };
+    match conn {
+        AnyConnection::Sqlite(c) => diesel::sql_query(sql(["?", "?", "?"]))
+            .bind::<Text, _>(code)
+            .bind::<Text, _>(name)
+            .bind::<Timestamp, _>(at)
+            .execute(c),
+        AnyConnection::Postgresql(c) => diesel::sql_query(sql(["$1", "$2", "$3"]))
+            .bind::<Text, _>(code)
+            .bind::<Text, _>(name)
+            .bind::<Timestamp, _>(at)
+            .execute(c),
     }
-    Ok(())
+    .map(|_| ())
 }
 
 /// One department by code.

@@ -13,6 +13,13 @@ async fn health_reports_the_database(app: &TestApp) {
     assert!(body["database"] == "sqlite" || body["database"] == "postgres", "{body}");
 }
 
+async fn liveness_does_not_need_the_database(app: &TestApp) {
+    let (status, headers, body) = get(app, "/api/v1/health/live", None).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("ok")), "{body}");
+    assert_eq!(headers.get("cache-control").unwrap(), "no-store");
+    assert!(body.get("database").is_none(), "{body}");
+}
+
 async fn head_works_like_get(app: &TestApp) {
     let mut res = app.client.head(app.url("/api/v1/profiles")).send().await.expect("head");
     assert_eq!(res.status().as_u16(), 200);
@@ -135,6 +142,7 @@ async fn a_region_profile_stays_in_force_after_creation(app: &TestApp) {
 crate::both_backends!(
     a_region_profile_stays_in_force_after_creation,
     head_works_like_get,
+    liveness_does_not_need_the_database,
     health_reports_the_database,
     lists_and_reads_profiles,
     admins_add_region_profiles,
