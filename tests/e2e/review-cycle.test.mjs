@@ -3,7 +3,10 @@
 // assessor reads it and sends a structured opinion; finance sees the opinion in the
 // dossier, is refused when approving a 中 or returning without an opinion (88号 rules,
 // messages from the server), approves with the budget amount; the public page (no login) lists it, in
-// Chinese and, after the toggle, in English. Needs target/debug/jixiao and web/dist.
+// Chinese and, after the toggle, in English. Then the three lists with more targets than a
+// page (the routes are paged in SQL): the queue, a department's targets and the public list
+// reach every target through 加载更多, with the totals from the server's counts, and the
+// queue keeps its length after a decision. Needs target/debug/jixiao and web/dist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
@@ -161,6 +164,149 @@ test("finance assigns, the assessor gives an opinion, finance approves, the publ
   assert.equal(state.body.target.status, "approved");
   assert.equal(state.body.reviews.at(-1).approved_amount, "80.00");
   for (const p of [fin, ass, pub]) {
+    assert.deepEqual(p.errors, []);
+    await p.context.close();
+  }
+});
+
+/** Every item of a paged list route, following next_cursor (limit 200). */
+async function every(path, tok) {
+  const out = [];
+  let cursor = null;
+  do {
+    const sep = path.includes("?") ? "&" : "?";
+    const page = await api("GET", `${path}${sep}limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, tok);
+    assert.equal(page.status, 200, JSON.stringify(page.body));
+    out.push(...page.body.items);
+    cursor = page.body.next_cursor;
+  } while (cursor);
+  return out;
+}
+
+/** The pager's texts after each page of `size` over `total` rows (`known`: the route counts them). */
+function pagerTexts(total, size, known) {
+  const out = [];
+  for (let shown = Math.min(size, total); ; shown = Math.min(shown + size, total)) {
+    if (shown === total) return [...out, `共 ${total} 个，已全部显示`];
+    out.push(known ? `已显示 ${shown} / 共 ${total} 个` : `已显示 ${shown} 个，还有更多`);
+  }
+}
+
+/** Clicks 加载更多 until the pager has no button; returns the pager texts seen after each page. */
+async function loadAll(page, pagerId, rows) {
+  const seen = [await page.locator(`#${pagerId} .pager-status`).innerText()];
+  for (let i = 0; i < 100 && (await page.locator(`#${pagerId} button.more`).count()) > 0; i++) {
+    const before = await page.locator(rows).count();
+    await page.click(`#${pagerId} button.more`);
+    await page.waitForFunction(([sel, n]) => document.querySelectorAll(sel).length > n, [rows, before]);
+    seen.push(await page.locator(`#${pagerId} .pager-status`).innerText());
+  }
+  return seen;
+}
+
+test("the queue, a department's targets and the public list reach every target page by page", async () => {
+  // What the first test left (this test also runs alone): the counts are relative to it.
+  const before = (await api("GET", "/review/targets", tokens.finance)).body.counts;
+  assert.equal(before.submitted, 0);
+  const publicBefore = (await every("/public/targets?fiscal_year=2019", null)).length;
+  // 56 submitted targets: more than the default page (50); 12 of them approved through the API.
+  const ids = [];
+  for (let i = 1; i <= 56; i++) {
+    const doc = structuredClone(FIXTURE);
+    doc.project = { ...doc.project, code: `P2019-${String(100 + i)}`, name: `2019年孤儿被装购置费（第${i}批）` };
+    const created = await api("POST", "/targets", tokens.dept, doc);
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal((await api("POST", `/targets/${created.body.id}/submit`, tokens.dept)).status, 200);
+    ids.push(created.body.id);
+  }
+  for (const id of ids.slice(0, 12)) {
+    const r = await api("POST", `/targets/${id}/review`, tokens.finance, { decision: "approve", grade: "good", approved_amount: "86.40" });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+  }
+  const submitted = ids.slice(12); // 44 still submitted: one default page; ask for smaller ones (?limit=)
+  const first = await api("GET", "/review/targets?status=submitted", tokens.finance);
+  assert.equal(first.body.counts.submitted, submitted.length);
+
+  // Finance's queue, 20 a page: 20, 40, 44 of 44 submitted; the counts come from the server.
+  const fin = await pageAs(tokens.finance);
+  await fin.page.goto(`${base}/review.html?limit=20`);
+  await fin.page.locator("#queue-pager").waitFor();
+  assert.equal(await fin.page.locator("#queue-table tbody tr").count(), 20);
+  assert.match(await fin.page.locator("#count-submitted").innerText(), new RegExp(`已提交\\s*${submitted.length}`));
+  const queueTexts = await loadAll(fin.page, "queue-pager", "#queue-table tbody tr");
+  assert.deepEqual(queueTexts, pagerTexts(44, 20, true));
+  const shown = await fin.page.locator("#queue-table tbody tr").evaluateAll((rs) => rs.map((r) => r.dataset.id));
+  assert.deepEqual([...shown].sort(), [...submitted].sort(), "every submitted target once");
+  // Most recently changed first: the last submitted comes first.
+  assert.equal(shown[0], submitted.at(-1));
+
+  // A decision on a row of the last page: the queue is read again as far as it was shown.
+  const last = shown.at(-1);
+  await fin.page.locator(`#queue-table tr[data-id="${last}"] button.open`).click();
+  await fin.page.locator("#review-form").waitFor();
+  await fin.page.selectOption("#grade", "good");
+  await fin.page.fill("#approved-amount", "86.40");
+  await fin.page.click("#review-submit");
+  await fin.page.waitForFunction(() => document.getElementById("message")?.textContent === "已批复");
+  assert.equal(await fin.page.locator("#queue-table tbody tr").count(), submitted.length - 1);
+  assert.equal(await fin.page.locator(`#queue-table tr[data-id="${last}"]`).count(), 0);
+  assert.equal(await fin.page.locator("#queue-pager .pager-status").innerText(), "共 43 个，已全部显示");
+  assert.match(await fin.page.locator("#count-approved").innerText(), new RegExp(`已批复\\s*${before.approved + 13}`));
+
+  // Every status (the 全部 filter) at the server's default page size: 50, then all (57).
+  const all = Object.values(before).reduce((n, c) => n + c, 0) + ids.length;
+  await fin.page.goto(`${base}/review.html`);
+  await fin.page.locator("#queue-pager").waitFor();
+  await fin.page.selectOption("#status-filter", "");
+  await fin.page.click('#filters button[type="submit"]');
+  await fin.page.waitForFunction((n) => document.querySelector("#queue-pager .pager-status")?.textContent === `已显示 50 / 共 ${n} 个`, all);
+  assert.equal(await fin.page.locator("#queue-table tbody tr").count(), 50);
+  await fin.page.screenshot({ path: join(SHOTS, "review-paged.png"), fullPage: true });
+  assert.deepEqual(await loadAll(fin.page, "queue-pager", "#queue-table tbody tr"), pagerTexts(all, 50, true));
+  assert.equal(new Set(await fin.page.locator("#queue-table tbody tr").evaluateAll((rs) => rs.map((r) => r.dataset.id))).size, all);
+
+  // The department: its submitted targets, 15 a page, the tab kept in the URL.
+  const dept = await pageAs(tokens.dept);
+  await dept.page.goto(`${base}/my-targets.html?status=submitted&limit=15`);
+  await dept.page.locator("#targets-pager").waitFor();
+  assert.match(await dept.page.locator("#tab-submitted").innerText(), /已提交 \(43\)/);
+  assert.deepEqual(await loadAll(dept.page, "targets-pager", "#targets tbody tr"), pagerTexts(43, 15, true));
+  assert.equal(new Set(await dept.page.locator("#targets tbody tr").evaluateAll((rs) => rs.map((r) => r.dataset.id))).size, 43);
+  await dept.page.click("#tab-approved");
+  const approved = before.approved + 13;
+  await dept.page.waitForFunction((n) => document.querySelector("#targets-pager .pager-status")?.textContent === `共 ${n} 个，已全部显示`, approved);
+  assert.equal(await dept.page.locator("#targets tbody tr").count(), approved);
+  assert.match(dept.page.url(), /status=approved/);
+  assert.match(dept.page.url(), /limit=15/);
+  await dept.page.click("#tab-submitted");
+  await dept.page.waitForFunction(() => document.querySelector("#targets-pager .pager-status")?.textContent === "已显示 15 / 共 43 个");
+  await dept.page.click("#targets-pager button.more");
+  await dept.page.waitForFunction(() => document.querySelectorAll("#targets tbody tr").length === 30);
+  await dept.page.screenshot({ path: join(SHOTS, "my-targets-paged.png"), fullPage: true });
+
+  // The public list (no counts in the route), 5 a page: "there are more" until the last page.
+  const published = await every("/public/targets?fiscal_year=2019", null);
+  assert.equal(published.length, publicBefore + 13);
+  const pub = await pageAs(null);
+  await pub.page.goto(`${base}/public.html?fiscal_year=2019&limit=5`);
+  await pub.page.locator("#public-pager").waitFor();
+  assert.equal(await pub.page.locator("#message").innerText(), "已显示 5 个已批复的绩效目标，还有更多");
+  assert.deepEqual(await loadAll(pub.page, "public-pager", "article.public-target"), pagerTexts(published.length, 5, false));
+  assert.equal(await pub.page.locator("#message").innerText(), `共 ${published.length} 个已批复的绩效目标`);
+  const cards = await pub.page.locator("article.public-target").evaluateAll((as) => as.map((a) => a.dataset.id));
+  assert.deepEqual(cards, published.map((p) => p.id), "in the route's order, each once");
+  // A search keeps its filters in the URL and starts again from the first page.
+  await pub.page.fill("#department-filter", "101");
+  await pub.page.click('#filters button[type="submit"]');
+  await pub.page.waitForFunction(() => document.querySelectorAll("article.public-target").length === 5);
+  assert.match(pub.page.url(), /fiscal_year=2019/);
+  assert.match(pub.page.url(), /department=101/);
+  assert.match(pub.page.url(), /limit=5/);
+  await pub.page.screenshot({ path: join(SHOTS, "public-paged.png"), fullPage: true });
+  await pub.page.click("#public-pager button.more");
+  await pub.page.waitForFunction(() => document.querySelectorAll("article.public-target").length === 10);
+
+  for (const p of [fin, dept, pub]) {
     assert.deepEqual(p.errors, []);
     await p.context.close();
   }

@@ -494,3 +494,154 @@ export function opinionCard(o: Opinion): HTMLElement {
     o.findings.length ? h("ol", { class: "findings" }, ...o.findings.map((f) => h("li", {}, f))) : null,
   );
 }
+
+register(
+  {
+    "pager.label": "分页",
+    "pager.more": "加载更多",
+    "pager.loading": "加载中…",
+    "pager.shown": "已显示 {shown} / 共 {total} 个",
+    "pager.shown_open": "已显示 {shown} 个，还有更多",
+    "pager.all": "共 {total} 个，已全部显示",
+  },
+  {
+    "pager.label": "Pages",
+    "pager.more": "Load more",
+    "pager.loading": "Loading…",
+    "pager.shown": "Showing {shown} of {total}",
+    "pager.shown_open": "Showing {shown}; there are more",
+    "pager.all": "All {total} shown",
+  },
+);
+
+/** One page of a cursor-paged list route (`next_cursor` is null on the last page). */
+export interface Paged<T> {
+  items: T[];
+  next_cursor: string | null;
+}
+
+/** The largest page the list routes serve. */
+const MAX_LIMIT = 200;
+
+/**
+ * The page size asked for by the page's URL (`?limit=`, 1–200), or undefined for the
+ * server's default (50).
+ */
+export function pageSize(): number | undefined {
+  const raw = new URLSearchParams(location.search).get("limit");
+  const n = raw && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  return n >= 1 && n <= MAX_LIMIT ? n : undefined;
+}
+
+/** Sets (or, when empty, removes) query parameters of the page's URL without reloading. */
+export function setUrlParams(params: Record<string, string | undefined>): void {
+  const u = new URL(location.href);
+  for (const [k, v] of Object.entries(params)) {
+    if (v) u.searchParams.set(k, v);
+    else u.searchParams.delete(k);
+  }
+  history.replaceState(null, "", u);
+}
+
+/**
+ * A list read page by page with the server's cursor contract: `first` reads the first
+ * page, `more` appends the next one (pass `next_cursor` back as `cursor`), `refresh` reads
+ * again from the start as many rows as are shown, so a list keeps its length after a
+ * change. An answer that arrives after a newer `first`/`refresh` started is dropped.
+ */
+export class CursorList<T, P extends Paged<T> = Paged<T>> {
+  /** The rows read so far, in the server's order. */
+  items: T[] = [];
+  /** The cursor of the next page, null when every row is read. */
+  next: string | null = null;
+  /** The last answer (carries `counts` where the route has them). */
+  last: P | undefined;
+  private generation = 0;
+
+  constructor(
+    private readonly fetchPage: (cursor: string | null, limit: number | undefined) => Promise<P>,
+    private readonly key: (item: T) => string,
+    readonly limit: number | undefined = pageSize(),
+  ) {}
+
+  /** Reads the first page (the rows shown before are dropped). */
+  async first(): Promise<void> {
+    const gen = ++this.generation;
+    const page = await this.fetchPage(null, this.limit);
+    if (gen !== this.generation) return;
+    this.items = page.items;
+    this.next = page.next_cursor;
+    this.last = page;
+  }
+
+  /** Appends the next page; false when there is none or the list was reset meanwhile. */
+  async more(): Promise<boolean> {
+    const gen = this.generation;
+    const cursor = this.next;
+    if (!cursor) return false;
+    const page = await this.fetchPage(cursor, this.limit);
+    if (gen !== this.generation || cursor !== this.next) return false;
+    // A row changed between two pages can come again: keep its first place.
+    const seen = new Set(this.items.map(this.key));
+    this.items = [...this.items, ...page.items.filter((it) => !seen.has(this.key(it)))];
+    this.next = page.next_cursor;
+    this.last = page;
+    return true;
+  }
+
+  /** Reads from the start again as many rows as are shown (at least one page). */
+  async refresh(): Promise<void> {
+    const gen = ++this.generation;
+    const want = Math.max(this.items.length, this.limit ?? 50);
+    let items: T[] = [];
+    let cursor: string | null = null;
+    let page: P;
+    do {
+      page = await this.fetchPage(cursor, Math.min(MAX_LIMIT, Math.max(this.limit ?? 1, want - items.length)));
+      if (gen !== this.generation) return;
+      const seen = new Set(items.map(this.key));
+      items = [...items, ...page.items.filter((it) => !seen.has(this.key(it)))];
+      cursor = page.next_cursor;
+    } while (cursor && items.length < want);
+    this.items = items;
+    this.next = cursor;
+    this.last = page;
+  }
+}
+
+/**
+ * The control under a paged list: how many rows are shown of how many (`total` from the
+ * route's counts, when it has them) and 加载更多 while there is a next page. `onMore`
+ * reads and renders the next page; the button is disabled meanwhile.
+ */
+export function pager(id: string, shown: number, total: number | undefined, hasMore: boolean, onMore: () => Promise<void>): HTMLElement {
+  const status =
+    total !== undefined && (hasMore || shown !== total)
+      ? t("pager.shown", { shown, total })
+      : hasMore
+        ? t("pager.shown_open", { shown })
+        : t("pager.all", { total: total ?? shown });
+  const more = hasMore ? h("button", { type: "button", class: "more" }, t("pager.more")) : null;
+  more?.addEventListener("click", async () => {
+    more.disabled = true;
+    more.textContent = t("pager.loading");
+    try {
+      await onMore();
+    } finally {
+      more.disabled = false;
+      more.textContent = t("pager.more");
+    }
+  });
+  return h(
+    "nav",
+    { class: "pager", id, "aria-label": t("pager.label"), "data-shown": String(shown), "data-total": total === undefined ? undefined : String(total) },
+    h("span", { class: "pager-status", role: "status", tabindex: "-1" }, status),
+    more,
+  );
+}
+
+/** After a page was appended: keeps the keyboard on 加载更多 (or the list) instead of losing it. */
+export function keepPagerFocus(id: string): void {
+  const el = document.getElementById(id);
+  (el?.querySelector<HTMLButtonElement>("button.more") ?? el?.querySelector<HTMLElement>(".pager-status"))?.focus({ preventScroll: true });
+}

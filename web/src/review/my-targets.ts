@@ -1,28 +1,33 @@
-// The department's page: its targets by status (草稿 / 已提交 / 已退回 / 已批复), the
-// reviewer's opinion on returned ones, and, for a draft or returned target, editing the
-// document (checked live by the WASM rules), saving with If-Match and (re)submitting.
-// An approved target can be adjusted (调整): a new version reviewed again.
+// The department's page: its targets by status (草稿 / 已提交 / 已退回 / 已批复), a page
+// at a time (加载更多 follows the server's cursor; `?status=` is the tab, `?limit=` the
+// page size), the reviewer's opinion on returned ones, and, for a draft or returned
+// target, editing the document (checked live by the WASM rules), saving with If-Match
+// and (re)submitting. An approved target can be adjusted (调整): a new version reviewed again.
 
 import { updateTarget } from "../lib/api";
 import { register } from "../lib/i18n";
 import {
   ApiError,
+  CursorList,
   STATUSES,
   changeList,
   chrome,
   check,
   fill,
   h,
+  keepPagerFocus,
+  pager,
   problemText,
   query,
   request,
   reviewCard,
+  setUrlParams,
   statusBadge,
   t,
   violationList,
   when,
 } from "./common";
-import type { Dossier, Status, TargetSummary } from "./common";
+import type { Dossier, Paged, Status, TargetSummary } from "./common";
 
 register(
   {
@@ -76,62 +81,96 @@ const list = document.getElementById("list") as HTMLElement;
 const detail = document.getElementById("detail") as HTMLElement;
 const tabs = document.getElementById("tabs") as HTMLElement;
 
-interface Listing {
+interface Listing extends Paged<TargetSummary> {
   counts: Record<Status, number>;
-  items: TargetSummary[];
 }
 
+// The department's targets of the open tab, a page at a time; `tab` is read at `first()`.
+let listedTab: Status = tab;
+const targets = new CursorList<TargetSummary, Listing>(
+  (cursor, limit) => request<Listing>("GET", `/review/targets${query({ status: listedTab, cursor, limit })}`),
+  (it) => it.id,
+);
+
+/** Reads the open tab from its first page (and keeps the tab in the URL). */
 async function loadList(): Promise<void> {
+  listedTab = tab;
+  setUrlParams({ status: tab });
+  await read(() => targets.first());
+}
+
+/** Reads the open tab again as far as it was shown. */
+async function refreshList(): Promise<void> {
+  await read(() => targets.refresh());
+}
+
+async function read(step: () => Promise<unknown>): Promise<void> {
   message.textContent = t("common.loading");
   try {
-    const data = await request<Listing>("GET", `/review/targets${query({ status: tab })}`);
+    await step();
     message.textContent = "";
-    fill(
-      tabs,
-      ...STATUSES.map((s) => {
-        const b = h("button", { type: "button", role: "tab", id: `tab-${s}`, "aria-selected": String(s === tab) }, `${t(`status.${s}`)} (${data.counts[s] ?? 0})`);
-        b.addEventListener("click", () => {
-          tab = s;
-          void loadList();
-        });
-        return b;
-      }),
-    );
-    if (data.items.length === 0) {
-      fill(list, h("p", {}, t("common.empty")));
-      return;
-    }
-    fill(
-      list,
-      h(
-        "table",
-        { id: "targets" },
-        h("thead", {}, h("tr", {}, ...["mine.project", "doc.year", "queue.status", "target.revision", "mine.last_opinion", "mine.updated", ""].map((k) => h("th", { scope: "col" }, k ? t(k) : "")))),
-        h(
-          "tbody",
-          {},
-          ...data.items.map((it) => {
-            const open = h("button", { type: "button", class: "open", "data-id": it.id }, t("mine.open"));
-            open.addEventListener("click", () => void openTarget(it.id));
-            const opinion = it.status === "returned" && it.last_review ? `${t(`grade.${it.last_review.grade}`)}：${it.last_review.opinion ?? ""}` : "";
-            return h(
-              "tr",
-              { "data-id": it.id, class: it.id === openId ? "selected" : undefined },
-              h("td", {}, it.project_name ?? it.id),
-              h("td", {}, String(it.fiscal_year ?? "")),
-              h("td", {}, statusBadge(it.status), it.budget_excluded ? h("small", {}, ` ${t("target.excluded")}`) : null),
-              h("td", {}, String(it.revision)),
-              h("td", { class: "last-opinion" }, opinion),
-              h("td", {}, when(it.updated_at)),
-              h("td", {}, open),
-            );
-          }),
-        ),
-      ),
-    );
+    renderList();
   } catch (e) {
     message.textContent = t("common.error", { detail: problemText(e) });
   }
+}
+
+function renderList(): void {
+  const data = targets.last;
+  if (!data) return;
+  fill(
+    tabs,
+    ...STATUSES.map((s) => {
+      const b = h("button", { type: "button", role: "tab", id: `tab-${s}`, "aria-selected": String(s === listedTab) }, `${t(`status.${s}`)} (${data.counts[s] ?? 0})`);
+      b.addEventListener("click", () => {
+        tab = s;
+        void loadList();
+      });
+      return b;
+    }),
+  );
+  if (targets.items.length === 0) {
+    fill(list, h("p", {}, t("common.empty")));
+    return;
+  }
+  fill(
+    list,
+    h(
+      "table",
+      { id: "targets" },
+      h("thead", {}, h("tr", {}, ...["mine.project", "doc.year", "queue.status", "target.revision", "mine.last_opinion", "mine.updated", ""].map((k) => h("th", { scope: "col" }, k ? t(k) : "")))),
+      h(
+        "tbody",
+        {},
+        ...targets.items.map((it) => {
+          const open = h("button", { type: "button", class: "open", "data-id": it.id }, t("mine.open"));
+          open.addEventListener("click", () => void openTarget(it.id));
+          const opinion = it.status === "returned" && it.last_review ? `${t(`grade.${it.last_review.grade}`)}：${it.last_review.opinion ?? ""}` : "";
+          return h(
+            "tr",
+            { "data-id": it.id, class: it.id === openId ? "selected" : undefined },
+            h("td", {}, it.project_name ?? it.id),
+            h("td", {}, String(it.fiscal_year ?? "")),
+            h("td", {}, statusBadge(it.status), it.budget_excluded ? h("small", {}, ` ${t("target.excluded")}`) : null),
+            h("td", {}, String(it.revision)),
+            h("td", { class: "last-opinion" }, opinion),
+            h("td", {}, when(it.updated_at)),
+            h("td", {}, open),
+          );
+        }),
+      ),
+    ),
+    pager("targets-pager", targets.items.length, data.counts[listedTab] ?? 0, targets.next !== null, async () => {
+      try {
+        if (await targets.more()) {
+          renderList();
+          keepPagerFocus("targets-pager");
+        }
+      } catch (e) {
+        message.textContent = t("common.error", { detail: problemText(e) });
+      }
+    }),
+  );
 }
 
 async function openTarget(id: string): Promise<void> {
@@ -246,7 +285,7 @@ async function openTarget(id: string): Promise<void> {
 
 async function start(): Promise<void> {
   await chrome(true, () => {
-    void loadList();
+    void refreshList();
     if (openId) void openTarget(openId);
   });
   const params = new URLSearchParams(location.search);

@@ -1,4 +1,5 @@
-// The finance bureau's review page: the queue with counts per status, assignment of
+// The finance bureau's review page: the queue with counts per status (read a page at a
+// time, 加载更多 follows the server's cursor; `?limit=` sets the page size), assignment of
 // selected targets to a third-party assessor, and a target's dossier (document, rule
 // check from the WASM module, changes since the last return, review decisions,
 // third-party opinions, audit history) with the review form (88号 grade, four criteria,
@@ -6,13 +7,16 @@
 
 import { register } from "../lib/i18n";
 import {
+  CursorList,
   STATUSES,
   changeList,
   check,
   chrome,
   fill,
   h,
+  keepPagerFocus,
   opinionCard,
+  pager,
   problemDetails,
   problemText,
   query,
@@ -24,7 +28,7 @@ import {
   violationList,
   when,
 } from "./common";
-import type { Assignment, Dossier, Status, TargetSummary } from "./common";
+import type { Assignment, Dossier, Paged, Status, TargetSummary } from "./common";
 
 register(
   {
@@ -85,9 +89,8 @@ register(
   },
 );
 
-interface Listing {
+interface Listing extends Paged<TargetSummary> {
   counts: Record<Status, number>;
-  items: TargetSummary[];
 }
 
 const counts = document.getElementById("counts") as HTMLElement;
@@ -100,78 +103,112 @@ const deptFilter = document.getElementById("department-filter") as HTMLInputElem
 const selected = new Set<string>();
 let openId: string | undefined;
 
+// The filters of the page read at `first()`; every later page keeps them.
+let filters: Record<string, string> = {};
+const list = new CursorList<TargetSummary, Listing>(
+  (cursor, limit) => request<Listing>("GET", `/review/targets${query({ ...filters, cursor, limit })}`),
+  (it) => it.id,
+);
+
 function fillStatusFilter(): void {
   const current = statusFilter.value || "submitted";
   fill(statusFilter, h("option", { value: "" }, t("queue.all")), ...STATUSES.map((s) => h("option", { value: s }, t(`status.${s}`))));
   statusFilter.value = current;
 }
 
+/** Reads the queue from its first page with the filters of the form. */
 async function loadQueue(): Promise<void> {
+  filters = { status: statusFilter.value, fiscal_year: yearFilter.value.trim(), department: deptFilter.value.trim() };
+  await read(() => list.first());
+}
+
+/** Reads the queue again as far as it was shown (after a decision or an assignment). */
+async function refreshQueue(): Promise<void> {
+  await read(() => list.refresh());
+}
+
+async function read(step: () => Promise<unknown>): Promise<void> {
   message.textContent = t("common.loading");
   try {
-    const data = await request<Listing>(
-      "GET",
-      `/review/targets${query({ status: statusFilter.value, fiscal_year: yearFilter.value.trim(), department: deptFilter.value.trim() })}`,
-    );
+    await step();
     message.textContent = "";
-    fill(
-      counts,
-      h(
-        "div",
-        { class: "counts" },
-        ...STATUSES.map((s) => {
-          const b = h("button", { type: "button", id: `count-${s}` }, `${t(`status.${s}`)} `, h("strong", {}, String(data.counts[s] ?? 0)));
-          b.addEventListener("click", () => {
-            statusFilter.value = s;
-            void loadQueue();
-          });
-          return b;
-        }),
-      ),
-    );
-    if (data.items.length === 0) {
-      fill(queue, h("p", {}, t("common.empty")));
-      return;
-    }
-    fill(
-      queue,
-      h(
-        "table",
-        { id: "queue-table" },
-        h(
-          "thead",
-          {},
-          h("tr", {}, ...["queue.select", "doc.project", "doc.department", "doc.year", "doc.annual_total", "queue.status", "queue.errors", "target.revision", ""].map((k) => h("th", { scope: "col" }, k ? t(k) : ""))),
-        ),
-        h(
-          "tbody",
-          {},
-          ...data.items.map((it) => {
-            const box = h("input", { type: "checkbox", "aria-label": it.project_name ?? it.id, "data-id": it.id, disabled: it.status !== "submitted" }) as HTMLInputElement;
-            box.checked = selected.has(it.id);
-            box.addEventListener("change", () => (box.checked ? selected.add(it.id) : selected.delete(it.id)));
-            const open = h("button", { type: "button", class: "open", "data-id": it.id }, t("mine.open"));
-            open.addEventListener("click", () => void openDossier(it.id));
-            return h(
-              "tr",
-              { "data-id": it.id, class: it.id === openId ? "selected" : undefined },
-              h("td", {}, box),
-              h("td", {}, it.project_name ?? it.id),
-              h("td", {}, it.department_code),
-              h("td", {}, String(it.fiscal_year ?? "")),
-              h("td", {}, it.annual_total ?? ""),
-              h("td", {}, statusBadge(it.status), it.adjustment ? h("small", {}, " 调整") : null),
-              h("td", {}, String(it.error_count)),
-              h("td", {}, String(it.revision)),
-              h("td", {}, open),
-            );
-          }),
-        ),
-      ),
-    );
+    renderQueue();
   } catch (e) {
     message.textContent = t("common.error", { detail: problemText(e) });
   }
+}
+
+function renderQueue(): void {
+  const data = list.last;
+  if (!data) return;
+  fill(
+    counts,
+    h(
+      "div",
+      { class: "counts" },
+      ...STATUSES.map((s) => {
+        const b = h("button", { type: "button", id: `count-${s}` }, `${t(`status.${s}`)} `, h("strong", {}, String(data.counts[s] ?? 0)));
+        b.addEventListener("click", () => {
+          statusFilter.value = s;
+          void loadQueue();
+        });
+        return b;
+      }),
+    ),
+  );
+  // The total of the list as filtered: the status's count, or every status's.
+  const status = filters.status as Status | "";
+  const total = status ? (data.counts[status] ?? 0) : STATUSES.reduce((n, s) => n + (data.counts[s] ?? 0), 0);
+  if (list.items.length === 0) {
+    fill(queue, h("p", {}, t("common.empty")));
+    return;
+  }
+  fill(
+    queue,
+    h(
+      "table",
+      { id: "queue-table" },
+      h(
+        "thead",
+        {},
+        h("tr", {}, ...["queue.select", "doc.project", "doc.department", "doc.year", "doc.annual_total", "queue.status", "queue.errors", "target.revision", ""].map((k) => h("th", { scope: "col" }, k ? t(k) : ""))),
+      ),
+      h(
+        "tbody",
+        {},
+        ...list.items.map((it) => {
+          const box = h("input", { type: "checkbox", "aria-label": it.project_name ?? it.id, "data-id": it.id, disabled: it.status !== "submitted" }) as HTMLInputElement;
+          box.checked = selected.has(it.id);
+          box.addEventListener("change", () => (box.checked ? selected.add(it.id) : selected.delete(it.id)));
+          const open = h("button", { type: "button", class: "open", "data-id": it.id }, t("mine.open"));
+          open.addEventListener("click", () => void openDossier(it.id));
+          return h(
+            "tr",
+            { "data-id": it.id, class: it.id === openId ? "selected" : undefined },
+            h("td", {}, box),
+            h("td", {}, it.project_name ?? it.id),
+            h("td", {}, it.department_code),
+            h("td", {}, String(it.fiscal_year ?? "")),
+            h("td", {}, it.annual_total ?? ""),
+            h("td", {}, statusBadge(it.status), it.adjustment ? h("small", {}, " 调整") : null),
+            h("td", {}, String(it.error_count)),
+            h("td", {}, String(it.revision)),
+            h("td", {}, open),
+          );
+        }),
+      ),
+    ),
+    pager("queue-pager", list.items.length, total, list.next !== null, async () => {
+      try {
+        if (await list.more()) {
+          renderQueue();
+          keepPagerFocus("queue-pager");
+        }
+      } catch (e) {
+        message.textContent = t("common.error", { detail: problemText(e) });
+      }
+    }),
+  );
 }
 
 async function assign(): Promise<void> {
@@ -184,7 +221,7 @@ async function assign(): Promise<void> {
   try {
     const made = await request<Assignment[]>("POST", "/assignments", { target_ids: [...selected], organisation: org, due });
     selected.clear();
-    await loadQueue();
+    await refreshQueue();
     if (openId) await openDossier(openId);
     message.textContent = t("assign.done", { n: made.length, org });
   } catch (e) {
@@ -274,7 +311,7 @@ async function openDossier(id: string): Promise<void> {
       d.assignments.length
         ? h("section", { id: "assignments" }, h("h3", {}, t("detail.assignments")), h("ul", {}, ...d.assignments.map((a) => h("li", {}, `${a.organisation} · ${t("assign.due")} ${a.due}`))))
         : null,
-      tg.status === "submitted" ? reviewForm(tg, () => loadQueue().then(() => openDossier(tg.id))) : null,
+      tg.status === "submitted" ? reviewForm(tg, () => refreshQueue().then(() => openDossier(tg.id))) : null,
       h("section", { id: "reviews" }, h("h3", {}, t("detail.reviews")), d.reviews.length ? h("div", {}, ...[...d.reviews].reverse().map(reviewCard)) : h("p", {}, t("common.empty"))),
       h("section", {}, h("h3", {}, t("detail.document")), renderDocument(d.document, tg.profile)),
       h(
@@ -290,7 +327,7 @@ async function openDossier(id: string): Promise<void> {
 async function start(): Promise<void> {
   await chrome(true, () => {
     fillStatusFilter();
-    void loadQueue();
+    void refreshQueue();
     if (openId) void openDossier(openId);
   });
   statusFilter.value = "submitted";
