@@ -118,6 +118,17 @@ pub enum ApiError {
     /// name (415 `unsupported-file`).
     #[error("{0}")]
     UnsupportedFile(String),
+    /// Review input refused by a rule of `jixiao_rules::review` (422 `review-<code>`), with
+    /// the field it is about.
+    #[error("{message}")]
+    Refused {
+        /// The rule's code (`OPINION_REQUIRED`, …), also the problem type's suffix.
+        code: &'static str,
+        /// JSON Pointer of the field, if the rule is about one.
+        pointer: Option<String>,
+        /// The message in the requested locale.
+        message: String,
+    },
     /// The document has rule violations that block this action (422 `violations`).
     #[error("{detail}")]
     Violations {
@@ -170,6 +181,7 @@ impl ApiError {
             ApiError::InvalidFile(_) => "invalid-file",
             ApiError::UnsupportedFile(_) => "unsupported-file",
             ApiError::Violations { .. } => "violations",
+            ApiError::Refused { .. } => "review-refused",
             ApiError::TooManyRequests { .. } => "too-many-requests",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Internal(_) => "internal",
@@ -184,6 +196,21 @@ impl ApiError {
             ApiError::Status(_) => None,
             other => Some(other.to_string()),
         };
+        if let ApiError::Refused { code, pointer, message } = self {
+            return Problem {
+                problem_type: format!("{PROBLEM_TYPE_PREFIX}review-{}", code.replace('_', "-")),
+                title: "The review input is refused by the review rules".into(),
+                status: status.as_u16(),
+                detail,
+                errors: Some(vec![FieldError {
+                    path: pointer.clone().unwrap_or_default(),
+                    keyword: (*code).into(),
+                    message: message.clone(),
+                }]),
+                violations: None,
+                current_etag: None,
+            };
+        }
         Problem {
             problem_type: format!("{PROBLEM_TYPE_PREFIX}{}", self.slug()),
             title: title(self.slug(), status),
@@ -263,7 +290,7 @@ impl ResponseError for ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Violations { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Violations { .. } | ApiError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -311,6 +338,29 @@ impl From<crate::db::DbError> for ApiError {
             crate::db::DbError::Pool(_) | crate::db::DbError::Connect { .. } => ApiError::Unavailable(Box::new(e)),
             crate::db::DbError::Query(q) => ApiError::from(q),
             other => ApiError::internal(other),
+        }
+    }
+}
+
+impl ApiError {
+    /// Maps a refusal of the review rules to the API's errors. `violations` is the check of
+    /// the document (sent with a refused submission).
+    pub fn from_review(
+        e: jixiao_rules::review::ReviewError,
+        locale: jixiao_rules::Locale,
+        violations: Vec<Violation>,
+    ) -> ApiError {
+        use jixiao_rules::review::{ErrorClass, ReviewError};
+        let message = e.message(locale);
+        match e.class() {
+            ErrorClass::Unauthenticated => ApiError::Unauthorized("this route needs a bearer token"),
+            ErrorClass::NotFound => ApiError::NotFound,
+            ErrorClass::Forbidden => ApiError::Forbidden(message),
+            ErrorClass::Conflict => ApiError::Conflict(message),
+            ErrorClass::Unprocessable if e == ReviewError::Violations => {
+                ApiError::Violations { detail: message, violations }
+            }
+            ErrorClass::Unprocessable => ApiError::Refused { code: e.code(), pointer: e.pointer(), message },
         }
     }
 }

@@ -13,12 +13,11 @@ mod assessors;
 mod public;
 pub(crate) mod service;
 
-use actix_web::http::StatusCode;
 use actix_web::http::header::{self, HeaderValue};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, get, post, web};
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use jixiao_rules::review::{Change, ReviewError};
-use jixiao_rules::{Locale, Violation};
+use jixiao_rules::Violation;
+use jixiao_rules::review::Change;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
@@ -27,7 +26,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 use crate::api::{LocaleQuery, PROBLEM, locale};
 use crate::auth::Caller;
 use crate::body::JsonObject;
-use crate::error::{ApiError, FieldError, PROBLEM_JSON, PROBLEM_TYPE_PREFIX, Problem};
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 pub use assessors::{AssignmentDetail, AssignmentRequest, AssignmentView, OpinionView};
@@ -50,96 +49,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(assessors::create_opinion)
         .service(assessors::list_opinions)
         .service(public::list_public_targets);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Errors
-// ---------------------------------------------------------------------------------------------
-
-/// An error of a review route: a server error, or review input refused by the 88号 rules.
-#[derive(Debug, thiserror::Error)]
-pub enum ReviewApiError {
-    /// Any error of the server's catalogue (401, 403, 404, 409, 412, 422 violations, 5xx…).
-    #[error(transparent)]
-    Api(#[from] ApiError),
-    /// Review input refused by the rules of `jixiao_rules::review` (422).
-    #[error("{message}")]
-    Refused {
-        /// The rule.
-        error: ReviewError,
-        /// Its message in the requested locale.
-        message: String,
-    },
-}
-
-impl From<diesel::result::Error> for ReviewApiError {
-    fn from(e: diesel::result::Error) -> Self {
-        ReviewApiError::Api(ApiError::from(e))
-    }
-}
-
-impl From<crate::db::DbError> for ReviewApiError {
-    fn from(e: crate::db::DbError) -> Self {
-        ReviewApiError::Api(ApiError::from(e))
-    }
-}
-
-impl From<actix_web::error::BlockingError> for ReviewApiError {
-    fn from(e: actix_web::error::BlockingError) -> Self {
-        ReviewApiError::Api(ApiError::from(e))
-    }
-}
-
-impl ReviewApiError {
-    /// Maps a refusal of the review state machine to the API's errors. `violations` is
-    /// the check of the document (sent with a refused submission).
-    pub fn from_review(e: ReviewError, locale: Locale, violations: Vec<Violation>) -> ReviewApiError {
-        use jixiao_rules::review::ErrorClass;
-        let message = e.message(locale);
-        match e.class() {
-            ErrorClass::Unauthenticated => ApiError::Unauthorized("this route needs a bearer token").into(),
-            ErrorClass::NotFound => ApiError::NotFound.into(),
-            ErrorClass::Forbidden => ApiError::Forbidden(message).into(),
-            ErrorClass::Conflict => ApiError::Conflict(message).into(),
-            ErrorClass::Unprocessable if e == ReviewError::Violations => {
-                ApiError::Violations { detail: message, violations }.into()
-            }
-            ErrorClass::Unprocessable => ReviewApiError::Refused { error: e, message },
-        }
-    }
-}
-
-impl ResponseError for ReviewApiError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            ReviewApiError::Api(e) => e.status_code(),
-            ReviewApiError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        match self {
-            ReviewApiError::Api(e) => e.error_response(),
-            ReviewApiError::Refused { error, message } => {
-                let problem = Problem {
-                    problem_type: format!("{PROBLEM_TYPE_PREFIX}review-{}", error.code().replace('_', "-")),
-                    title: "The review input is refused by the review rules".into(),
-                    status: 422,
-                    detail: Some(message.clone()),
-                    errors: Some(vec![FieldError {
-                        path: error.pointer().unwrap_or_default(),
-                        keyword: error.code().into(),
-                        message: message.clone(),
-                    }]),
-                    violations: None,
-                    current_etag: None,
-                };
-                HttpResponse::build(StatusCode::UNPROCESSABLE_ENTITY)
-                    .insert_header((header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON)))
-                    .json(problem)
-            }
-        }
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -386,10 +295,9 @@ pub async fn list_review_targets(
     state: web::Data<AppState>,
     caller: Caller,
     q: web::Query<ReviewListParams>,
-) -> Result<web::Json<ReviewListing>, ReviewApiError> {
+) -> Result<web::Json<ReviewListing>, ApiError> {
     let q = q.into_inner();
-    let out =
-        state.db.run(move |conn| -> Result<_, ReviewApiError> { service::review_listing(conn, &caller, &q) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::review_listing(conn, &caller, &q) }).await?;
     Ok(web::Json(out))
 }
 
@@ -422,13 +330,13 @@ pub async fn submit_target(
     req: HttpRequest,
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
-) -> Result<HttpResponse, ReviewApiError> {
+) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let tags = if_match(&req)?;
     let id = id.into_inner();
     let target = state
         .db
-        .run(move |conn| -> Result<_, ReviewApiError> { service::submit(conn, &caller, &id, tags.as_deref(), locale) })
+        .run(move |conn| -> Result<_, ApiError> { service::submit(conn, &caller, &id, tags.as_deref(), locale) })
         .await?;
     Ok(with_etag(&target, HttpResponse::Ok(), &target))
 }
@@ -464,14 +372,12 @@ pub async fn review_target(
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
     body: JsonObject,
-) -> Result<HttpResponse, ReviewApiError> {
+) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let id = id.into_inner();
     let body = Value::Object(body.0);
-    let result = state
-        .db
-        .run(move |conn| -> Result<_, ReviewApiError> { service::review(conn, &caller, &id, body, locale) })
-        .await?;
+    let result =
+        state.db.run(move |conn| -> Result<_, ApiError> { service::review(conn, &caller, &id, body, locale) }).await?;
     Ok(with_etag(&result.target, HttpResponse::Ok(), &result))
 }
 
@@ -499,13 +405,13 @@ pub async fn adjust_target(
     req: HttpRequest,
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
-) -> Result<HttpResponse, ReviewApiError> {
+) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let tags = if_match(&req)?;
     let id = id.into_inner();
     let target = state
         .db
-        .run(move |conn| -> Result<_, ReviewApiError> { service::adjust(conn, &caller, &id, tags.as_deref(), locale) })
+        .run(move |conn| -> Result<_, ApiError> { service::adjust(conn, &caller, &id, tags.as_deref(), locale) })
         .await?;
     Ok(with_etag(&target, HttpResponse::Ok(), &target))
 }
@@ -530,11 +436,10 @@ pub async fn get_dossier(
     caller: Caller,
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
-) -> Result<web::Json<Dossier>, ReviewApiError> {
+) -> Result<web::Json<Dossier>, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let id = id.into_inner();
-    let out =
-        state.db.run(move |conn| -> Result<_, ReviewApiError> { service::dossier(conn, &caller, &id, locale) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::dossier(conn, &caller, &id, locale) }).await?;
     Ok(web::Json(out))
 }
 
@@ -557,9 +462,9 @@ pub async fn get_history(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> Result<web::Json<Vec<AuditView>>, ReviewApiError> {
+) -> Result<web::Json<Vec<AuditView>>, ApiError> {
     let id = id.into_inner();
-    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::history(conn, &caller, &id) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::history(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
 
@@ -581,9 +486,9 @@ pub async fn list_versions(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> Result<web::Json<Vec<VersionView>>, ReviewApiError> {
+) -> Result<web::Json<Vec<VersionView>>, ApiError> {
     let id = id.into_inner();
-    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::versions(conn, &caller, &id) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::versions(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
 
@@ -605,9 +510,9 @@ pub async fn get_changes(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> Result<web::Json<Option<ChangesView>>, ReviewApiError> {
+) -> Result<web::Json<Option<ChangesView>>, ApiError> {
     let id = id.into_inner();
-    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::changes(conn, &caller, &id) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::changes(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
 
@@ -628,8 +533,8 @@ pub async fn list_reviews(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> Result<web::Json<Vec<ReviewView>>, ReviewApiError> {
+) -> Result<web::Json<Vec<ReviewView>>, ApiError> {
     let id = id.into_inner();
-    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::reviews(conn, &caller, &id) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::reviews(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }

@@ -14,12 +14,12 @@ use jixiao_rules::review::{Recommendation, ReviewGrade, Status};
 use jixiao_rules::{Locale, Registry};
 use serde_json::{Value, json};
 
-use crate::api::review::ReviewApiError;
 use crate::api::review::service;
 use crate::auth::{Caller, NewToken, Role, generate_token};
 use crate::db::{AnyConnection, Database};
 use crate::demo::DemoDataset;
 use crate::domain::{self, TargetStatus};
+use crate::error::ApiError;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{TargetFilter, TargetRow};
@@ -195,7 +195,7 @@ pub enum SeedError {
         step: &'static str,
         /// The service's error.
         #[source]
-        source: ReviewApiError,
+        source: ApiError,
     },
     /// A monitoring service refused a step of the demo's monitoring rounds.
     #[error("demo monitoring: {step} was refused: {source}")]
@@ -208,7 +208,7 @@ pub enum SeedError {
     },
     /// Reading the public list for the counts failed.
     #[error("counting the published demo targets failed: {0}")]
-    Count(#[source] ReviewApiError),
+    Count(#[source] ApiError),
 }
 
 /// One target to insert, with what the review walk needs.

@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
-use super::{ReviewApiError, ReviewTarget, service};
+use super::{ReviewTarget, service};
 use crate::api::{LocaleQuery, PROBLEM, locale};
 use crate::auth::Caller;
 use crate::body::JsonObject;
-use crate::error::Problem;
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Body of `POST /assignments` (JSON Schema `Assignment`).
@@ -119,11 +119,10 @@ pub async fn create_assignments(
     caller: Caller,
     q: web::Query<LocaleQuery>,
     body: JsonObject,
-) -> Result<HttpResponse, ReviewApiError> {
+) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let body = Value::Object(body.0);
-    let out =
-        state.db.run(move |conn| -> Result<_, ReviewApiError> { service::assign(conn, &caller, body, locale) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::assign(conn, &caller, body, locale) }).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -142,8 +141,8 @@ pub async fn create_assignments(
 pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<web::Json<Vec<AssignmentView>>, ReviewApiError> {
-    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::assignments(conn, &caller) }).await?;
+) -> Result<web::Json<Vec<AssignmentView>>, ApiError> {
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::assignments(conn, &caller) }).await?;
     Ok(web::Json(out))
 }
 
@@ -165,13 +164,11 @@ pub async fn get_assignment(
     caller: Caller,
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
-) -> Result<web::Json<AssignmentDetail>, ReviewApiError> {
+) -> Result<web::Json<AssignmentDetail>, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let id = id.into_inner();
-    let out = state
-        .db
-        .run(move |conn| -> Result<_, ReviewApiError> { service::assignment(conn, &caller, &id, locale) })
-        .await?;
+    let out =
+        state.db.run(move |conn| -> Result<_, ApiError> { service::assignment(conn, &caller, &id, locale) }).await?;
     Ok(web::Json(out))
 }
 
@@ -203,14 +200,12 @@ pub async fn create_opinion(
     id: web::Path<String>,
     q: web::Query<LocaleQuery>,
     body: JsonObject,
-) -> Result<HttpResponse, ReviewApiError> {
+) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let id = id.into_inner();
     let body = Value::Object(body.0);
-    let out = state
-        .db
-        .run(move |conn| -> Result<_, ReviewApiError> { service::opinion(conn, &caller, &id, body, locale) })
-        .await?;
+    let out =
+        state.db.run(move |conn| -> Result<_, ApiError> { service::opinion(conn, &caller, &id, body, locale) }).await?;
     Ok(HttpResponse::Created().json(out))
 }
 
@@ -232,8 +227,8 @@ pub async fn list_opinions(
     state: web::Data<AppState>,
     caller: Caller,
     id: web::Path<String>,
-) -> Result<web::Json<Vec<OpinionView>>, ReviewApiError> {
+) -> Result<web::Json<Vec<OpinionView>>, ApiError> {
     let id = id.into_inner();
-    let out = state.db.run(move |conn| -> Result<_, ReviewApiError> { service::opinions(conn, &caller, &id) }).await?;
+    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::opinions(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ReviewApiError, service};
+use super::service;
 use crate::api::PROBLEM;
-use crate::error::Problem;
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
 
 /// Filters of the public list.
@@ -78,11 +78,11 @@ pub struct PublicListing {
 pub async fn list_public_targets(
     state: web::Data<AppState>,
     q: web::Query<PublicParams>,
-) -> Result<web::Json<PublicListing>, ReviewApiError> {
+) -> Result<web::Json<PublicListing>, ApiError> {
     let q = q.into_inner();
     let out = state
         .db
-        .run(move |conn| -> Result<_, ReviewApiError> {
+        .run(move |conn| -> Result<_, ApiError> {
             let (cursor, limit) = crate::api::paging(q.cursor, q.limit)?;
             service::public_listing(conn, q.fiscal_year, q.department.as_deref(), cursor.as_deref(), limit)
         })

@@ -19,8 +19,8 @@ use serde_json::{Map, Value, json};
 use super::assessors::{AssignmentDetail, AssignmentRequest, AssignmentView, OpinionView};
 use super::public::{PublicListing, PublicTarget};
 use super::{
-    AuditView, ChangesView, Dossier, ReviewApiError, ReviewListParams, ReviewListing, ReviewResult, ReviewTarget,
-    ReviewView, StatusCounts, VersionView,
+    AuditView, ChangesView, Dossier, ReviewListParams, ReviewListing, ReviewResult, ReviewTarget, ReviewView,
+    StatusCounts, VersionView,
 };
 use crate::auth::{Caller, Role};
 use crate::db::{AnyConnection, Money};
@@ -31,9 +31,9 @@ use crate::store::audit::NewAuditEvent;
 use crate::store::review::{AssignmentRow, NewVersion, OpinionRow, ReviewRow, StateRow, VersionRow};
 use crate::store::targets::{TargetFilter, TargetRow, TargetSummaryRow};
 
-type Result<T> = std::result::Result<T, ReviewApiError>;
+type Result<T> = std::result::Result<T, ApiError>;
 
-fn internal(what: &str) -> ReviewApiError {
+fn internal(what: &str) -> ApiError {
     ApiError::internal(std::io::Error::other(what.to_owned())).into()
 }
 
@@ -307,8 +307,8 @@ fn audit(
     Ok(())
 }
 
-fn refused(e: ReviewError, locale: Locale) -> ReviewApiError {
-    ReviewApiError::from_review(e, locale, Vec::new())
+fn refused(e: ReviewError, locale: Locale) -> ApiError {
+    ApiError::from_review(e, locale, Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,9 +373,9 @@ pub fn submit(
     let report = jixiao_rules::check(&doc, &*profile_of(conn, &row)?, locale);
     let t = lc
         .apply(actor, Action::Submit { violations: &report.violations })
-        .map_err(|e| ReviewApiError::from_review(e, locale, report.violations.clone()))?;
+        .map_err(|e| ApiError::from_review(e, locale, report.violations.clone()))?;
     let at = store::now();
-    conn.transaction::<_, ReviewApiError, _>(|c| {
+    conn.transaction::<_, ApiError, _>(|c| {
         let updated = write_state(c, &row, &t.to, at)?;
         store::review::append_version(
             c,
@@ -431,7 +431,7 @@ pub fn review(
         reviewer: caller.name.clone(),
         at,
     };
-    conn.transaction::<_, ReviewApiError, _>(|c| {
+    conn.transaction::<_, ApiError, _>(|c| {
         let updated = write_state(c, &row, &t.to, at)?;
         store::review::append_review(c, &rev)?;
         if amount.is_some() {
@@ -476,7 +476,7 @@ pub fn adjust(
     check_if_match(&row, if_match)?;
     let t = lc.apply(actor, Action::Adjust).map_err(|e| refused(e, locale))?;
     let at = store::now();
-    conn.transaction::<_, ReviewApiError, _>(|c| {
+    conn.transaction::<_, ApiError, _>(|c| {
         let updated = write_state(c, &row, &t.to, at)?;
         audit(
             c,
@@ -513,7 +513,7 @@ pub fn assign(conn: &mut AnyConnection, caller: &Caller, body: Value, locale: Lo
     // Idempotent under concurrency too: when a parallel identical request inserted the same
     // assignment first (unique key), the whole step runs once more and returns that one.
     match assign_once(conn, caller, &req, &org, at, locale) {
-        Err(ReviewApiError::Api(ApiError::RaceLost)) => assign_once(conn, caller, &req, &org, at, locale),
+        Err(ApiError::RaceLost) => assign_once(conn, caller, &req, &org, at, locale),
         other => other,
     }
 }
@@ -527,7 +527,7 @@ fn assign_once(
     locale: Locale,
 ) -> Result<Vec<AssignmentView>> {
     let org = org.to_owned();
-    conn.transaction::<_, ReviewApiError, _>(|c| {
+    conn.transaction::<_, ApiError, _>(|c| {
         let mut out = Vec::with_capacity(req.target_ids.len());
         for id in &req.target_ids {
             let (row, lc) = load(c, id)?;
@@ -628,7 +628,7 @@ pub fn opinion(
         author: caller.name.clone(),
         at,
     };
-    conn.transaction::<_, ReviewApiError, _>(|c| {
+    conn.transaction::<_, ApiError, _>(|c| {
         store::review::append_opinion(c, &o)?;
         audit(
             c,
