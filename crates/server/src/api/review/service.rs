@@ -34,7 +34,7 @@ use crate::store::targets::{TargetFilter, TargetRow, TargetSummaryRow};
 type Result<T> = std::result::Result<T, ApiError>;
 
 fn internal(what: &str) -> ApiError {
-    ApiError::internal(std::io::Error::other(what.to_owned())).into()
+    ApiError::internal(std::io::Error::other(what.to_owned()))
 }
 
 fn new_id(prefix: &str) -> String {
@@ -78,7 +78,7 @@ pub fn actor_for(conn: &mut AnyConnection, caller: &Caller, row: &TargetRow) -> 
 /// The stored target and its review state (a target never submitted has none: a new draft).
 fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
     if uuid::Uuid::parse_str(id).is_err() {
-        return Err(ApiError::NotFound.into());
+        return Err(ApiError::NotFound);
     }
     // The target row and its review state are written in one transaction, but read here in
     // two statements: a decision committed in between would pair an old row with a new
@@ -93,7 +93,7 @@ fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
             return Ok((row, lc));
         }
     }
-    Err(ApiError::Conflict("the target is being changed concurrently; try again".into()).into())
+    Err(ApiError::Conflict("the target is being changed concurrently; try again".into()))
 }
 
 /// How often [`load`] reads again while concurrent writes move the target.
@@ -110,7 +110,7 @@ fn lifecycle_of(row: impl Into<Base>, st: Option<&StateRow>) -> Result<Lifecycle
             s.budget_excluded,
         ),
     };
-    restored.map_err(|e| ApiError::internal(e).into())
+    restored.map_err(ApiError::internal)
 }
 
 /// Loads a target the caller may read, else 401/404 (ids of others never leak).
@@ -118,7 +118,7 @@ fn load_readable(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
     if !actor.can_read() {
-        return Err(ApiError::NotFound.into());
+        return Err(ApiError::NotFound);
     }
     Ok((row, lc, actor))
 }
@@ -210,19 +210,18 @@ fn review_view(r: &ReviewRow) -> Result<ReviewView> {
 }
 
 fn document_of(row: &TargetRow) -> Result<Map<String, Value>> {
-    jixiao_rules::parse_object(&row.document)
-        .map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())).into())
+    jixiao_rules::parse_object(&row.document).map_err(|e| ApiError::internal(std::io::Error::other(e.to_string())))
 }
 
 /// The profile the target was declared under (built-in or uploaded; never a silent default).
 fn profile_of(conn: &mut AnyConnection, row: &TargetRow) -> Result<crate::service::profiles::ProfileRef> {
-    Ok(crate::service::profiles::stored(conn, &row.profile)?)
+    crate::service::profiles::stored(conn, &row.profile)
 }
 
 fn check_if_match(row: &TargetRow, tags: Option<&[String]>) -> Result<()> {
     match tags {
         Some(tags) if !tags.contains(&row.etag) => {
-            Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) }.into())
+            Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) })
         }
         _ => Ok(()),
     }
@@ -241,7 +240,7 @@ fn write_state(
     let etag = domain::etag(&row.id, version, status, &row.document);
     if !store::targets::update_status(conn, &row.id, &row.etag, status.as_str(), &etag, version, at)? {
         let current = store::targets::get(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-        return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", current.etag) }.into());
+        return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", current.etag) });
     }
     store::review::put_state(
         conn,
@@ -253,7 +252,7 @@ fn write_state(
             updated_at: at,
         },
     )?;
-    store::targets::get(conn, &row.id)?.ok_or_else(|| ApiError::NotFound.into())
+    store::targets::get(conn, &row.id)?.ok_or_else(|| ApiError::NotFound)
 }
 
 fn snapshot<'a>(
@@ -334,7 +333,7 @@ fn check_shape(cell: &'static OnceLock<Option<jsonschema::Validator>>, schema: &
             message: e.to_string(),
         })
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidBody(errors).into()) }
+    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidBody(errors)) }
 }
 
 fn parse_body<T: serde::de::DeserializeOwned>(
@@ -345,7 +344,6 @@ fn parse_body<T: serde::de::DeserializeOwned>(
     check_shape(cell, schema, &body)?;
     serde_json::from_value(body).map_err(|e| {
         ApiError::InvalidBody(vec![FieldError { path: String::new(), keyword: "type".into(), message: e.to_string() }])
-            .into()
     })
 }
 
@@ -497,7 +495,7 @@ pub fn adjust(
 /// nothing; a target already assigned to that organisation keeps its assignment.
 pub fn assign(conn: &mut AnyConnection, caller: &Caller, body: Value, locale: Locale) -> Result<Vec<AssignmentView>> {
     if caller.role != Role::Finance {
-        return Err(ApiError::Forbidden(ReviewError::Forbidden.message(locale)).into());
+        return Err(ApiError::Forbidden(ReviewError::Forbidden.message(locale)));
     }
     let req: AssignmentRequest = parse_body(&ASSIGNMENT_SCHEMA, review::ASSIGNMENT_SCHEMA, body)?;
     if NaiveDate::parse_from_str(&req.due, "%Y-%m-%d").is_err() {
@@ -505,8 +503,7 @@ pub fn assign(conn: &mut AnyConnection, caller: &Caller, body: Value, locale: Lo
             path: "/due".into(),
             keyword: "format".into(),
             message: format!("`{}` is not a date (YYYY-MM-DD)", req.due),
-        }])
-        .into());
+        }]));
     }
     let org = req.organisation.trim().to_owned();
     let at = store::now();
@@ -659,7 +656,7 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
             if q.department.as_ref().is_some_and(|d| *d != own) { Some(Vec::new()) } else { Some(vec![own]) }
         }
         Role::Assessor => {
-            return Err(ApiError::Forbidden("assessors list their assignments at /api/v1/assignments".into()).into());
+            return Err(ApiError::Forbidden("assessors list their assignments at /api/v1/assignments".into()));
         }
     };
     let (cursor, limit) = crate::api::paging(q.cursor.clone(), q.limit)?;
@@ -812,7 +809,7 @@ fn require_decisions(actor: Actor) -> Result<()> {
     if sees_decisions(actor) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("assessors read their assignments, not the review file".into()).into())
+        Err(ApiError::Forbidden("assessors read their assignments, not the review file".into()))
     }
 }
 
@@ -866,7 +863,7 @@ pub fn assignments(conn: &mut AnyConnection, caller: &Caller) -> Result<Vec<Assi
     let org = match caller.role {
         Role::Finance | Role::Admin => None,
         Role::Assessor => Some(caller.org.clone().ok_or(ApiError::NotFound)?),
-        Role::Department => return Err(ApiError::Forbidden("departments have no assignments".into()).into()),
+        Role::Department => return Err(ApiError::Forbidden("departments have no assignments".into())),
     };
     let rows = store::review::assignments_list(conn, org.as_deref())?;
     let ids: Vec<String> = rows.iter().map(|a| a.id.clone()).collect();
@@ -894,7 +891,7 @@ pub fn assignment(conn: &mut AnyConnection, caller: &Caller, id: &str, locale: L
         Role::Department => false,
     };
     if !visible {
-        return Err(ApiError::NotFound.into());
+        return Err(ApiError::NotFound);
     }
     let (row, lc) = load(conn, &a.target_id)?;
     let document = document_of(&row)?;
@@ -913,7 +910,7 @@ pub fn assignment(conn: &mut AnyConnection, caller: &Caller, id: &str, locale: L
 pub fn opinions(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<Vec<OpinionView>> {
     let (_, _, actor) = load_readable(conn, caller, id)?;
     match opinion_scope(actor, caller) {
-        None => Err(ApiError::Forbidden("third-party opinions are addressed to finance".into()).into()),
+        None => Err(ApiError::Forbidden("third-party opinions are addressed to finance".into())),
         Some(org) => store::review::opinions_of(conn, id, org.as_deref())?.iter().map(opinion_view).collect(),
     }
 }
