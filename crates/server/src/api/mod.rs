@@ -98,6 +98,32 @@ pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<Stri
     Ok((cursor, limit))
 }
 
+/// The entity tags of `If-Match` (`None` when the header is absent): the one parser of the
+/// header for every route (`*` and weak tags are refused there).
+pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<Vec<String>>, ApiError> {
+    match req.headers().get(actix_web::http::header::IF_MATCH) {
+        None => Ok(None),
+        Some(v) => {
+            let s = v.to_str().map_err(|_| ApiError::InvalidHeader("If-Match is not ASCII".into()))?;
+            crate::service::targets::parse_if_match(s).map(Some)
+        }
+    }
+}
+
+/// `If-Match` with the strong ETags it lists, required (428 without it): the extractor of
+/// the stages' writes.
+#[derive(Debug, Clone)]
+pub struct IfMatch(pub Vec<String>);
+
+impl actix_web::FromRequest for IfMatch {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<IfMatch, ApiError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(if_match(req).and_then(|t| t.map(IfMatch).ok_or(ApiError::PreconditionRequired)))
+    }
+}
+
 /// A JSON body with its `ETag` (already quoted) and `Cache-Control: no-store`.
 pub fn with_etag(
     mut builder: actix_web::HttpResponseBuilder,

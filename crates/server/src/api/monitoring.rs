@@ -4,7 +4,7 @@
 //! Handlers are thin: extract, one call into `service::monitoring`, shape the view.
 
 use actix_web::http::header;
-use actix_web::{FromRequest, HttpRequest, HttpResponse, get, post, put, web};
+use actix_web::{HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use jixiao_rules::monitoring::lifecycle::ReportStatus;
 use jixiao_rules::monitoring::{Light, MonitorReport};
@@ -47,26 +47,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 // ---------------------------------------------------------------------------------------
 // Edges: ids, If-Match, paging
 
-/// `If-Match` with the strong ETags it lists (required: 428 without it).
-#[derive(Debug, Clone)]
-pub struct IfMatch(pub Vec<String>);
-
-impl FromRequest for IfMatch {
-    type Error = ApiError;
-    type Future = std::future::Ready<Result<IfMatch, ApiError>>;
-
-    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let parsed = match req.headers().get(header::IF_MATCH) {
-            None => Err(ApiError::PreconditionRequired),
-            Some(v) => v
-                .to_str()
-                .map_err(|_| ApiError::InvalidHeader("If-Match is not ASCII".into()))
-                .and_then(crate::service::targets::parse_if_match)
-                .map(IfMatch),
-        };
-        std::future::ready(parsed)
-    }
-}
+pub use crate::api::IfMatch;
 
 fn quoted(etag: &str) -> String {
     format!("\"{etag}\"")

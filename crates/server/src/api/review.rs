@@ -262,16 +262,6 @@ fn with_etag(
     builder.json(body)
 }
 
-fn if_match(req: &HttpRequest) -> Result<Option<Vec<String>>, ApiError> {
-    match req.headers().get(header::IF_MATCH) {
-        None => Ok(None),
-        Some(v) => {
-            let s = v.to_str().map_err(|_| ApiError::InvalidHeader("If-Match is not ASCII".into()))?;
-            crate::service::targets::parse_if_match(s).map(Some)
-        }
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Handlers
 // ---------------------------------------------------------------------------------------------
@@ -332,7 +322,7 @@ pub async fn submit_target(
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let tags = if_match(&req)?;
+    let tags = crate::api::if_match(&req)?;
     let id = id.into_inner();
     let target = state
         .db
@@ -407,7 +397,7 @@ pub async fn adjust_target(
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let tags = if_match(&req)?;
+    let tags = crate::api::if_match(&req)?;
     let id = id.into_inner();
     let target = state
         .db

@@ -323,16 +323,6 @@ pub async fn get_target(
     Ok(target_response(HttpResponse::Ok(), &target))
 }
 
-fn if_match(req: &HttpRequest) -> Result<Option<Vec<String>>, ApiError> {
-    match req.headers().get(header::IF_MATCH) {
-        None => Ok(None),
-        Some(v) => {
-            let s = v.to_str().map_err(|_| ApiError::InvalidHeader("If-Match is not ASCII".into()))?;
-            svc::parse_if_match(s).map(Some)
-        }
-    }
-}
-
 /// Replace the document of a draft or returned target.
 ///
 /// Requires `If-Match` with the ETag last read (428 without it, 412 when someone else
@@ -371,7 +361,7 @@ pub async fn update_target(
     if !is_target_id(&id) {
         return Err(ApiError::NotFound);
     }
-    let tags = if_match(&req)?.ok_or(ApiError::PreconditionRequired)?;
+    let tags = crate::api::if_match(&req)?.ok_or(ApiError::PreconditionRequired)?;
     let locale = locale(q.locale.as_deref())?;
     let q = q.into_inner();
     if let Some(p) = q.profile.as_deref() {
@@ -419,7 +409,7 @@ pub async fn delete_target(
     if !is_target_id(&id) {
         return Err(ApiError::NotFound);
     }
-    let tags = if_match(&req)?;
+    let tags = crate::api::if_match(&req)?;
     state.db.run(move |conn| -> Result<(), ApiError> { svc::delete(conn, &caller, &id, tags.as_deref()) }).await?;
     Ok(HttpResponse::NoContent().finish())
 }
