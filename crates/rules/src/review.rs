@@ -196,6 +196,29 @@ pub enum Role {
     Admin,
 }
 
+impl Role {
+    /// The stored and serialized name (`department`, `finance`, `assessor`, `admin`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Department => "department",
+            Role::Finance => "finance",
+            Role::Assessor => "assessor",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Role> {
+        [Role::Department, Role::Finance, Role::Assessor, Role::Admin].into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl core::fmt::Display for Role {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A caller as seen from one target: its role and its relation to that target.
 /// The caller (the server) computes the relation; this module decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,14 +4,10 @@
 //! rejects a bad token. Who may see or change what is decided by the `may_*` methods
 //! here, never inline in handlers.
 
-use std::fmt;
-
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpRequest, web};
 use futures_util::future::LocalBoxFuture;
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use utoipa::ToSchema;
 
 use crate::db::Database;
 use crate::error::ApiError;
@@ -19,48 +15,9 @@ use crate::state::AppState;
 use crate::store;
 use crate::store::tokens::TokenRow;
 
-/// What a token holder is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// A budget unit (预算部门): its own department's targets only.
-    Department,
-    /// The finance bureau (财政局): sees every target, reviews.
-    Finance,
-    /// A third-party assessor organisation (第三方机构): only assigned targets.
-    Assessor,
-    /// Administrator: everything, including token administration.
-    Admin,
-}
-
-impl Role {
-    /// The stored/serialized name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Department => "department",
-            Role::Finance => "finance",
-            Role::Assessor => "assessor",
-            Role::Admin => "admin",
-        }
-    }
-
-    /// Parses the stored name.
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "department" => Some(Role::Department),
-            "finance" => Some(Role::Finance),
-            "assessor" => Some(Role::Assessor),
-            "admin" => Some(Role::Admin),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+/// What a token holder is: the rules' one role type (`jixiao_rules::review::Role`), used by
+/// the tokens, the callers and every stage's life cycle alike.
+pub use jixiao_rules::review::Role;
 
 /// An authenticated caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
