@@ -176,7 +176,7 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
     let routes = RouteTable::from_openapi(&crate::openapi::document());
     let profiles = {
         let mut conn = db.conn()?;
-        Profiles::load(&mut conn).map_err(DbError::Query)?
+        Profiles::load(&mut conn).map_err(DbError::Query)?.backed_by(db.clone())
     };
     let state = web::Data::new(AppState {
         db,

@@ -1,6 +1,9 @@
 //! Rule profiles available to the API: the built-in ones (`jixiao-rules`) plus the
 //! region profiles an admin uploaded (stored in the database, loaded at start-up and
 //! kept in memory). Built-in lookups stay allocation-free on the hot `POST /check` path.
+//! Several servers share one database: a profile uploaded through another server is not in
+//! this one's memory, so a miss reads the `profiles` table once and keeps what it finds.
+//! Uploaded profiles never change (an id is taken once), so the memory never goes stale.
 
 use std::collections::BTreeMap;
 use std::ops::Deref;
@@ -45,10 +48,11 @@ pub fn stored(conn: &mut AnyConnection, id: &str) -> Result<ProfileRef, ApiError
     Ok(ProfileRef::Custom(Arc::new(p)))
 }
 
-/// The uploaded profiles, in memory.
+/// The uploaded profiles, in memory, backed by the database when one is attached.
 #[derive(Debug, Default)]
 pub struct Profiles {
     custom: RwLock<BTreeMap<String, Arc<Profile>>>,
+    db: Option<crate::db::Database>,
 }
 
 impl Profiles {
@@ -63,7 +67,26 @@ impl Profiles {
                 Err(e) => tracing::warn!(profile = %row.id, error = %e, "stored profile skipped"),
             }
         }
-        Ok(Profiles { custom: RwLock::new(map) })
+        Ok(Profiles { custom: RwLock::new(map), db: None })
+    }
+
+    /// Reads the `profiles` table of `db` on a miss (what `jixiao serve` does, so every
+    /// server sees every upload).
+    pub fn backed_by(mut self, db: crate::db::Database) -> Profiles {
+        self.db = Some(db);
+        self
+    }
+
+    /// A profile uploaded through another server: read from the database and kept.
+    fn from_database(&self, id: &str) -> Result<Option<Arc<Profile>>, ApiError> {
+        let Some(db) = &self.db else { return Ok(None) };
+        let mut conn = db.conn()?;
+        let Some(row) = store::profiles::get(&mut conn, id)? else { return Ok(None) };
+        let p = Arc::new(Registry::builtin().parse_profile_json(&row.document).map_err(ApiError::internal)?);
+        if let Ok(mut m) = self.custom.write() {
+            m.insert(id.to_owned(), p.clone());
+        }
+        Ok(Some(p))
     }
 
     /// Resolves `?profile=` (default: the built-in default profile).
@@ -78,12 +101,34 @@ impl Profiles {
         if let Some(p) = reg.profile(id) {
             return Ok(ProfileRef::Builtin(p));
         }
-        let custom = self.custom.read().map_err(|_| ApiError::internal(std::io::Error::other("profiles lock")))?;
-        custom.get(id).cloned().map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
+        let cached = self
+            .custom
+            .read()
+            .map_err(|_| ApiError::internal(std::io::Error::other("profiles lock")))?
+            .get(id)
+            .cloned();
+        match cached {
+            Some(p) => Ok(ProfileRef::Custom(p)),
+            None => {
+                self.from_database(id)?.map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
+            }
+        }
     }
 
-    /// Every uploaded profile.
+    /// Every uploaded profile (re-read from the database when attached, so uploads through
+    /// other servers are listed too).
     pub fn custom(&self) -> Vec<Arc<Profile>> {
+        if let Some(db) = &self.db
+            && let Ok(mut conn) = db.conn()
+            && let Ok(rows) = store::profiles::list(&mut conn)
+        {
+            for row in rows {
+                let known = self.custom.read().map(|m| m.contains_key(&row.id)).unwrap_or(true);
+                if !known && let Ok(p) = Registry::builtin().parse_profile_json(&row.document) {
+                    self.add(p);
+                }
+            }
+        }
         self.custom.read().map(|m| m.values().cloned().collect()).unwrap_or_default()
     }
 

@@ -90,6 +90,41 @@ async fn admins_add_region_profiles(app: &TestApp) {
     assert_problem(status, &headers, &body, 409, "conflict");
 }
 
+/// Two servers on one database (issue 9): a profile uploaded through one is listed by and
+/// used by the other, which started before the upload (no per-process copy goes stale).
+async fn every_server_sees_every_upload(app: &TestApp) {
+    let config = jixiao_server::Config {
+        host: "127.0.0.1".into(),
+        port: 0,
+        workers: Some(1),
+        web_dir: app.web_dir(),
+        ..jixiao_server::Config::default()
+    };
+    let other = jixiao_server::Application::build_with_database(config, app.db.clone()).expect("second server");
+    let other_url = other.base_url();
+    let handle = other.handle();
+    actix_web::rt::spawn(other.run_until_stopped());
+    let admin = app.token(Role::Admin, None, None).await;
+    let (status, _, body) = post_json(app, "/api/v1/profiles", Some(&admin), &region_profile()).await;
+    assert_eq!(status, 201, "{body}");
+    let doc = fixture("targets/orphan-clothing-valid.json")["document"].clone();
+    let req = app.client.post(format!("{other_url}/api/v1/check?profile=kashgar-2019"));
+    let (status, _, out) =
+        crate::helpers::send(req.insert_header(("content-type", "application/json")), Some(doc.to_string().as_bytes()))
+            .await;
+    assert_eq!(status, 200, "the other server knows the upload: {out}");
+    assert_eq!(out["valid"], false, "checked against kashgar-2019 (12 indicators), not the default");
+    let (status, _, list) = crate::helpers::send(app.client.get(format!("{other_url}/api/v1/profiles")), None).await;
+    assert_eq!(status, 200);
+    assert!(list.as_array().unwrap().iter().any(|p| p["id"] == "kashgar-2019"), "{list}");
+    let req = app.client.post(format!("{other_url}/api/v1/check?profile=no-such-region"));
+    let (status, headers, out) =
+        crate::helpers::send(req.insert_header(("content-type", "application/json")), Some(doc.to_string().as_bytes()))
+            .await;
+    assert_problem(status, &headers, &out, 400, "unknown-profile");
+    handle.stop(true).await;
+}
+
 async fn bad_profile_files_are_400_with_paths(app: &TestApp) {
     let admin = app.token(Role::Admin, None, None).await;
     let mut share = region_profile();
@@ -143,6 +178,7 @@ crate::both_backends!(
     a_region_profile_stays_in_force_after_creation,
     head_works_like_get,
     liveness_does_not_need_the_database,
+    every_server_sees_every_upload,
     health_reports_the_database,
     lists_and_reads_profiles,
     admins_add_region_profiles,
