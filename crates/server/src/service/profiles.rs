@@ -78,7 +78,7 @@ impl Profiles {
     }
 
     /// A profile uploaded through another server: read from the database and kept.
-    fn from_database(&self, id: &str) -> Result<Option<Arc<Profile>>, ApiError> {
+    fn read_through(&self, id: &str) -> Result<Option<Arc<Profile>>, ApiError> {
         let Some(db) = &self.db else { return Ok(None) };
         let mut conn = db.conn()?;
         let Some(row) = store::profiles::get(&mut conn, id)? else { return Ok(None) };
@@ -110,7 +110,7 @@ impl Profiles {
         match cached {
             Some(p) => Ok(ProfileRef::Custom(p)),
             None => {
-                self.from_database(id)?.map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
+                self.read_through(id)?.map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
             }
         }
     }
