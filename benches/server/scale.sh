@@ -41,7 +41,9 @@ INSERT INTO target_versions (target_id, revision, kind, department_code, fiscal_
   document, etag, approved_amount, at)
 SELECT id, 1, 'approved', department_code, fiscal_year, project_name, profile, classified, document, etag, 86.40, updated_at
 FROM targets WHERE status = 'approved' AND project_code IN (SELECT 'P' || g FROM generate_series($1 + 1, $2) g);
-ANALYZE;
+VACUUM ANALYZE targets;
+VACUUM ANALYZE review_states;
+VACUUM ANALYZE target_versions;
 SQL
 }
 
