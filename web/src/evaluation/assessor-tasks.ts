@@ -110,7 +110,7 @@ export function reEvaluationTasks(list: HTMLElement, detail: HTMLElement): { loa
     let profileId: string;
     try {
       e = await getEvaluation(id);
-      profileId = await targetProfile(e.target_id);
+      profileId = e.profile ?? (await targetProfile(e.target_id));
     } catch (err) {
       fill(detail, h("p", { class: "error-text" }, problemText(err)));
       return;

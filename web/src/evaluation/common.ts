@@ -125,6 +125,8 @@ export interface Progress {
 /** A self-evaluation with its documents (`Evaluation`). */
 export interface Evaluation extends EvaluationSummary {
   project_name: string | null;
+  /** The rule profile the target was declared under (the server scores with it). */
+  profile: string;
   document: Record<string, unknown>;
   target: Record<string, unknown>;
   result: ScoreResult | null;

@@ -473,7 +473,7 @@ function renderForm(): void {
 async function show(e: Evaluation, note = ""): Promise<void> {
   evaluation = e;
   saver.reset(e.etag, e.status === "draft" || e.status === "returned");
-  profileId = targets.find((x) => x.id === e.target_id)?.profile ?? (await targetProfile(e.target_id));
+  profileId = e.profile ?? targets.find((x) => x.id === e.target_id)?.profile ?? (await targetProfile(e.target_id));
   doc = saver.editable ? normalise(e, e.document ?? {}) : (e.document ?? {});
   renderForm();
   renderTargets();

@@ -690,7 +690,7 @@ async function openDetail(id: string): Promise<void> {
   let profileId: string;
   try {
     e = await getEvaluation(id);
-    profileId = await targetProfile(e.target_id);
+    profileId = e.profile ?? (await targetProfile(e.target_id));
   } catch (err) {
     fill($("detail"), h("p", { class: "error-text" }, problemText(err)));
     return;

@@ -151,6 +151,9 @@ pub struct Evaluation {
     pub summary: EvaluationSummary,
     /// Project name.
     pub project_name: Option<String>,
+    /// The rule profile the target was declared under: every score of this evaluation (the
+    /// department's, the re-evaluations, a live preview) uses it.
+    pub profile: String,
     /// The §4 evaluation document with the report text (`report`: 基本情况, 绩效目标完成情况, 偏差及原因, 问题和改进措施).
     #[schema(value_type = Object)]
     pub document: Map<String, Value>,
@@ -221,6 +224,7 @@ fn view(d: svc::EvaluationDetail) -> Result<Evaluation, ApiError> {
     Ok(Evaluation {
         summary,
         project_name: d.project_name,
+        profile: d.profile,
         document,
         target: d.target,
         result: d.result,

@@ -114,6 +114,8 @@ pub struct EvaluationDetail {
     pub row: EvaluationRow,
     /// Project name.
     pub project_name: Option<String>,
+    /// The rule profile the target was declared under (what every score here uses).
+    pub profile: String,
     /// The approved target document.
     pub target: Map<String, Value>,
     /// The department's score now, in the requested locale (null for a zero score).
@@ -148,6 +150,7 @@ pub fn detail(
     Ok(EvaluationDetail {
         evidence,
         assignments,
+        profile: ctx.profile.id.clone(),
         project_name: ctx.project_name,
         target: ctx.target,
         result,

@@ -374,6 +374,7 @@ pub async fn evidence_assessors_deadline_and_as_of(app: &TestApp) {
     let r = call(app, Method::GET, &format!("/evaluations/{id}"), Some(&jia), None, None).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["evidence"].as_array().unwrap().len(), 1);
+    assert_eq!(r.body["profile"], "artux-2018", "the assessor previews with the target's own profile");
     let (status, ..) = download(app, Some(&jia), &fpath).await;
     assert_eq!(status, 200, "the assigned assessor reads the evidence");
     let r = call(app, Method::POST, &format!("/evaluations/{id}/decision"), Some(&jia), Some(&file), Some(&etag)).await;
