@@ -305,6 +305,7 @@ pub struct NewEvaluationRectification {
 #[into_params(parameter_in = Query)]
 pub struct EvaluationsQuery {
     /// Only this fiscal year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// Only this state.
     #[param(inline)]
@@ -380,8 +381,10 @@ pub async fn list_evaluations(
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     let status = q.status.map(|s| s.as_str());
-    let (rows, next_cursor) =
-        state.db.run(move |c| svc::list(c, &caller, q.fiscal_year, status, cursor.as_deref(), limit)).await?;
+    let (rows, next_cursor) = state
+        .db
+        .run(move |c| svc::list(c, &caller, crate::api::fiscal_year(q.fiscal_year)?, status, cursor.as_deref(), limit))
+        .await?;
     let items = rows.into_iter().map(EvaluationSummary::from_row).collect::<Result<Vec<_>, _>>()?;
     Ok(web::Json(Page { items, next_cursor }))
 }
@@ -630,7 +633,7 @@ pub struct BudgetDecision {
 #[utoipa::path(
     tag = "evaluation",
     operation_id = "set_budget_decision",
-    params(("year" = i32, Path, description = "Fiscal year"), ("target_id" = String, Path, description = "Target id")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Fiscal year"), ("target_id" = String, Path, description = "Target id")),
     request_body = BudgetDecision,
     security(("bearer" = [])),
     responses(
@@ -667,7 +670,7 @@ pub async fn set_budget_decision(
 #[utoipa::path(
     tag = "evaluation",
     operation_id = "close_evaluation_year",
-    params(("year" = i32, Path, description = "Fiscal year")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Fiscal year")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Closed now, or already closed.", body = CloseOutcome),
@@ -692,7 +695,7 @@ pub async fn close_evaluation_year(
 #[utoipa::path(
     tag = "evaluation",
     operation_id = "get_evaluation_summary",
-    params(("year" = i32, Path, description = "Fiscal year")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Fiscal year")),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The summary.", body = Summary),
@@ -747,8 +750,10 @@ pub async fn list_public_results(
 ) -> Result<web::Json<Page<PublicResult>>, ApiError> {
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
-    let (items, next_cursor) =
-        state.db.run(move |c| svc::public_results(c, q.fiscal_year, cursor.as_deref(), limit)).await?;
+    let (items, next_cursor) = state
+        .db
+        .run(move |c| svc::public_results(c, crate::api::fiscal_year(q.fiscal_year)?, cursor.as_deref(), limit))
+        .await?;
     Ok(web::Json(Page { items, next_cursor }))
 }
 
@@ -805,7 +810,7 @@ pub struct EvaluationDeadline {
 #[utoipa::path(
     tag = "evaluation",
     operation_id = "set_evaluation_deadline",
-    params(("year" = i32, Path, description = "Fiscal year")),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Fiscal year")),
     request_body = EvaluationDeadline,
     security(("bearer" = [])),
     responses(
@@ -844,7 +849,7 @@ pub struct ProgressQuery {
 #[utoipa::path(
     tag = "evaluation",
     operation_id = "get_evaluation_progress",
-    params(("year" = i32, Path, description = "Fiscal year"), ProgressQuery),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Fiscal year"), ProgressQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The figures as of the date.", body = crate::service::progress::Progress),

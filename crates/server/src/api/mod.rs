@@ -85,8 +85,20 @@ pub fn issued_id(path: actix_web::web::Path<String>) -> Result<String, ApiError>
     if uuid::Uuid::parse_str(&id).is_ok() { Ok(id) } else { Err(ApiError::NotFound) }
 }
 
+/// `?fiscal_year=` checked: 2000–2100 (what every document's year may be), else 400.
+pub fn fiscal_year(y: Option<i32>) -> Result<Option<i32>, ApiError> {
+    match y {
+        Some(y) if !(2000..=2100).contains(&y) => {
+            Err(ApiError::InvalidParameter(format!("fiscal_year must be 2000–2100, got {y}")))
+        }
+        other => Ok(other),
+    }
+}
+
 /// `?cursor=&limit=` checked: a cursor this server issued, a limit of 1–200 (default 50).
 pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<String>, i64), ApiError> {
+    // An empty `cursor=` (a form's empty field) is the first page.
+    let cursor = cursor.filter(|c| !c.is_empty());
     let limit = match limit {
         None => 50,
         Some(n @ 1..=200) => i64::from(n),

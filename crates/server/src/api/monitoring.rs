@@ -415,6 +415,7 @@ pub async fn monitor_report(
 #[into_params(parameter_in = Query)]
 pub struct RoundsQuery {
     /// Only this fiscal year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<String>,
@@ -443,8 +444,10 @@ pub async fn list_rounds(
 ) -> Result<web::Json<Page<Round>>, ApiError> {
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
-    let (items, next_cursor) =
-        state.db.run(move |c| svc::rounds(c, &caller, q.fiscal_year, cursor.as_deref(), limit)).await?;
+    let (items, next_cursor) = state
+        .db
+        .run(move |c| svc::rounds(c, &caller, crate::api::fiscal_year(q.fiscal_year)?, cursor.as_deref(), limit))
+        .await?;
     Ok(web::Json(Page { items: items.into_iter().map(Round::from).collect(), next_cursor }))
 }
 

@@ -155,6 +155,7 @@ pub struct ReviewListParams {
     /// Only this status.
     pub status: Option<jixiao_rules::review::Status>,
     /// Only this fiscal year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// Only this department code.
     pub department: Option<String>,

@@ -117,6 +117,7 @@ pub struct TargetPage {
 #[into_params(parameter_in = Query)]
 pub struct ListParams {
     /// Only this fiscal year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// Only this department code (a department token only ever sees its own).
     pub department: Option<String>,
@@ -263,21 +264,13 @@ pub async fn list_targets(
     q: web::Query<ListParams>,
 ) -> Result<web::Json<TargetPage>, ApiError> {
     let q = q.into_inner();
-    let limit = match q.limit {
-        None => 50,
-        Some(n @ 1..=200) => i64::from(n),
-        Some(n) => return Err(ApiError::InvalidParameter(format!("limit must be 1–200, got {n}"))),
-    };
-    if let Some(c) = &q.cursor
-        && !is_target_id(c)
-    {
-        return Err(ApiError::InvalidParameter("cursor is not one this server issued".into()));
-    }
+    // The one paging contract of every list (an empty `cursor=` is the first page).
+    let (cursor, limit) = crate::api::paging(q.cursor, q.limit)?;
     let query = svc::ListQuery {
-        fiscal_year: q.fiscal_year,
+        fiscal_year: crate::api::fiscal_year(q.fiscal_year)?,
         department: q.department,
         status: q.status,
-        cursor: q.cursor,
+        cursor,
         limit,
     };
     let (rows, next_cursor) =

@@ -1032,6 +1032,9 @@ pub struct Coverage {
 /// The coverage of a year (finance).
 pub fn coverage(conn: &mut AnyConnection, caller: &Caller, year: i32, through_month: Option<i32>) -> Result<Coverage> {
     require_finance(caller)?;
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::InvalidParameter(format!("fiscal year must be 2000–2100, got {year}")));
+    }
     if let Some(m) = through_month
         && !(1..=12).contains(&m)
     {

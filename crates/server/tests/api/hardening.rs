@@ -135,6 +135,36 @@ async fn failed_authentication_is_limited(app: &TestApp) {
     assert_eq!(status, 200, "anonymous reads are not authentication");
 }
 
+/// What the OpenAPI document declares is what the server does: an empty `cursor=` is the
+/// first page; a fiscal year outside 2000–2100 is a 400 on every list and route.
+async fn parameters_follow_the_published_bounds(app: &TestApp) {
+    let finance = app.token(Role::Finance, None, None).await;
+    for path in [
+        "/api/v1/targets?cursor=",
+        "/api/v1/review/targets?cursor=&limit=1",
+        "/api/v1/public/targets?cursor=",
+        "/api/v1/evaluations?cursor=",
+        "/api/v1/monitoring/rounds?cursor=",
+        "/api/v1/public/results?cursor=",
+    ] {
+        let (status, _, body) = raw_get(app, path, Some(&finance)).await;
+        assert_eq!(status, 200, "{path}: {body}");
+    }
+    for path in [
+        "/api/v1/targets?fiscal_year=1999",
+        "/api/v1/review/targets?fiscal_year=-2147483648",
+        "/api/v1/public/targets?fiscal_year=2101",
+        "/api/v1/evaluations?fiscal_year=0",
+        "/api/v1/monitoring/rounds?fiscal_year=1999",
+        "/api/v1/monitoring/coverage?fiscal_year=1999",
+        "/api/v1/public/results?fiscal_year=1999",
+        "/api/v1/evaluation-years/1999/summary",
+    ] {
+        let (status, headers, body) = raw_get(app, path, Some(&finance)).await;
+        assert_problem(status, &headers, &body, 400, "invalid-parameter");
+    }
+}
+
 /// Pages are never framed and run no inline code; JSON and wasm are compressed.
 async fn pages_and_payloads_have_their_headers(app: &TestApp) {
     let dir = app.web_dir();
@@ -161,5 +191,6 @@ crate::both_backends!(
     amounts_are_bounded_and_matched_whole,
     concurrent_assignments_are_idempotent,
     failed_authentication_is_limited,
+    parameters_follow_the_published_bounds,
     pages_and_payloads_have_their_headers
 );

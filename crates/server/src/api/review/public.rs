@@ -19,6 +19,7 @@ use crate::state::AppState;
 #[into_params(parameter_in = Query)]
 pub struct PublicParams {
     /// Only this fiscal year.
+    #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// Only this department code.
     pub department: Option<String>,
@@ -84,7 +85,13 @@ pub async fn list_public_targets(
         .db
         .run(move |conn| -> Result<_, ApiError> {
             let (cursor, limit) = crate::api::paging(q.cursor, q.limit)?;
-            service::public_listing(conn, q.fiscal_year, q.department.as_deref(), cursor.as_deref(), limit)
+            service::public_listing(
+                conn,
+                crate::api::fiscal_year(q.fiscal_year)?,
+                q.department.as_deref(),
+                cursor.as_deref(),
+                limit,
+            )
         })
         .await?;
     Ok(web::Json(out))

@@ -661,7 +661,7 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
     };
     let (cursor, limit) = crate::api::paging(q.cursor.clone(), q.limit)?;
     let filter = TargetFilter {
-        fiscal_year: q.fiscal_year,
+        fiscal_year: crate::api::fiscal_year(q.fiscal_year)?,
         departments,
         status: q.status.map(|s| s.as_str().to_owned()),
         ids: None,
