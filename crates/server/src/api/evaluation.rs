@@ -311,6 +311,7 @@ pub struct EvaluationsQuery {
     #[param(inline)]
     pub status: Option<EvaluationStatus>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
@@ -723,6 +724,7 @@ pub struct PublicResultsQuery {
     #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]

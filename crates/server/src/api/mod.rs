@@ -54,7 +54,7 @@ pub struct RulesQuery {
     #[param(example = "artux-2018")]
     pub profile: Option<String>,
     /// Message locale: `zh-CN` (default) or `en`.
-    #[param(example = "zh-CN")]
+    #[param(example = "zh-CN", pattern = "^(zh-CN|en)$")]
     pub locale: Option<String>,
 }
 
@@ -63,7 +63,7 @@ pub struct RulesQuery {
 #[into_params(parameter_in = Query)]
 pub struct LocaleQuery {
     /// Message locale: `zh-CN` (default) or `en`.
-    #[param(example = "zh-CN")]
+    #[param(example = "zh-CN", pattern = "^(zh-CN|en)$")]
     pub locale: Option<String>,
 }
 

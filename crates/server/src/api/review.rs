@@ -160,6 +160,7 @@ pub struct ReviewListParams {
     /// Only this department code.
     pub department: Option<String>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]

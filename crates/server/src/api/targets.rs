@@ -124,6 +124,7 @@ pub struct ListParams {
     /// Only this status.
     pub status: Option<TargetStatus>,
     /// `next_cursor` of the previous page.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
