@@ -42,12 +42,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn year_of(path: web::Path<i32>) -> Result<i32, ApiError> {
-    let y = path.into_inner();
-    if (2000..=2100).contains(&y) {
-        Ok(y)
-    } else {
-        Err(ApiError::InvalidParameter(format!("fiscal year must be 2000–2100, got {y}")))
-    }
+    crate::service::stage::fiscal_year(path.into_inner())
 }
 
 /// A self-evaluation without its documents.
@@ -654,9 +649,7 @@ pub async fn set_budget_decision(
     body: Valid<BudgetDecision>,
 ) -> Result<HttpResponse, ApiError> {
     let (year, target_id) = path.into_inner();
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::InvalidParameter(format!("fiscal year must be 2000–2100, got {year}")));
-    }
+    let year = crate::service::stage::fiscal_year(year)?;
     if uuid::Uuid::parse_str(&target_id).is_err() {
         return Err(ApiError::NotFound);
     }

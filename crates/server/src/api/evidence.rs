@@ -68,6 +68,12 @@ pub struct UploadQuery {
     pub name: String,
 }
 
+/// `{id}/evidence/{file_id}`: both ids this server issued, else 404.
+fn file_path(path: web::Path<(String, String)>) -> Result<(String, String), ApiError> {
+    let (id, file_id) = path.into_inner();
+    Ok((issued_id(web::Path::from(id))?, issued_id(web::Path::from(file_id))?))
+}
+
 /// Reads the body up to the limit, refusing a larger one as soon as it is seen (413).
 async fn read_capped(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec<u8>, ApiError> {
     let too_large = ApiError::PayloadTooLarge { limit: MAX_FILE_BYTES };
@@ -166,8 +172,7 @@ pub async fn download_evidence(
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, file_id) = path.into_inner();
-    let (id, file_id) = (issued_id(web::Path::from(id))?, issued_id(web::Path::from(file_id))?);
+    let (id, file_id) = file_path(path)?;
     let (meta, bytes) = state.db.run(move |c| svc::download(c, &caller, &id, &file_id)).await?;
     let disposition = ContentDisposition {
         disposition: DispositionType::Attachment,
@@ -207,8 +212,7 @@ pub async fn delete_evidence(
     caller: Caller,
     path: web::Path<(String, String)>,
 ) -> Result<HttpResponse, ApiError> {
-    let (id, file_id) = path.into_inner();
-    let (id, file_id) = (issued_id(web::Path::from(id))?, issued_id(web::Path::from(file_id))?);
+    let (id, file_id) = file_path(path)?;
     state.db.run(move |c| svc::remove(c, &caller, &id, &file_id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -85,14 +85,9 @@ pub fn issued_id(path: actix_web::web::Path<String>) -> Result<String, ApiError>
     if uuid::Uuid::parse_str(&id).is_ok() { Ok(id) } else { Err(ApiError::NotFound) }
 }
 
-/// `?fiscal_year=` checked: 2000–2100 (what every document's year may be), else 400.
+/// `?fiscal_year=` checked (`crate::service::stage::fiscal_year`) when given.
 pub fn fiscal_year(y: Option<i32>) -> Result<Option<i32>, ApiError> {
-    match y {
-        Some(y) if !(2000..=2100).contains(&y) => {
-            Err(ApiError::InvalidParameter(format!("fiscal_year must be 2000–2100, got {y}")))
-        }
-        other => Ok(other),
-    }
+    y.map(crate::service::stage::fiscal_year).transpose()
 }
 
 /// `?cursor=&limit=` checked: a cursor this server issued, a limit of 1–200 (default 50).

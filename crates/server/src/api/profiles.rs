@@ -52,10 +52,12 @@ fn summary(p: &Profile, builtin: bool) -> ProfileSummary {
     responses((status = 200, description = "Built-in profiles, then uploaded ones.", body = Vec<ProfileSummary>))
 )]
 #[get("/profiles")]
-pub async fn list_profiles(state: web::Data<AppState>) -> web::Json<Vec<ProfileSummary>> {
+pub async fn list_profiles(state: web::Data<AppState>) -> Result<web::Json<Vec<ProfileSummary>>, ApiError> {
     let mut list: Vec<ProfileSummary> = Registry::builtin().profiles().iter().map(|p| summary(p, true)).collect();
-    list.extend(state.profiles.custom().iter().map(|p| summary(p, false)));
-    web::Json(list)
+    // `custom()` reads the profiles table (uploads through other servers): off the worker.
+    let custom = web::block(move || state.profiles.custom()).await?;
+    list.extend(custom.iter().map(|p| summary(p, false)));
+    Ok(web::Json(list))
 }
 
 /// Get one rule profile with its framework, review thresholds and scoring parameters.

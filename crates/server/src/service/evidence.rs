@@ -71,8 +71,16 @@ pub fn attach(conn: &mut AnyConnection, caller: &Caller, id: &str, name: &str, b
             json!({ "evidence_id": file_id, "file_name": name, "size_bytes": bytes.len(), "sha256": sha256 }),
         )
     })?;
-    store::evaluation::evidence_by_checksum(conn, &row.id, &sha256)?
-        .ok_or_else(|| ApiError::internal(std::io::Error::other("stored evidence missing")))
+    Ok(EvidenceMeta {
+        id: file_id,
+        evaluation_id: row.id,
+        file_name: name.to_owned(),
+        media_type: kind.media_type().to_owned(),
+        size_bytes: i64::try_from(bytes.len()).unwrap_or(i64::MAX),
+        sha256,
+        uploaded_by: caller.name.clone(),
+        uploaded_at: at,
+    })
 }
 
 /// The evidence files of an evaluation the caller may read.

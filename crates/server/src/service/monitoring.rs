@@ -99,9 +99,7 @@ pub fn open_round(
     if caller.role != Role::Finance {
         return Err(ApiError::Forbidden("only finance opens monitoring rounds".into()));
     }
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::InvalidParameter(format!("fiscal_year must be 2000–2100, got {year}")));
-    }
+    crate::service::stage::fiscal_year(year)?;
     if !(1..=12).contains(&month) {
         return Err(ApiError::InvalidParameter(format!("through_month must be 1–12, got {month}")));
     }
@@ -1032,9 +1030,7 @@ pub struct Coverage {
 /// The coverage of a year (finance).
 pub fn coverage(conn: &mut AnyConnection, caller: &Caller, year: i32, through_month: Option<i32>) -> Result<Coverage> {
     require_finance(caller)?;
-    if !(2000..=2100).contains(&year) {
-        return Err(ApiError::InvalidParameter(format!("fiscal year must be 2000–2100, got {year}")));
-    }
+    crate::service::stage::fiscal_year(year)?;
     if let Some(m) = through_month
         && !(1..=12).contains(&m)
     {

@@ -75,6 +75,16 @@ pub(crate) fn audit(
     Ok(())
 }
 
+/// A fiscal year is 2000–2100 (what every document's year may be), else 400. The one check
+/// of a year in a path, a query or a body.
+pub fn fiscal_year(y: i32) -> Result<i32> {
+    if (2000..=2100).contains(&y) {
+        Ok(y)
+    } else {
+        Err(ApiError::InvalidParameter(format!("fiscal_year must be 2000–2100, got {y}")))
+    }
+}
+
 /// Today's date (UTC) as the rules' date type.
 pub(crate) fn today() -> Option<Date> {
     Date::parse(&chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string())

@@ -490,20 +490,6 @@ pub fn evidence_of(conn: &mut AnyConnection, evaluation_id: &str) -> QueryResult
         .load(conn)
 }
 
-/// The file of an evaluation with this checksum, if any.
-pub fn evidence_by_checksum(
-    conn: &mut AnyConnection,
-    evaluation_id: &str,
-    sha256: &str,
-) -> QueryResult<Option<EvidenceMeta>> {
-    evidence_files::table
-        .filter(evidence_files::evaluation_id.eq(evaluation_id))
-        .filter(evidence_files::sha256.eq(sha256))
-        .select(EvidenceMeta::as_select())
-        .first(conn)
-        .optional()
-}
-
 /// One evidence file of an evaluation with its bytes.
 pub fn evidence_file(
     conn: &mut AnyConnection,

@@ -220,8 +220,22 @@ pub fn versions(conn: &mut AnyConnection, target_id: &str) -> QueryResult<Vec<Ve
         .load(conn)
 }
 
-/// Approved, non-classified snapshots, optionally filtered (the caller keeps only the
-/// versions in force).
+/// The published versions: only the approved version in force of each target (an
+/// adjustment approved later replaces it), not classified — one row per target.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn published() -> _ {
+    let approved: &'static str = "approved";
+    target_versions::table
+        .inner_join(
+            review_states::table.on(review_states::target_id
+                .eq(target_versions::target_id)
+                .and(review_states::in_force_revision.eq(target_versions::revision.nullable()))),
+        )
+        .filter(target_versions::kind.eq(approved))
+        .filter(target_versions::classified.eq(false))
+}
+
+/// A page of the published versions, by target id (`cursor`: the last target id seen).
 pub fn approved_public_page(
     conn: &mut AnyConnection,
     fiscal_year: Option<i32>,
@@ -229,18 +243,7 @@ pub fn approved_public_page(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<VersionRow>> {
-    // Only the approved version in force (an adjustment approved later replaces it), paged
-    // by target id in SQL: one row per target.
-    let mut q = target_versions::table
-        .inner_join(
-            review_states::table.on(review_states::target_id
-                .eq(target_versions::target_id)
-                .and(review_states::in_force_revision.eq(target_versions::revision.nullable()))),
-        )
-        .filter(target_versions::kind.eq("approved"))
-        .filter(target_versions::classified.eq(false))
-        .select(VersionRow::as_select())
-        .into_boxed();
+    let mut q = published().select(VersionRow::as_select()).into_boxed();
     if let Some(y) = fiscal_year {
         q = q.filter(target_versions::fiscal_year.eq(y));
     }
@@ -255,16 +258,7 @@ pub fn approved_public_page(
 
 /// How many targets are published (approved in force, not classified).
 pub fn approved_public_count(conn: &mut AnyConnection) -> QueryResult<i64> {
-    target_versions::table
-        .inner_join(
-            review_states::table.on(review_states::target_id
-                .eq(target_versions::target_id)
-                .and(review_states::in_force_revision.eq(target_versions::revision.nullable()))),
-        )
-        .filter(target_versions::kind.eq("approved"))
-        .filter(target_versions::classified.eq(false))
-        .count()
-        .get_result(conn)
+    published().count().get_result(conn)
 }
 
 /// A review decision of finance.

@@ -153,19 +153,7 @@ pub fn list(
     cursor: Option<&str>,
     limit: i64,
 ) -> QueryResult<Vec<TargetSummaryRow>> {
-    let mut q = targets::table.select(TargetSummaryRow::as_select()).into_boxed();
-    if let Some(y) = filter.fiscal_year {
-        q = q.filter(targets::fiscal_year.eq(y));
-    }
-    if let Some(d) = &filter.departments {
-        q = q.filter(targets::department_code.eq_any(d.clone()));
-    }
-    if let Some(s) = &filter.status {
-        q = q.filter(targets::status.eq(s.clone()));
-    }
-    if let Some(ids) = &filter.ids {
-        q = q.filter(targets::id.eq_any(ids.clone()));
-    }
+    let mut q = filtered(filter).select(TargetSummaryRow::as_select());
     if let Some(c) = cursor {
         q = q.filter(targets::id.lt(c.to_owned()));
     }
