@@ -88,7 +88,7 @@ const bench = await serve(`${ROOT}target/bench-web`);
 try {
   console.log(`\n# Keystroke latency in the form (${KEYS} keystrokes each, Chromium headless)`);
   for (const n of [60, 200]) {
-    const r = await keystrokes(browser, form.url, n);
+    const r = await keystrokes(browser, `${form.url}declare.html`, n);
     console.log(JSON.stringify(r));
   }
   console.log("\n# Engine per keystroke, same page (µs per call, median of 100-call batches)");

@@ -81,7 +81,7 @@ async function openForm() {
     const u = new URL(r.url());
     if (u.pathname.startsWith("/api/v1/")) calls.push({ method: r.method(), path: u.pathname.slice(7), query: u.search, ifMatch: r.headers()["if-match"] });
   });
-  await page.goto(`${base}/`);
+  await page.goto(`${base}/declare.html`);
   await page.waitForSelector("body[data-ready=true]");
   await page.setInputFiles("#import", { name: "t.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(FIXTURE)) });
   await page.waitForFunction(() => document.querySelector('[data-pointer="/project/name"]')?.value !== "");

@@ -44,7 +44,7 @@ test("a department fills a valid target with live feedback, and the draft surviv
   const page = await context.newPage();
   const pageErrors = [];
   page.on("pageerror", (e) => pageErrors.push(e));
-  await page.goto(server.url);
+  await page.goto(`${server.url}declare.html`);
   await page.waitForSelector("body[data-ready=true]");
 
   // A blank form has errors, the meters are red and submit is marked as blocked.
@@ -156,7 +156,7 @@ test("a department fills a valid target with live feedback, and the draft surviv
 test("import and export round-trip the canonical document", async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(`${server.url}declare.html`);
   await page.waitForSelector("body[data-ready=true]");
   const { readFileSync } = await import("node:fs");
   const fx = JSON.parse(readFileSync(new URL("../fixtures/targets/orphan-clothing-valid.json", import.meta.url), "utf8"));
@@ -177,7 +177,7 @@ test("import and export round-trip the canonical document", async () => {
 test("rows are reordered and removed from the keyboard; a profile switch re-checks with its own rules", async () => {
   const context = await browser.newContext();
   const page = await context.newPage();
-  await page.goto(server.url);
+  await page.goto(`${server.url}declare.html`);
   await page.waitForSelector("body[data-ready=true]");
   const { readFileSync } = await import("node:fs");
   const fx = JSON.parse(readFileSync(new URL("../fixtures/targets/orphan-clothing-valid.json", import.meta.url), "utf8"));

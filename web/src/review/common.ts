@@ -337,7 +337,7 @@ export async function chrome(withToken: boolean, rerender: () => void): Promise<
     const nav = h(
       "nav",
       { "aria-label": "jixiao" },
-      h("a", { href: "./index.html", "data-i18n": "common.nav.form" }),
+      h("a", { href: "./declare.html", "data-i18n": "common.nav.form" }),
       h("a", { href: "./my-targets.html", "data-i18n": "common.nav.mine" }),
       h("a", { href: "./review.html", "data-i18n": "common.nav.review" }),
       h("a", { href: "./assessor.html", "data-i18n": "common.nav.assessor" }),
