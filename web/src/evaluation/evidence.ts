@@ -6,7 +6,7 @@
 // into a Blob and saved under its name through an object URL. Used by the department's form,
 // finance's results page and the assessor's page.
 
-import { API, ApiError, token } from "../lib/api";
+import { API, ApiError, authHeaders } from "../lib/api";
 import type { Problem } from "../lib/api";
 import { register } from "../lib/i18n";
 import { fill, h, problemText, request, t, when } from "../review/common";
@@ -119,13 +119,14 @@ async function problemOf(status: number, statusText: string, text: string): Prom
 }
 
 /** Uploads one file (its bytes as the body, its name in `?name=`), reporting the upload's progress. */
-export function uploadEvidence(evaluationId: string, file: File, progress: (fraction: number) => void): Promise<Evidence> {
+export async function uploadEvidence(evaluationId: string, file: File, progress: (fraction: number) => void): Promise<Evidence> {
+  const auth = await authHeaders("POST");
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open("POST", `${API}/evaluations/${encodeURIComponent(evaluationId)}/evidence?name=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader("Accept", "application/json, application/problem+json");
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    if (token()) xhr.setRequestHeader("Authorization", `Bearer ${token()}`);
+    for (const [k, v] of Object.entries(auth)) xhr.setRequestHeader(k, v);
     xhr.upload.addEventListener("progress", (ev) => {
       if (ev.lengthComputable && ev.total > 0) progress(ev.loaded / ev.total);
     });
@@ -146,7 +147,8 @@ export function uploadEvidence(evaluationId: string, file: File, progress: (frac
 /** Downloads a file with the bearer token and saves it under its name. */
 export async function downloadEvidence(evaluationId: string, ev: Evidence): Promise<void> {
   const res = await fetch(`${API}/evaluations/${encodeURIComponent(evaluationId)}/evidence/${encodeURIComponent(ev.id)}`, {
-    headers: token() ? { Authorization: `Bearer ${token()}` } : {},
+    headers: await authHeaders("GET"),
+    credentials: "same-origin",
   }).catch((e: unknown) => {
     throw new ApiError({ status: 0, title: "network", detail: String(e) });
   });

@@ -1,5 +1,6 @@
-// The client of the jixiao REST API (/api/v1): Bearer token kept in localStorage,
-// RFC 9457 problem+json errors, and optimistic concurrency with ETag / If-Match.
+// The client of the jixiao REST API (/api/v1) for the form and the older pages: the session
+// cookie of a signed-in user (X-CSRF-Token on writes) or a developer's Bearer token kept in
+// localStorage, RFC 9457 problem+json errors, and optimistic concurrency with ETag / If-Match.
 
 import type { Violation } from "./rules";
 
@@ -14,6 +15,45 @@ export function token(): string {
 export function setToken(t: string): void {
   if (t.trim()) localStorage.setItem(TOKEN_KEY, t.trim());
   else localStorage.removeItem(TOKEN_KEY);
+}
+
+const CSRF_KEY = "jixiao.csrf";
+
+/** The CSRF token of this tab's cookie session (the app keeps it in sessionStorage), or "". */
+export function csrf(): string {
+  return sessionStorage.getItem(CSRF_KEY) ?? "";
+}
+
+/** The signed-in user as GET /session answers (see crates/server/SESSIONS-API.md). */
+export interface SessionInfo {
+  user: { username: string; display_name: string; role: string; department?: string | null; department_name?: string | null; org?: string | null };
+  csrf_token: string | null;
+}
+
+let lookup: Promise<SessionInfo | null> | undefined;
+
+/** The cookie session, looked up once per page (null when nobody is signed in by cookie). */
+export function session(): Promise<SessionInfo | null> {
+  lookup ??= fetch(`${API}/session`, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+    .then(async (r) => {
+      if (!r.ok) return null;
+      const s = (await r.json()) as SessionInfo;
+      if (s.csrf_token) sessionStorage.setItem(CSRF_KEY, s.csrf_token);
+      return s;
+    })
+    .catch(() => null);
+  return lookup;
+}
+
+/** The auth headers of a call: this tab's cookie session (X-CSRF-Token on writes) when the app
+ * signed in, else the developer's Bearer token, else the cookie session looked up on a write. */
+export async function authHeaders(method: string): Promise<Record<string, string>> {
+  const write = !["GET", "HEAD"].includes(method.toUpperCase());
+  if (csrf()) return write ? { "X-CSRF-Token": csrf() } : {};
+  if (token()) return { Authorization: `Bearer ${token()}` };
+  if (!write) return {};
+  const s = await session();
+  return s?.csrf_token ? { "X-CSRF-Token": s.csrf_token } : {};
 }
 
 /** An RFC 9457 problem from the API. */
@@ -45,10 +85,10 @@ export interface StoredTarget {
 async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
   const h: Record<string, string> = { Accept: "application/json, application/problem+json", ...headers };
   if (body !== undefined) h["Content-Type"] = "application/json";
-  if (token()) h.Authorization = `Bearer ${token()}`;
+  Object.assign(h, await authHeaders(method));
   let res: Response;
   try {
-    res = await fetch(url, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(url, { method, headers: h, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError({ status: 0, title: "network", detail: String(e) });
   }

@@ -169,6 +169,9 @@ async function start(): Promise<void> {
     tasks.rerender();
   });
   await Promise.all([loadAssignments(), tasks.load()]);
+  // ?assignment=<id> (the app's 我的评审任务 links here): open that assignment.
+  const wanted = new URLSearchParams(location.search).get("assignment");
+  if (wanted) await openAssignment(wanted);
 }
 
 void start();

@@ -3,7 +3,7 @@
 // document with its violations. Violations always come from the WASM rules module
 // (web/src/lib/rules.ts) or from the server, which runs the same code; no rule lives here.
 
-import { API, ApiError, setToken, token } from "../lib/api";
+import { API, ApiError, authHeaders, csrf, session, setToken, token } from "../lib/api";
 import type { Problem } from "../lib/api";
 import { apply, currentLocale, register, setLocale, t } from "../lib/i18n";
 import { loadRules, profiles, validate } from "../lib/rules";
@@ -113,10 +113,10 @@ export interface Dossier {
 export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const h: Record<string, string> = { Accept: "application/json, application/problem+json", ...headers };
   if (body !== undefined) h["Content-Type"] = "application/json";
-  if (token()) h.Authorization = `Bearer ${token()}`;
+  Object.assign(h, await authHeaders(method));
   let res: Response;
   try {
-    res = await fetch(`${API}${withLocale(method, path)}`, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`${API}${withLocale(method, path)}`, { method, headers: h, credentials: "same-origin", body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (e) {
     throw new ApiError({ status: 0, title: "network", detail: String(e) });
   }
@@ -162,6 +162,9 @@ register(
     "action.assign": "委托第三方审核",
     "action.opinion": "第三方审核意见",
     "common.token": "访问令牌",
+    "common.app": "返回工作台",
+    "common.signin": "登录",
+    "common.dev": "开发者选项",
     "common.token.save": "保存令牌",
     "common.token.saved": "令牌已保存",
     "common.loading": "加载中…",
@@ -231,6 +234,9 @@ register(
     "action.assign": "assigned to a third party",
     "action.opinion": "third-party opinion",
     "common.token": "Access token",
+    "common.app": "Back to the app",
+    "common.signin": "Sign in",
+    "common.dev": "Developer option",
     "common.token.save": "Save token",
     "common.token.saved": "Token saved",
     "common.loading": "Loading…",
@@ -354,7 +360,17 @@ export async function chrome(withToken: boolean, rerender: () => void): Promise<
       rerender();
     });
     header.append(nav, lang);
-    if (withToken) {
+    // Signed in through the app (cookie session): show who, with a way back to the app;
+    // the token box stays only as a developer's option.
+    const signedIn = withToken && (csrf() || !token()) ? await session() : null;
+    if (signedIn) {
+      const u = signedIn.user;
+      const unit = u.department_name ?? u.org ?? "";
+      header.append(
+        h("span", { id: "signed-in", class: "signed-in" }, `${u.display_name || u.username}${unit ? `（${unit}）` : ""}`),
+        h("a", { href: "./", class: "to-app", "data-i18n": "common.app" }),
+      );
+    } else if (withToken) {
       const input = h("input", { id: "token", type: "password", autocomplete: "off", "data-i18n-aria": "common.token" });
       input.value = token();
       const save = h("button", { type: "button", id: "token-save", "data-i18n": "common.token.save" });
@@ -364,7 +380,10 @@ export async function chrome(withToken: boolean, rerender: () => void): Promise<
         status.textContent = t("common.token.saved");
         rerender();
       });
-      header.append(h("label", {}, h("span", { "data-i18n": "common.token" }), " ", input), save, status);
+      header.append(
+        h("a", { href: "./#/login", class: "to-app", "data-i18n": "common.signin" }),
+        h("details", { class: "dev-token", open: token() ? true : undefined }, h("summary", { "data-i18n": "common.dev" }), h("label", {}, h("span", { "data-i18n": "common.token" }), " ", input), save, status),
+      );
     }
   }
   apply();

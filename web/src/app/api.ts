@@ -1,0 +1,120 @@
+// The one client of the jixiao API for the app, generated from openapi/openapi.json
+// (`npm run gen:api` writes openapi.d.ts on every build, so a drift between the spec and
+// a page is a type error). It sends Accept-Language: zh-CN, the session cookie (same
+// origin), X-CSRF-Token on every write, and — only when no session cookie is signed in —
+// a developer's bearer token from localStorage (the key the older pages use).
+import createClient, { type Middleware } from "openapi-fetch";
+import type { components, paths } from "./openapi";
+
+export type Schemas = components["schemas"];
+export type Paths = paths;
+/** What GET /session answers: the user, the CSRF token of a cookie session. */
+export type SessionView = paths["/api/v1/session"]["get"]["responses"][200]["content"]["application/json"];
+export type User = SessionView["user"];
+export type Role = Schemas["Role"];
+export type Status = Schemas["Status"];
+export type ReviewTarget = Schemas["ReviewTarget"];
+export type PublicTarget = Schemas["PublicTarget"];
+
+const TOKEN_KEY = "jixiao.token";
+const CSRF_KEY = "jixiao.csrf";
+
+/** How the app authenticates now: the CSRF token of the cookie session, or the bearer token. */
+export const auth = { csrf: sessionStorage.getItem(CSRF_KEY) ?? "", bearer: false };
+
+/** A developer's bearer token (the older pages' token box), or "". */
+export function devToken(): string {
+  return localStorage.getItem(TOKEN_KEY) ?? "";
+}
+
+/** Stores (or clears with "") the developer's bearer token. */
+export function setDevToken(t: string): void {
+  if (t.trim()) localStorage.setItem(TOKEN_KEY, t.trim());
+  else localStorage.removeItem(TOKEN_KEY);
+}
+
+/** Keeps the session's CSRF token (sessionStorage, so the older pages of this tab find it). */
+export function setCsrf(t: string | null | undefined): void {
+  auth.csrf = t ?? "";
+  if (t) sessionStorage.setItem(CSRF_KEY, t);
+  else sessionStorage.removeItem(CSRF_KEY);
+}
+
+const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+const headers: Middleware = {
+  onRequest({ request }) {
+    request.headers.set("Accept-Language", "zh-CN");
+    if (auth.bearer && devToken()) request.headers.set("Authorization", `Bearer ${devToken()}`);
+    else if (WRITES.has(request.method) && auth.csrf) request.headers.set("X-CSRF-Token", auth.csrf);
+    return request;
+  },
+  onResponse({ request, response }) {
+    // A session that ended (expired, signed out elsewhere): the app sends the user to 登录.
+    if (response.status === 401 && !new URL(request.url).pathname.endsWith("/api/v1/session")) {
+      window.dispatchEvent(new CustomEvent("jixiao:unauthorized"));
+    }
+    return response;
+  },
+};
+
+/** The API base: the folder the app is served from (so `/` and a sub-path both work). */
+function baseUrl(): string {
+  return new URL(".", location.href).href.replace(/\/$/, "");
+}
+
+export const api = createClient<paths>({ baseUrl: baseUrl(), credentials: "same-origin" });
+api.use(headers);
+
+/** An RFC 9457 problem as the server sends it. */
+export type Problem = Schemas["Problem"];
+
+/** A failed call: its status, the problem body and, for 429, the seconds to wait. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly problem: Partial<Problem>,
+    readonly retryAfter?: number,
+  ) {
+    super(problem.detail ?? problem.title ?? `HTTP ${status}`);
+  }
+}
+
+const FALLBACK: Record<number, string> = {
+  0: "无法连接服务器，请检查网络后重试",
+  400: "请求的内容不正确",
+  401: "请先登录",
+  403: "没有权限执行此操作",
+  404: "未找到要访问的内容",
+  409: "当前状态不允许此操作，请刷新后重试",
+  412: "内容已被他人修改，请刷新后重试",
+  413: "文件过大",
+  422: "内容未通过校验",
+  429: "尝试次数过多，请稍后再试",
+  500: "服务器出错，请稍后再试",
+};
+
+/** The message to show for a failed call, in Chinese. */
+export function problemMessage(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 429) return `尝试次数过多，请 ${e.retryAfter ?? 60} 秒后再试`;
+    return e.problem.detail || FALLBACK[e.status] || e.problem.title || `请求失败（${e.status}）`;
+  }
+  return FALLBACK[0];
+}
+
+/** Awaits an openapi-fetch call: its data, or an ApiError with the problem. */
+export async function must<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  let r: { data?: T; error?: unknown; response: Response };
+  try {
+    r = await call;
+  } catch {
+    throw new ApiError(0, {});
+  }
+  if (!r.response.ok) {
+    const retry = Number(r.response.headers.get("Retry-After"));
+    const problem = (r.error && typeof r.error === "object" ? r.error : {}) as Partial<Problem>;
+    throw new ApiError(r.response.status, problem, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  }
+  return r.data as T;
+}
