@@ -40,6 +40,8 @@ enum Command {
     Serve(server_cmd::ServeArgs),
     /// Create, revoke or list API tokens.
     Token(server_cmd::TokenArgs),
+    /// Create users who sign in with a password.
+    User(server_cmd::UserArgs),
     /// Load the demo data set into the database and print demo tokens.
     Demo(server_cmd::DemoArgs),
     /// Print the OpenAPI document of the REST API.
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
         Command::Monitor(a) => return rules_cmd::monitor(a),
         Command::Serve(a) => server_cmd::serve(a, started),
         Command::Token(a) => server_cmd::token(a),
+        Command::User(a) => server_cmd::user(a),
         Command::Demo(a) => server_cmd::demo(a),
         Command::Openapi => server_cmd::openapi(),
     };

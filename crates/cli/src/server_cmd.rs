@@ -89,6 +89,67 @@ pub enum TokenCommand {
     List,
 }
 
+/// `jixiao user …`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub command: UserCommand,
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Users who sign in with a password.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user (the password is hashed with argon2id; only the hash is stored).
+    Create {
+        /// Sign-in name: 2–50 letters, digits, `.`, `_`, `-`.
+        #[arg(long)]
+        username: String,
+        /// The initial password (at least 10 characters); or set JIXIAO_PASSWORD.
+        #[arg(long, env = "JIXIAO_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// department, finance, assessor or admin.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+        /// Department code (role department).
+        #[arg(long, value_name = "CODE")]
+        department: Option<String>,
+        /// Assessor organisation (role assessor).
+        #[arg(long, value_name = "NAME")]
+        org: Option<String>,
+        /// Name shown and recorded in the audit trail (default: the user name).
+        #[arg(long)]
+        name: Option<String>,
+    },
+}
+
+/// Runs `jixiao user …`.
+pub fn user(a: UserArgs) -> Result<()> {
+    let config = a.config.load()?;
+    let db = open_db(&config)?;
+    match a.command {
+        UserCommand::Create { username, password, role, department, org, name } => {
+            let user = actix_web::rt::System::new().block_on(jixiao_server::service::users::create(
+                &db,
+                None,
+                jixiao_server::service::users::NewUser {
+                    username: &username,
+                    display_name: name.as_deref(),
+                    password: &password,
+                    role: role.into(),
+                    department: department.as_deref(),
+                    org: org.as_deref(),
+                },
+            ));
+            let user = user.map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("created user {} ({})", user.row.username, user.row.role);
+            out!("{}", user.row.id);
+        }
+    }
+    Ok(())
+}
+
 /// Role names on the command line.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum RoleArg {
@@ -144,7 +205,7 @@ const DEMO_PAGES: [(&str, &str); 10] = [
     ("/docs/", "API documentation"),
 ];
 
-fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: &str, serving: bool) {
+fn print_demo(report: &SeedReport, tokens: &DemoTokens, users: &[seed::DemoUser], base: &str, serving: bool) {
     let r = &report.review;
     out!(
         "demo data: {} departments, {} targets ({} valid under the default profile){}",
@@ -166,6 +227,11 @@ fn print_demo(report: &SeedReport, tokens: &DemoTokens, base: &str, serving: boo
         r.opinions,
         r.public
     );
+    out!("sign in at {base}/ as (user name / password; fresh passwords on every demo start):");
+    for u in users {
+        out!("  {:<10} {:<20} {:<10} {}", u.role.as_str(), u.username, u.password, u.who);
+    }
+    out!("API tokens for programs (Authorization: Bearer …):");
     out!("finance token (财政局): {}", tokens.finance.secret);
     for d in tokens.department.iter().chain(tokens.second_department.iter()) {
         out!(
@@ -194,7 +260,7 @@ fn base_url_of(config: &Config) -> String {
     format!("http://{host}:{}", config.port)
 }
 
-fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
+fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens, Vec<seed::DemoUser>)> {
     // The closed year of the source report first (approved, monitored), then the year in progress.
     let started = Instant::now();
     let closed = demo::closed_year_dataset();
@@ -205,6 +271,7 @@ fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
     let report = seed::load(db, &data).context("loading the demo data")?;
     let current = seed::monitoring::load_current_year(db, &data).context("loading the monitoring in progress")?;
     let tokens = seed::demo_tokens(db, &data).context("creating the demo tokens")?;
+    let users = seed::demo_users(db, &data).context("creating the demo users")?;
     out!(
         "demo {}: {} targets approved, {} monitoring rounds, {} reports, {} self-evaluations filed ({} re-evaluated), {} at 0 分{}; \
          demo {}: {} rounds, {} reports ({:.1} s)",
@@ -221,7 +288,7 @@ fn load_demo(db: &Database) -> Result<(SeedReport, DemoTokens)> {
         current.reports,
         started.elapsed().as_secs_f64()
     );
-    Ok((report, tokens))
+    Ok((report, tokens, users))
 }
 
 /// Runs `jixiao serve`.
@@ -259,8 +326,8 @@ pub fn serve(a: ServeArgs, started: Instant) -> Result<()> {
                 config.web_dir.display()
             );
         }
-        if let Some((report, tokens)) = &demo {
-            print_demo(report, tokens, &base, true);
+        if let Some((report, tokens, users)) = &demo {
+            print_demo(report, tokens, users, &base, true);
         }
         app.run_until_stopped().await.context("server error")?;
         tracing::info!("jixiao stopped");
@@ -312,8 +379,8 @@ pub fn token(a: TokenArgs) -> Result<()> {
 pub fn demo(a: DemoArgs) -> Result<()> {
     let config = a.config.load()?;
     let db = open_db(&config)?;
-    let (report, tokens) = load_demo(&db)?;
-    print_demo(&report, &tokens, &base_url_of(&config), false);
+    let (report, tokens, users) = load_demo(&db)?;
+    print_demo(&report, &tokens, &users, &base_url_of(&config), false);
     Ok(())
 }
 

@@ -32,7 +32,25 @@ pub struct Caller {
     pub department: Option<String>,
     /// Organisation, for `assessor` tokens.
     pub org: Option<String>,
+    /// The session a signed-in person came through (`None` for a bearer token).
+    pub session: Option<SessionAuth>,
 }
+
+/// A cookie session's identity: what sign-out ends and what a write must echo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionAuth {
+    /// The session's id (SHA-256 of the cookie's secret).
+    pub id: String,
+    /// The CSRF token every cookie-authenticated write sends as `X-CSRF-Token`.
+    pub csrf_token: String,
+    /// When the session ends (UTC).
+    pub expires_at: chrono::NaiveDateTime,
+}
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "jx_session";
+/// The header that carries the session's CSRF token on writes.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 impl Caller {
     /// Whether the caller may read targets of this department (assessors: see the
@@ -74,7 +92,14 @@ impl Caller {
 
     fn from_row(row: TokenRow) -> Result<Caller, ApiError> {
         let role = Role::parse(&row.role).ok_or(ApiError::Unauthorized("the token has an unknown role"))?;
-        Ok(Caller { token_id: row.id, name: row.name, role, department: row.department_code, org: row.org })
+        Ok(Caller {
+            token_id: row.id,
+            name: row.name,
+            role,
+            department: row.department_code,
+            org: row.org,
+            session: None,
+        })
     }
 }
 
@@ -111,7 +136,8 @@ fn hex(bytes: &[u8]) -> String {
     })
 }
 
-fn random_hex(n: usize) -> Result<String, TokenError> {
+/// `n` random bytes as hex.
+pub fn random_hex(n: usize) -> Result<String, TokenError> {
     let mut buf = vec![0u8; n];
     getrandom::fill(&mut buf).map_err(|e| TokenError::Random(e.to_string()))?;
     Ok(hex(&buf))
@@ -251,22 +277,87 @@ fn state_of(req: &HttpRequest) -> Result<web::Data<AppState>, ApiError> {
         .ok_or_else(|| ApiError::internal(std::io::Error::other("application state missing")))
 }
 
+/// The session cookie's secret, if the request carries one.
+fn session_cookie(req: &HttpRequest) -> Option<String> {
+    req.cookie(SESSION_COOKIE).map(|c| c.value().to_owned()).filter(|v| !v.is_empty() && v.len() <= 200)
+}
+
+/// Whether the method changes something (and so needs the CSRF token under a cookie).
+fn is_write(req: &HttpRequest) -> bool {
+    !matches!(
+        *req.method(),
+        actix_web::http::Method::GET | actix_web::http::Method::HEAD | actix_web::http::Method::OPTIONS
+    )
+}
+
+/// Constant-time comparison of two tokens.
+fn same_token(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// What a request says about who sends it: a bearer token (wins), a session cookie (with the
+/// CSRF header it sent), or nothing.
+enum Credentials {
+    Bearer(String),
+    Cookie { secret: String, csrf: Option<String>, write: bool },
+    None,
+}
+
+fn credentials(req: &HttpRequest) -> Result<Credentials, ApiError> {
+    if let Some(t) = bearer(req)? {
+        return Ok(Credentials::Bearer(t));
+    }
+    Ok(match session_cookie(req) {
+        Some(secret) => Credentials::Cookie {
+            secret,
+            csrf: req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned),
+            write: is_write(req),
+        },
+        None => Credentials::None,
+    })
+}
+
+/// The caller of a session cookie: `None` when the session has ended; a write without the
+/// session's CSRF token is refused before anything is done.
+async fn from_cookie(
+    state: &AppState,
+    secret: String,
+    csrf: Option<String>,
+    write: bool,
+) -> Result<Option<Caller>, ApiError> {
+    let Some(caller) = crate::service::users::resolve(&state.db, secret).await? else { return Ok(None) };
+    if write {
+        let expected = caller.session.as_ref().map(|s| s.csrf_token.as_str()).unwrap_or_default();
+        if !csrf.as_deref().is_some_and(|sent| same_token(sent, expected)) {
+            return Err(ApiError::Csrf);
+        }
+    }
+    Ok(Some(caller))
+}
+
 impl FromRequest for Caller {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Caller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
+        let creds = credentials(req);
         let state = state_of(req);
         let ip = req.peer_addr().map(|a| a.ip());
         Box::pin(async move {
-            let token = token?.ok_or(ApiError::Unauthorized("this route needs Authorization: Bearer <token>"))?;
-            authenticate_limited(&*state?, ip, token).await
+            let state = state?;
+            match creds? {
+                Credentials::Bearer(token) => authenticate_limited(&state, ip, token).await,
+                Credentials::Cookie { secret, csrf, write } => from_cookie(&state, secret, csrf, write)
+                    .await?
+                    .ok_or(ApiError::Unauthorized("the session has ended; sign in again")),
+                Credentials::None => Err(ApiError::Unauthorized("sign in, or send Authorization: Bearer <token>")),
+            }
         })
     }
 }
 
-/// A caller who may be anonymous; a token that is sent must still be valid.
+/// A caller who may be anonymous; a token that is sent must still be valid (an ended
+/// session cookie is anonymous, so a stale cookie never breaks the public pages).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MaybeCaller(pub Option<Caller>);
 
@@ -275,13 +366,17 @@ impl FromRequest for MaybeCaller {
     type Future = LocalBoxFuture<'static, Result<MaybeCaller, ApiError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let token = bearer(req);
+        let creds = credentials(req);
         let state = state_of(req);
         let ip = req.peer_addr().map(|a| a.ip());
         Box::pin(async move {
-            match token? {
-                None => Ok(MaybeCaller(None)),
-                Some(t) => Ok(MaybeCaller(Some(authenticate_limited(&*state?, ip, t).await?))),
+            let state = state?;
+            match creds? {
+                Credentials::None => Ok(MaybeCaller(None)),
+                Credentials::Bearer(t) => Ok(MaybeCaller(Some(authenticate_limited(&state, ip, t).await?))),
+                Credentials::Cookie { secret, csrf, write } => {
+                    Ok(MaybeCaller(from_cookie(&state, secret, csrf, write).await?))
+                }
             }
         })
     }
@@ -320,6 +415,7 @@ mod tests {
             role: Role::Department,
             department: Some("101".into()),
             org: None,
+            session: None,
         };
         assert!(c.may_read_department("101") && c.may_write_department("101"));
         assert!(!c.may_read_department("102") && !c.may_write_department("102"));

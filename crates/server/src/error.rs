@@ -80,6 +80,10 @@ pub enum ApiError {
     /// Missing, malformed, unknown or revoked bearer token (401 `unauthorized`).
     #[error("{0}")]
     Unauthorized(&'static str),
+    /// A write authenticated by the session cookie without the session's `X-CSRF-Token` (403
+    /// `csrf`); nothing was done.
+    #[error("this write needs the X-CSRF-Token header of your session; reload the page and try again")]
+    Csrf,
     /// Authenticated, but the role or department may not do this (403 `forbidden`).
     #[error("{0}")]
     Forbidden(String),
@@ -172,6 +176,7 @@ impl ApiError {
             ApiError::UnknownProfile(_) => "unknown-profile",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
+            ApiError::Csrf => "csrf",
             ApiError::NotFound => "not-found",
             ApiError::MethodNotAllowed(_) => "method-not-allowed",
             ApiError::Conflict(_) | ApiError::RaceLost => "conflict",
@@ -265,6 +270,7 @@ fn title(slug: &str, status: StatusCode) -> String {
         "conflict" => "Conflict with the resource's state",
         "invalid-file" => "Invalid file",
         "unsupported-file" => "File type not accepted",
+        "csrf" => "Missing or wrong CSRF token",
         other => return status.canonical_reason().map(str::to_owned).unwrap_or_else(|| other.to_owned()),
     };
     t.to_owned()
@@ -283,7 +289,7 @@ impl ResponseError for ApiError {
             | ApiError::InvalidFile(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedFile(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Csrf => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) | ApiError::RaceLost => StatusCode::CONFLICT,

@@ -23,7 +23,9 @@ use crate::error::{FieldError, Problem};
 check target documents (绩效目标) against rule profiles, score self-evaluations, and store \
 targets per department. Every error is RFC 9457 `application/problem+json` with a stable \
 `type` (`urn:jixiao:problem:<slug>`). Money is a decimal string in 万元. Authenticate with \
-`Authorization: Bearer <token>` (tokens come from `jixiao token create`).",
+`Authorization: Bearer <token>` (tokens come from `jixiao token create`; for programs), or \
+sign in as a person (`POST /api/v1/session`: an HttpOnly `jx_session` cookie; every write made \
+with the cookie sends the session's `X-CSRF-Token`).",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
     components(schemas(Problem, FieldError)),
@@ -33,7 +35,8 @@ targets per department. Every error is RFC 9457 `application/problem+json` with 
         (name = "targets", description = "Stored targets (绩效目标申报); needs a token."),
         (name = "monitoring", description = "Monitoring (绩效运行监控): rounds, quarterly reports with lights, rectification flags, the bureau's board and coverage."),
         (name = "evaluation", description = "Self-evaluation (绩效自评), filing, re-evaluation (复评), zero scores, the year's summary and next year's budget (结果应用)."),
-        (name = "admin", description = "Token and profile administration; admin tokens only."),
+        (name = "session", description = "Sign-in for people: user name and password, a session cookie, CSRF token."),
+        (name = "admin", description = "User, token and profile administration; admins only."),
         (name = "ops", description = "Health check."),
     )
 )]
@@ -48,6 +51,14 @@ impl Modify for BearerAuth {
         let mut http = Http::new(HttpAuthScheme::Bearer);
         http.description = Some("A token from `jixiao token create`, sent as `Authorization: Bearer jx_…`.".into());
         components.add_security_scheme("bearer", SecurityScheme::Http(http));
+        let mut cookie = utoipa::openapi::security::ApiKeyValue::new(crate::auth::SESSION_COOKIE);
+        cookie.description = Some(
+            "The session cookie set by `POST /api/v1/session` (HttpOnly, SameSite=Strict). Writes made with it \
+also send `X-CSRF-Token` (the session's `csrf_token`), else 403 `urn:jixiao:problem:csrf`."
+                .into(),
+        );
+        components
+            .add_security_scheme("session", SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(cookie)));
     }
 }
 

@@ -12,6 +12,7 @@ pub mod monitoring;
 pub mod profiles;
 pub mod review;
 pub mod score;
+pub mod session;
 pub mod targets;
 pub mod tokens;
 
@@ -44,6 +45,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     monitoring::configure(cfg);
     evaluation::configure(cfg);
     evidence::configure(cfg);
+    session::configure(cfg);
 }
 
 /// `?profile=&locale=`: which rule profile to apply and the language of messages.

@@ -71,3 +71,33 @@ diesel::table! {
         created_by -> Text,
     }
 }
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        username -> Text,
+        display_name -> Text,
+        password_hash -> Text,
+        role -> Text,
+        department_code -> Nullable<Text>,
+        org -> Nullable<Text>,
+        created_at -> Timestamp,
+        password_changed_at -> Timestamp,
+        disabled_at -> Nullable<Timestamp>,
+        failed_count -> Integer,
+        failed_since -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id) {
+        id -> Text,
+        user_id -> Text,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sessions -> users (user_id));
+diesel::allow_tables_to_appear_in_same_query!(sessions, users);

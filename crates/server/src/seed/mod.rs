@@ -186,6 +186,9 @@ pub enum SeedError {
     /// Token generation failed.
     #[error(transparent)]
     Token(#[from] crate::auth::TokenError),
+    /// A demo user could not be created.
+    #[error("demo user: {0}")]
+    User(#[source] ApiError),
     /// The review service refused a step of the demo review cycle.
     #[error("demo target {target}: {step} was refused: {source}")]
     Review {
@@ -386,7 +389,7 @@ fn insert_with_audit(c: &mut AnyConnection, row: &TargetRow) -> Result<(), diese
 
 /// The caller the demo acts as (no token behind it; names match the demo tokens' names).
 pub(crate) fn caller(name: String, role: Role, department: Option<String>, org: Option<&str>) -> Caller {
-    Caller { token_id: "demo-seed".into(), name, role, department, org: org.map(str::to_owned) }
+    Caller { token_id: "demo-seed".into(), name, role, department, org: org.map(str::to_owned), session: None }
 }
 
 /// Runs the plan, phase by phase as a review season would: departments submit, finance
@@ -564,6 +567,72 @@ pub fn demo_tokens(db: &Database, data: &DemoDataset) -> Result<DemoTokens, Seed
         Ok(())
     })?;
     Ok(DemoTokens { finance, department, second_department, assessor })
+}
+
+/// A demo user: the password is printed (only its hash is stored) and set afresh on every
+/// demo start, so what is printed always works.
+#[derive(Debug, Clone)]
+pub struct DemoUser {
+    /// Sign-in name.
+    pub username: String,
+    /// The password, shown once.
+    pub password: String,
+    /// The role.
+    pub role: Role,
+    /// Who the user is (shown beside the name).
+    pub who: String,
+}
+
+fn demo_password() -> Result<String, SeedError> {
+    // 12 characters from an alphabet without look-alikes, in three groups: easy to type.
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut raw = [0u8; 12];
+    getrandom::fill(&mut raw).map_err(|e| crate::auth::TokenError::Random(e.to_string()))?;
+    let chars: Vec<char> = raw.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
+    Ok(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
+}
+
+/// The demo's people: an administrator, the bureau's reviewer, the first two departments'
+/// clerks and the assessor organisation's reviewer, each with a fresh password.
+pub fn demo_users(db: &Database, data: &DemoDataset) -> Result<Vec<DemoUser>, SeedError> {
+    type Wanted = (String, String, Role, Option<String>, Option<String>);
+    let mut wanted: Vec<Wanted> = vec![
+        ("admin".into(), "系统管理员".into(), Role::Admin, None, None),
+        ("czj".into(), "财政局绩效科".into(), Role::Finance, None, None),
+    ];
+    for d in data.departments.iter().take(2) {
+        wanted.push((
+            format!("dept{}", d.code),
+            format!("{} 填报员", d.name),
+            Role::Department,
+            Some(d.code.clone()),
+            None,
+        ));
+    }
+    wanted.push((
+        "pingshen".into(),
+        format!("{DEMO_ASSESSOR_ORG} 评审员"),
+        Role::Assessor,
+        None,
+        Some(DEMO_ASSESSOR_ORG.into()),
+    ));
+    let mut conn = db.conn()?;
+    let mut out = Vec::new();
+    for (username, who, role, department, org) in wanted {
+        let password = demo_password()?;
+        let new = crate::service::users::NewUser {
+            username: &username,
+            display_name: Some(&who),
+            password: &password,
+            role,
+            department: department.as_deref(),
+            org: org.as_deref(),
+        };
+        let row = crate::service::users::prepare(&new).map_err(SeedError::User)?;
+        crate::service::users::upsert(&mut conn, row, DEMO_ACTOR).map_err(SeedError::User)?;
+        out.push(DemoUser { username, password, role, who });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

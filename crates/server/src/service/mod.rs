@@ -10,3 +10,4 @@ pub mod progress;
 pub mod rectifications;
 pub mod stage;
 pub mod targets;
+pub mod users;

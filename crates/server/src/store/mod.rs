@@ -9,6 +9,7 @@ pub mod profiles;
 pub mod review;
 pub mod targets;
 pub mod tokens;
+pub mod users;
 
 /// Current UTC time, truncated to microseconds (what both backends store) — or, on a
 /// thread replaying history (the demo's past years, see [`clock`]), the time set there.

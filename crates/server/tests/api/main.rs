@@ -13,5 +13,6 @@ mod monitoring;
 mod openapi;
 mod profiles;
 mod score;
+mod session;
 mod targets;
 mod tokens;
