@@ -2,6 +2,12 @@
 // change is sent to it as (JSON Pointer, value) and its report is shown at the fields
 // the violations' paths name, in a summary list and in the tree meters. Drafts are
 // saved in localStorage after every change. No rule is evaluated here.
+// A field's messages are shown once the user has left or changed it (all of them after
+// 保存草稿/提交审核 or an import); until then a blank form shows guidance and the meters.
+// An import above 2 MiB is refused before it is read, and one that would replace a
+// non-empty form asks first. A local draft that is too large, has more indicators than
+// the form renders, or cannot be read is held: not loaded, never overwritten, and
+// downloaded or discarded only when the user says so.
 // 保存草稿 writes the document to the server (POST, then PUT with If-Match); 提交审核
 // saves unsaved changes the same way, then POSTs /targets/{id}/submit with If-Match: the
 // server re-checks it, and its 422 violations are shown where the live ones are.
@@ -17,6 +23,14 @@ const DRAFT_KEY = "jixiao.form.draft.v1";
 /** The cache `public/sw.js` serves from when the network is gone. */
 const OFFLINE_CACHE = "jixiao-form-v1";
 const BLANK = JSON.stringify({ kind: "project", indicators: [] });
+/** A file above this size is refused before it is read (a target is a few tens of KB). */
+const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+/** A local draft above this size (in characters) is not loaded by itself: parsing and
+ * rendering it could freeze the page. */
+const MAX_DRAFT_CHARS = 2 * 1024 * 1024;
+/** The most indicators the form renders (the benchmarks measure 200); a draft or file
+ * with more is not loaded. */
+const MAX_INDICATORS = 500;
 const OPERATORS: [string, string][] = [
   ["ge", "≥"],
   ["gt", ">"],
@@ -42,10 +56,23 @@ interface Draft {
   document: string;
   savedAt: string;
   server?: ServerCopy;
+  /** The fields whose messages are shown (absent in drafts older than that: all shown). */
+  touched?: string[];
+  /** Every message is shown (保存/提交 was pressed, or the document was imported). */
+  revealed?: boolean;
+}
+
+/** Why the local draft was not loaded; it stays in localStorage until the user decides. */
+interface HeldDraft {
+  reason: "too_large" | "too_many" | "corrupt";
+  chars: number;
+  indicators?: number;
 }
 
 /** A place where messages for a pointer are shown. */
 interface Field {
+  /** The pointer the field edits (or, for a message box, the one it collects). */
+  p: string;
   wrap: HTMLElement;
   control: HTMLElement | null;
   msg: HTMLElement;
@@ -216,7 +243,7 @@ function field(d: Doc, o: FieldOpts): HTMLElement {
     kind === "checkbox"
       ? h("div", { class: "field check" }, control, lab, msg)
       : h("div", { class: o.compact ? "field compact" : "field" }, lab, control, msg);
-  const f: Field = { wrap, control, msg, name: o.name ?? o.label };
+  const f: Field = { p: o.p, wrap, control, msg, name: o.name ?? o.label };
   fields.set(o.p, f);
   for (const a of o.aliases ?? []) fields.set(a, f);
   return wrap;
@@ -226,7 +253,7 @@ function field(d: Doc, o: FieldOpts): HTMLElement {
 function box(p: string, name: string, cls = "box-msg"): HTMLElement {
   const msg = h("ul", { class: `msg ${cls}` });
   const wrap = h("div", { class: "group-msg", "data-pointer": p }, msg);
-  fields.set(p, { wrap, control: null, msg, name });
+  fields.set(p, { p, wrap, control: null, msg, name });
   return wrap;
 }
 
@@ -238,7 +265,10 @@ function renderAll(focusPointer?: string): void {
   resetShown();
   const d = doc();
   i18n.apply();
-  $("lang").textContent = t("language");
+  const lang = $("lang");
+  lang.textContent = t("language");
+  // The button names the other language in that language.
+  lang.setAttribute("lang", i18n.currentLocale() === "en" ? "zh-CN" : "en");
   renderProfilePicker();
   const root = $("form-root");
   root.replaceChildren(
@@ -343,21 +373,25 @@ function renderFunds(d: Doc): HTMLElement {
       }),
       h(
         "button",
-        { type: "button", class: "icon", "aria-label": t("remove_source", { n: i + 1 }), "data-action": "remove-source" },
-        "✕",
+        { type: "button", class: "icon", "aria-label": t("remove_source", { n: i + 1 }), title: t("remove_source", { n: i + 1 }), "data-action": "remove-source" },
+        h("span", { "aria-hidden": "true" }, "✕"),
       ),
     ),
   );
+  // The rows are read from the session when a button is pressed, not from `d`: what was
+  // typed since this render is in the session only (a stale copy here emptied the rows).
   rows.forEach((r, i) =>
     r.querySelector("button")?.addEventListener("click", () => {
-      const arr = [...list];
+      const arr = currentSources();
       arr.splice(i, 1);
+      remapTouched("/funds/sources", (j) => (j === i ? undefined : j > i ? j - 1 : j));
       structural("/funds/sources", arr.length ? arr : undefined, "/funds/annual_total");
     }),
   );
   const add = h("button", { type: "button", "data-action": "add-source" }, `+ ${t("add_source")}`);
   add.addEventListener("click", () => {
-    structural("/funds/sources", [...list, { source: "", amount: "" }], ptr("funds", "sources", list.length, "source"));
+    const arr = currentSources();
+    structural("/funds/sources", [...arr, { source: "", amount: "" }], ptr("funds", "sources", arr.length, "source"));
   });
   return section(
     t("funds"),
@@ -367,11 +401,17 @@ function renderFunds(d: Doc): HTMLElement {
       field(d, { p: "/funds/annual_total", label: t("annual_total"), aliases: ["/funds"], attrs: { inputmode: "decimal" } }),
       field(d, { p: "/funds/mid_term_total", label: t("mid_term_total"), attrs: { inputmode: "decimal" } }),
     ),
-    h("h3", {}, t("sources")),
+    h("h2", { class: "sub" }, t("sources")),
     box("/funds/sources", t("sources")),
     h("div", { class: "sources" }, ...rows),
     add,
   );
+}
+
+/** The funding sources as the session holds them now. */
+function currentSources(): unknown[] {
+  const v = get(doc(), "/funds/sources");
+  return Array.isArray(v) ? [...(v as unknown[])] : [];
 }
 
 function renderGoals(d: Doc): HTMLElement {
@@ -417,6 +457,7 @@ function addIndicator(l1: string, l2: string): void {
   });
   const ind: Indicator = { id: newId(list), level1: l1, level2: l2, nature: "quantitative", operator: "ge" };
   list.splice(at, 0, ind);
+  remapTouched("/indicators", (j) => (j >= at ? j + 1 : j));
   structural("/indicators", list, ptr("indicators", at, "name"));
 }
 
@@ -428,6 +469,7 @@ function moveIndicator(i: number, dir: -1 | 1): void {
   while (j >= 0 && j < list.length && groupOf(list[j], fw) !== g) j += dir;
   if (j < 0 || j >= list.length) return;
   [list[i], list[j]] = [list[j], list[i]];
+  remapTouched("/indicators", (k) => (k === i ? j : k === j ? i : k));
   structural("/indicators", list, undefined);
   $("form-root").querySelector<HTMLElement>(`[data-move="${dir}"][data-row="${j}"]`)?.focus();
 }
@@ -435,6 +477,7 @@ function moveIndicator(i: number, dir: -1 | 1): void {
 function removeIndicator(i: number): void {
   const list = indicators(doc());
   list.splice(i, 1);
+  remapTouched("/indicators", (k) => (k === i ? undefined : k > i ? k - 1 : k));
   structural("/indicators", list, undefined);
   $("form-root").querySelector<HTMLElement>(`[data-row="${Math.min(i, list.length - 1)}"][data-action="remove"]`)?.focus();
 }
@@ -598,7 +641,7 @@ function idBox(i: number, name: string): HTMLElement {
 }
 
 function action(text: string, aria: string, row: number, act: string, fn: () => void, move?: string): HTMLElement {
-  const b = h("button", { type: "button", class: "icon", "aria-label": aria, title: aria, "data-row": String(row), "data-action": act, "data-move": move }, text);
+  const b = h("button", { type: "button", class: "icon", "aria-label": aria, title: aria, "data-row": String(row), "data-action": act, "data-move": move }, h("span", { "aria-hidden": "true" }, text));
   b.addEventListener("click", fn);
   return b;
 }
@@ -644,16 +687,93 @@ function resetShown(): void {
 
 const violationKey = (v: Violation) => `${v.severity}\u0000${v.code}\u0000${v.path}\u0000${v.message}`;
 
+// ---------------------------------------------------------------- what is shown
+
+/** The pointers of the fields the user has left or changed: their messages are shown.
+ * The others' are held back (a blank form shows guidance, not a wall of errors) until
+ * 保存草稿 or 提交审核 is pressed, or a document is imported, which shows them all. The
+ * check itself is unchanged; only what is displayed. Kept in the local draft. */
+const touched = new Set<string>();
+let revealAll = false;
+
+/** Whether the messages at `f` are shown: a control's once it was touched, a message box's
+ * (a list, a row, the document) once something inside it was. */
+function visible(f: Field | undefined, cache: Map<Field, boolean>): boolean {
+  if (revealAll || !f) return true;
+  let v = cache.get(f);
+  if (v === undefined) {
+    v = f.control ? touched.has(f.p) : touchedUnder(f.p);
+    cache.set(f, v);
+  }
+  return v;
+}
+
+function touchedUnder(p: string): boolean {
+  if (touched.has(p)) return true;
+  const prefix = `${p}/`;
+  for (const x of touched) if (x.startsWith(prefix)) return true;
+  return false;
+}
+
+/** The user left or changed the field at `p`: its messages appear. */
+function touch(p: string): void {
+  if (touched.has(p)) return;
+  touched.add(p);
+  if (revealAll) return;
+  messagesDirty = true;
+  scheduleRender();
+  scheduleSave();
+}
+
+/** Shows every message from now on (保存草稿, 提交审核, an import, 显示全部问题). */
+function showAll(): void {
+  if (revealAll) return;
+  revealAll = true;
+  messagesDirty = true;
+  flushRender();
+  scheduleSave();
+}
+
+/** Keeps the touched pointers of a list's items in step when items move (`f` maps an
+ * old index to the new one; undefined drops it). */
+function remapTouched(list: string, f: (i: number) => number | undefined): void {
+  const prefix = `${list}/`;
+  const next: string[] = [];
+  for (const p of touched) {
+    if (!p.startsWith(prefix)) {
+      next.push(p);
+      continue;
+    }
+    const rest = p.slice(prefix.length);
+    const slash = rest.indexOf("/");
+    const head = slash < 0 ? rest : rest.slice(0, slash);
+    if (!/^\d+$/.test(head)) {
+      next.push(p);
+      continue;
+    }
+    const j = f(Number(head));
+    if (j !== undefined) next.push(prefix + String(j) + (slash < 0 ? "" : rest.slice(slash)));
+  }
+  touched.clear();
+  for (const p of next) touched.add(p);
+}
+
 /** Shows the report. Only what differs from what is on screen is written to the DOM:
  * the fields whose messages changed, the summary entries that appeared or went away,
  * and the counts, submit button and live region when their text or state changed. */
 function renderMessages(): void {
   const next = new Map<Field, Shown>();
-  const entries: { key: string; v: Violation; f: Field | undefined }[] = [];
+  const entries: SummaryItem[] = [];
+  const seen = new Map<Field, boolean>();
   let errors = 0;
   let warnings = 0;
+  let held = 0;
   for (const v of report.violations) {
     const f = fieldFor(v.path);
+    if (!visible(f, seen)) {
+      held++;
+      continue;
+    }
     if (v.severity === "error") errors++;
     else warnings++;
     const key = violationKey(v);
@@ -665,8 +785,9 @@ function renderMessages(): void {
       if (v.severity === "error") s.error = true;
       else s.warning = true;
     }
-    entries.push({ key, v, f });
+    entries.push({ key, make: () => summaryItem(v, f) });
   }
+  if (held > 0) entries.unshift({ key: `guide\u0000${i18n.currentLocale()}\u0000${held}`, make: () => guideItem(held) });
   // Fields that no longer show anything.
   for (const [f] of shown) {
     if (next.has(f)) continue;
@@ -688,7 +809,8 @@ function renderMessages(): void {
   }
   shown = next;
   renderSummary(entries);
-  const counts = t("counts", { e: errors, w: warnings });
+  const counts =
+    held === 0 ? t("counts", { e: errors, w: warnings }) : errors + warnings === 0 ? t("counts_held_only", { n: held }) : t("counts_held", { e: errors, w: warnings, n: held });
   const countsEl = $("summary-counts");
   if (countsEl.textContent !== counts) countsEl.textContent = counts;
   const empty = $("summary-empty");
@@ -700,7 +822,7 @@ function renderMessages(): void {
     submitBtn.dataset.blocked = blocked;
     submitBtn.title = report.valid ? "" : t("submit_blocked");
   }
-  const live = report.valid && warnings === 0 ? t("no_problems") : counts;
+  const live = report.valid && warnings === 0 && held === 0 ? t("no_problems") : counts;
   if (live !== liveText) {
     liveText = live;
     $("live").textContent = live;
@@ -709,7 +831,7 @@ function renderMessages(): void {
 
 /** Brings the summary list to `entries`, reusing the entries already on screen and
  * inserting or removing only those that differ. */
-function renderSummary(entries: { key: string; v: Violation; f: Field | undefined }[]): void {
+function renderSummary(entries: SummaryItem[]): void {
   if (entries.length === summaryShown.length && entries.every((e, i) => e.key === summaryShown[i].key)) return;
   const list = $("summary-list");
   const reusable = new Map<string, HTMLElement[]>();
@@ -718,7 +840,7 @@ function renderSummary(entries: { key: string; v: Violation; f: Field | undefine
     if (q) q.push(e.el);
     else reusable.set(e.key, [e.el]);
   }
-  const next: SummaryEntry[] = entries.map((e) => ({ key: e.key, el: reusable.get(e.key)?.shift() ?? summaryItem(e.v, e.f) }));
+  const next: SummaryEntry[] = entries.map((e) => ({ key: e.key, el: reusable.get(e.key)?.shift() ?? e.make() }));
   // Entries that went away, then the new order with as few moves as possible.
   for (const q of reusable.values()) for (const el of q) el.remove();
   let cursor = list.firstElementChild;
@@ -732,6 +854,22 @@ function renderSummary(entries: { key: string; v: Violation; f: Field | undefine
     cursor = after;
   }
   summaryShown = next;
+}
+
+/** An entry of the summary list: its key (equal keys render equal elements) and how to render it. */
+interface SummaryItem {
+  key: string;
+  make: () => HTMLElement;
+}
+
+/** The first entry while messages are held back: how to fill the form, and a button that shows them all. */
+function guideItem(held: number): HTMLElement {
+  const all = h("button", { type: "button", id: "show-all" }, t("show_all"));
+  all.addEventListener("click", () => {
+    showAll();
+    $("summary").focus();
+  });
+  return h("li", { class: "guide", id: "guide" }, h("p", {}, t("guide", { n: held })), all);
 }
 
 function summaryItem(v: Violation, f: Field | undefined): HTMLElement {
@@ -827,13 +965,43 @@ function renderMeters(): void {
 
 // ---------------------------------------------------------------- drafts
 
-function readDraft(): Draft | undefined {
+/** The local draft that was not loaded (too large, too many indicators, unreadable). While
+ * it is held the form does not write the draft key, so it is never overwritten or deleted
+ * without the user's word: they download it or discard it. */
+let heldDraft: HeldDraft | undefined;
+/** Changes were made while a held draft kept them from being saved locally. */
+let unsavedWhileHeld = false;
+
+/** Reads the local draft, or says why it is not loaded. Its size is checked before it is
+ * parsed, and its indicators are counted before the session gets it. */
+function readDraft(): { draft?: Draft; held?: HeldDraft } {
+  let raw: string | null;
   try {
-    const raw = localStorage.getItem(DRAFT_KEY);
-    return raw ? (JSON.parse(raw) as Draft) : undefined;
+    raw = localStorage.getItem(DRAFT_KEY);
   } catch {
-    return undefined;
+    return {};
   }
+  if (!raw) return {};
+  const chars = raw.length;
+  if (chars > MAX_DRAFT_CHARS) return { held: { reason: "too_large", chars } };
+  try {
+    const d = JSON.parse(raw) as Draft;
+    if (!d || typeof d !== "object" || typeof d.document !== "string") return { held: { reason: "corrupt", chars } };
+    const body = JSON.parse(d.document) as unknown;
+    const list = body && typeof body === "object" ? (body as Doc).indicators : undefined;
+    if (Array.isArray(list) && list.length > MAX_INDICATORS) return { held: { reason: "too_many", chars, indicators: list.length } };
+    return { draft: d };
+  } catch {
+    return { held: { reason: "corrupt", chars } };
+  }
+}
+
+/** Takes what was shown from a draft: its touched fields; a draft from before they were
+ * kept shows everything once it has content. */
+function restoreShown(d: Draft | undefined): void {
+  touched.clear();
+  for (const p of d?.touched ?? []) if (typeof p === "string") touched.add(p);
+  revealAll = d ? d.revealed === true || (!Array.isArray(d.touched) && hasContent(doc())) : false;
 }
 
 function saveNow(): void {
@@ -842,42 +1010,168 @@ function saveNow(): void {
     window.clearTimeout(saveTimer);
   }
   saveTimer = undefined;
-  const d: Draft = { profile: profile.id, document: session.document(), savedAt: new Date().toISOString(), server };
+  if (heldDraft) {
+    $("save-status").textContent = t("held_not_saving");
+    return;
+  }
+  const d: Draft = {
+    profile: profile.id,
+    document: session.document(),
+    savedAt: new Date().toISOString(),
+    server,
+    touched: [...touched],
+    revealed: revealAll || undefined,
+  };
   try {
     localStorage.setItem(DRAFT_KEY, JSON.stringify(d));
     $("save-status").textContent = t("saved_local", { time: new Date().toLocaleTimeString() });
   } catch {
-    /* storage full or disabled: nothing else to do */
+    $("save-status").textContent = t("save_local_failed");
   }
 }
 
 /** Saves once the browser is idle after painting the new state (within 300 ms at the latest),
  * and always when the page is hidden or goes away, so a keystroke never waits for storage. */
 function scheduleSave(): void {
+  if (heldDraft) unsavedWhileHeld = true;
   if (saveTimer !== undefined) return;
   const w = window as Window;
   saveTimer = typeof w.requestIdleCallback === "function" ? w.requestIdleCallback(saveNow, { timeout: 300 }) : w.setTimeout(saveNow, 50);
 }
 
+/** A size for people: "3.4 MB", "850 KB". */
+function size(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${(bytes / (1024 * 1024)).toFixed(1)} MB` : `${Math.max(1, Math.round(bytes / 1024))} KB`;
+}
+
+/** Says that the local draft was not loaded, and offers to download it or discard it. */
+function renderHeldNotice(): void {
+  document.getElementById("draft-notice")?.remove();
+  if (!heldDraft) return;
+  const why =
+    heldDraft.reason === "too_large"
+      ? t("held_too_large", { size: size(heldDraft.chars), max: size(MAX_DRAFT_CHARS) })
+      : heldDraft.reason === "too_many"
+        ? t("held_too_many", { n: heldDraft.indicators ?? 0, max: MAX_INDICATORS })
+        : t("held_corrupt");
+  const download = h("button", { type: "button", id: "held-download" }, t("held_download"));
+  const discard = h("button", { type: "button", id: "held-discard" }, t("held_discard"));
+  download.addEventListener("click", downloadHeldDraft);
+  discard.addEventListener("click", () => void discardHeldDraft());
+  const notice = h(
+    "div",
+    { id: "draft-notice", class: "notice", role: "alert", "data-reason": heldDraft.reason },
+    h("p", {}, why, " ", t("held_kept")),
+    h("div", { class: "actions" }, download, discard),
+  );
+  $("form-root").before(notice);
+}
+
+/** Downloads the held draft exactly as stored. */
+function downloadHeldDraft(): void {
+  const raw = localStorage.getItem(DRAFT_KEY);
+  if (raw === null) return;
+  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, "");
+  download(new Blob([raw], { type: "application/json" }), `jixiao-draft-${stamp}.json`);
+}
+
+/** Discards the held draft once the user confirms; the form's own draft is saved from then on. */
+async function discardHeldDraft(): Promise<void> {
+  if (!(await ask(t("held_confirm_discard"), t("held_discard"), t("cancel")))) return;
+  try {
+    localStorage.removeItem(DRAFT_KEY);
+  } catch {
+    /* storage disabled: nothing was stored either */
+  }
+  heldDraft = undefined;
+  renderHeldNotice();
+  saveNow();
+  unsavedWhileHeld = false;
+  $("save").focus();
+}
+
 // ---------------------------------------------------------------- import / export / submit
 
-function exportJson(): void {
-  const d = doc();
-  const code = (get(d, "/project/code") as string | undefined) ?? "target";
-  const year = String(get(d, "/fiscal_year") ?? "");
-  const blob = new Blob([JSON.stringify(d, null, 2) + "\n"], { type: "application/json" });
-  const a = h("a", { href: URL.createObjectURL(blob), download: `${code}${year ? "-" + year : ""}.json`.replace(/[\\/:*?"<>|\s]+/g, "_") });
+/** Whether a value holds anything a user typed or chose (empty strings, false and empty lists do not). */
+function hasContent(v: unknown): boolean {
+  if (typeof v === "string") return v.trim() !== "";
+  if (typeof v === "number") return true;
+  if (typeof v === "boolean") return v;
+  if (Array.isArray(v)) return v.some(hasContent);
+  if (v !== null && typeof v === "object") return Object.entries(v as Doc).some(([k, x]) => k !== "kind" && hasContent(x));
+  return false;
+}
+
+/** Asks a question in a modal dialog with the page's own buttons (in the page's language,
+ * whatever the browser's); Esc and the cancel button answer no. */
+function ask(message: string, yes: string, no: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const ok = h("button", { type: "button", value: "ok", class: "primary", id: "ask-ok" }, yes);
+    const cancel = h("button", { type: "button", value: "cancel", id: "ask-cancel" }, no);
+    const dlg = h("dialog", { id: "ask", role: "alertdialog", "aria-labelledby": "ask-text", "aria-modal": "true" }, h("p", { id: "ask-text" }, message), h("div", { class: "actions" }, ok, cancel));
+    ok.addEventListener("click", () => dlg.close("ok"));
+    cancel.addEventListener("click", () => dlg.close("cancel"));
+    dlg.addEventListener("close", () => {
+      dlg.remove();
+      resolve(dlg.returnValue === "ok");
+    });
+    document.body.append(dlg);
+    dlg.showModal();
+    cancel.focus();
+  });
+}
+
+function download(blob: Blob, name: string): void {
+  const a = h("a", { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+function exportJson(): void {
+  const d = doc();
+  const code = (get(d, "/project/code") as string | undefined) ?? "target";
+  const year = String(get(d, "/fiscal_year") ?? "");
+  const blob = new Blob([JSON.stringify(d, null, 2) + "\n"], { type: "application/json" });
+  download(blob, `${code}${year ? "-" + year : ""}.json`.replace(/[\\/:*?"<>|\s]+/g, "_"));
+}
+
+/** Imports a document: refused above the size limit before it is read, checked by a
+ * scratch session before anything changes, and, when the form has content, only after
+ * the user confirms. An imported document shows all its messages. */
 async function importJson(file: File): Promise<void> {
+  if (file.size > MAX_IMPORT_BYTES) {
+    setStatus(t("import_too_large", { name: file.name, size: size(file.size), max: size(MAX_IMPORT_BYTES) }), "error");
+    return;
+  }
   const text = await file.text();
+  try {
+    const body = JSON.parse(text) as unknown;
+    const list = body && typeof body === "object" ? (body as Doc).indicators : undefined;
+    if (Array.isArray(list) && list.length > MAX_INDICATORS) {
+      setStatus(t("import_too_many", { n: list.length, max: MAX_INDICATORS }), "error");
+      return;
+    }
+    const probe = new Session(profile.id, i18n.currentLocale());
+    try {
+      probe.load(text);
+    } finally {
+      probe.free();
+    }
+  } catch (e) {
+    setStatus(t("import_failed", { reason: e instanceof Error ? e.message : String(e) }), "error");
+    return;
+  }
+  if (hasContent(doc()) && !(await ask(t("confirm_import", { name: file.name }), t("import_continue"), t("cancel")))) {
+    setStatus(t("import_cancelled"));
+    return;
+  }
   try {
     session.load(text);
     server = undefined;
+    touched.clear();
+    revealAll = true;
     renderAll();
     saveNow();
     setStatus("");
@@ -1047,15 +1341,21 @@ async function start(): Promise<void> {
   $("loading").textContent = t("loading");
   await loadRules();
   allProfiles = profiles();
-  const draft = readDraft();
+  const stored = readDraft();
+  const draft = stored.draft;
+  heldDraft = stored.held;
   profile = allProfiles.find((p) => p.id === draft?.profile) ?? allProfiles[0];
   session = new Session(profile.id, i18n.currentLocale());
   server = draft?.server;
   try {
     session.load(draft?.document ?? BLANK);
+    restoreShown(draft);
   } catch {
+    // The session refused it: held like an unreadable draft (kept, never overwritten).
     session.load(BLANK);
-    setStatus(t("draft_corrupt"));
+    server = undefined;
+    restoreShown(undefined);
+    heldDraft = { reason: "corrupt", chars: 0 };
   }
 
   $("profile").addEventListener("change", (e) => {
@@ -1070,6 +1370,7 @@ async function start(): Promise<void> {
     i18n.setLocale(next);
     session.setLocale(next);
     renderAll("lang");
+    renderHeldNotice();
   });
   $("export").addEventListener("click", exportJson);
   const fileInput = $<HTMLInputElement>("import");
@@ -1080,22 +1381,44 @@ async function start(): Promise<void> {
     fileInput.value = "";
   });
   $("new").addEventListener("click", () => {
-    if (!confirm(t("confirmNew"))) return;
-    session.load(BLANK);
-    server = undefined;
-    renderAll();
-    saveNow();
+    void (async () => {
+      if ((hasContent(doc()) || server) && !(await ask(t("confirmNew"), t("new_continue"), t("cancel")))) return;
+      session.load(BLANK);
+      server = undefined;
+      restoreShown(undefined);
+      renderAll();
+      saveNow();
+    })();
   });
   const tokenInput = $<HTMLInputElement>("token");
   tokenInput.value = api.token();
   tokenInput.addEventListener("change", () => api.setToken(tokenInput.value));
-  $("save").addEventListener("click", () => void saveDraft());
-  $("submit").addEventListener("click", () => void submitForReview());
+  $("save").addEventListener("click", () => {
+    showAll();
+    void saveDraft();
+  });
+  $("submit").addEventListener("click", () => {
+    showAll();
+    void submitForReview();
+  });
   $("form").addEventListener("submit", (e) => e.preventDefault());
+  // A field's messages appear once the user leaves or changes it.
+  const root = $("form-root");
+  const touchTarget = (e: Event) => {
+    const p = (e.target as HTMLElement | null)?.dataset?.pointer;
+    if (p !== undefined) touch(p);
+  };
+  root.addEventListener("focusout", touchTarget);
+  root.addEventListener("change", touchTarget);
   window.addEventListener("pagehide", saveNow);
+  // While a held draft keeps changes from being saved locally, leaving asks first.
+  window.addEventListener("beforeunload", (ev) => {
+    if (heldDraft && unsavedWhileHeld) ev.preventDefault();
+  });
   document.addEventListener("visibilitychange", () => document.visibilityState === "hidden" && saveNow());
 
   renderAll();
+  renderHeldNotice();
   $("loading").remove();
   document.body.dataset.ready = "true";
   keepOffline();
