@@ -23,6 +23,7 @@ const PASSWORD = "Jixiao-2026-pass";
 const require = createRequire(join(ROOT, "web/package.json"));
 const { AxeBuilder } = require("@axe-core/playwright");
 
+const Q = 'input[data-test="q"], [data-test="q"] input'; // Element Plus puts the attributes on the <input>
 const USERS = {
   department: { username: "minzheng", name: "民政局填报员", args: ["--department", "101"] },
   finance: { username: "caizheng", name: "绩效科王科长", args: [] },
@@ -238,7 +239,7 @@ test("the review queue searches, sorts by the server, pages by cursor and keeps 
   // A status tab and a search: both in the URL; the counts follow the search.
   await page.locator('[data-test="tab-submitted"]').click();
   await page.waitForURL(/status=submitted/);
-  await page.locator('[data-test="q"] input').fill("学生营养餐");
+  await page.locator(Q).fill("学生营养餐");
   await page.locator('[data-test="search"]').click();
   await page.waitForURL(/q=%E5%AD%A6/);
   await page.waitForFunction(() => [...document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr')].every((r) => r.textContent.includes("学生营养餐")));
@@ -261,7 +262,7 @@ test("the review queue searches, sorts by the server, pages by cursor and keeps 
   await page.reload();
   await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length > 0);
   assert.equal(page.url(), url);
-  assert.equal(await page.locator('[data-test="q"] input').inputValue(), "学生营养餐");
+  assert.equal(await page.locator(Q).inputValue(), "学生营养餐");
   assert.deepEqual(await rows.locator("td:first-child").allInnerTexts(), asc);
   assert.match(await page.locator(".state-tabs .is-active").innerText(), /已提交/);
 
@@ -284,7 +285,7 @@ test("the public table is searchable, sorted and paged, and opens a detail view 
   await page.locator('[data-test="more"]').click();
   await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length === 20);
   await page.locator('[data-test="more"]').click();
-  await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length === ids.approved.length);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length === n, ids.approved.length);
   assert.equal(await page.locator('[data-test="more"]').count(), 0);
   assert.match(await page.locator('[data-test="shown"]').innerText(), /已全部显示/);
   await axe(page, "信息公开");
@@ -295,7 +296,7 @@ test("the public table is searchable, sorted and paged, and opens a detail view 
   await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length > 0);
   const years = await rows.locator("td:nth-child(4)").allInnerTexts();
   assert.ok(years.every((y) => y.trim() === "2020"), years.join());
-  await page.locator('[data-test="q"] input').fill("孤儿被装");
+  await page.locator(Q).fill("孤儿被装");
   await page.locator('[data-test="search"]').click();
   await page.waitForURL(/fiscal_year=2020.*q=|q=.*fiscal_year=2020/);
   await page.waitForFunction(() => [...document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr')].every((r) => r.textContent.includes("孤儿被装")));
@@ -399,10 +400,10 @@ test("a department's targets, the older pages with the session cookie, the asses
   await m.page.locator("#nu-username").fill("jiaoyu");
   await m.page.locator("#nu-name").fill("教育局填报员");
   await m.page.locator("#nu-password").fill("Jiaoyu-2026-pass");
-  await m.page.locator("#nu-role").click();
-  await m.page.locator(".el-select-dropdown__item:has-text('预算部门')").click();
-  await m.page.locator("#nu-dept").click();
-  await m.page.locator(".el-select-dropdown__item:has-text('102')").click();
+  await m.page.locator(".el-select:has(#nu-role) .el-select__wrapper").click();
+  await m.page.locator(".el-select-dropdown__item:visible:has-text('预算部门')").click();
+  await m.page.locator(".el-select:has(#nu-dept) .el-select__wrapper").click();
+  await m.page.locator(".el-select-dropdown__item:visible:has-text('102')").click();
   await m.page.locator(".el-dialog button:has-text('创建')").click();
   await m.page.waitForFunction(() => document.querySelector('[data-test="users"]')?.textContent.includes("jiaoyu"));
   assert.match(await m.page.locator('[data-test="users"]').innerText(), /教育局填报员[\s\S]*阿图什市教育局（102）/);
