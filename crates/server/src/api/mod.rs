@@ -107,6 +107,25 @@ pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<Stri
     Ok((cursor, limit))
 }
 
+/// `?q=` checked: at most 100 characters; blank is no search.
+pub fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
+    match q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()) {
+        Some(q) if q.chars().count() > 100 => {
+            Err(ApiError::InvalidParameter("q (the search text) has at most 100 characters".into()))
+        }
+        other => Ok(other),
+    }
+}
+
+/// `?sort=&order=`: the key and its direction (each key's natural direction by default).
+pub fn sorting(
+    sort: Option<crate::store::sort::Sort>,
+    order: Option<crate::store::sort::Order>,
+) -> (crate::store::sort::Sort, crate::store::sort::Order) {
+    let sort = sort.unwrap_or_default();
+    (sort, order.unwrap_or(sort.default_order()))
+}
+
 /// The entity tags of `If-Match` (`None` when the header is absent): the one parser of the
 /// header for every route (`*` and weak tags are refused there).
 pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<Vec<String>>, ApiError> {

@@ -62,6 +62,9 @@ pub struct ReviewTarget {
     pub id: String,
     /// 主管部门 code.
     pub department_code: String,
+    /// The department's name, when known.
+    #[schema(example = "阿图什市民政局")]
+    pub department_name: Option<String>,
     /// Fiscal year.
     pub fiscal_year: Option<i32>,
     /// Project name.
@@ -159,6 +162,17 @@ pub struct ReviewListParams {
     pub fiscal_year: Option<i32>,
     /// Only this department code.
     pub department: Option<String>,
+    /// Search text: matches the project name or code and the department's name or code (at
+    /// most 100 characters; empty = no search).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Sort key (`SESSIONS-API.md`): `changed`, `name`, `department`, `amount`, `status`,
+    /// `fiscal_year`.
+    #[param(inline)]
+    pub sort: Option<crate::store::sort::Sort>,
+    /// Direction: `asc` or `desc` (default: last change first, the other keys ascending).
+    #[param(inline)]
+    pub order: Option<crate::store::sort::Order>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,

@@ -72,6 +72,9 @@ pub struct TargetSummary {
     pub id: String,
     /// Department code.
     pub department_code: String,
+    /// The department's name, when known.
+    #[schema(example = "阿图什市民政局")]
+    pub department_name: Option<String>,
     /// Fiscal year.
     pub fiscal_year: Option<i32>,
     /// Status.
@@ -123,6 +126,17 @@ pub struct ListParams {
     pub department: Option<String>,
     /// Only this status.
     pub status: Option<TargetStatus>,
+    /// Search text: matches the project name or code and the department's name or code (at
+    /// most 100 characters; empty = no search).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Sort key (`SESSIONS-API.md`): `changed`, `name`, `department`, `amount`, `status`,
+    /// `fiscal_year`.
+    #[param(inline)]
+    pub sort: Option<crate::store::sort::Sort>,
+    /// Direction: `asc` or `desc` (default: last change first, the other keys ascending).
+    #[param(inline)]
+    pub order: Option<crate::store::sort::Order>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
@@ -173,6 +187,7 @@ impl TargetSummary {
             etag: quoted(&row.etag),
             id: row.id,
             department_code: row.department_code,
+            department_name: None,
             fiscal_year: row.fiscal_year,
             classified: row.classified,
             profile: row.profile,
@@ -271,12 +286,30 @@ pub async fn list_targets(
         fiscal_year: crate::api::fiscal_year(q.fiscal_year)?,
         department: q.department,
         status: q.status,
+        q: crate::api::search(q.q)?,
+        sort: (q.sort.is_some() || q.order.is_some()).then(|| crate::api::sorting(q.sort, q.order)),
         cursor,
         limit,
     };
-    let (rows, next_cursor) =
-        state.db.run(move |conn| -> Result<_, ApiError> { svc::list(conn, &caller, &query) }).await?;
-    let items = rows.into_iter().map(TargetSummary::from_row).collect::<Result<Vec<_>, _>>()?;
+    let (rows, next_cursor, names) = state
+        .db
+        .run(move |conn| -> Result<_, ApiError> {
+            let (rows, next) = svc::list(conn, &caller, &query)?;
+            let names =
+                crate::store::departments::names_of(conn, rows.iter().map(|r| r.department_code.clone()).collect())?;
+            Ok((rows, next, names))
+        })
+        .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            let name = names.get(&r.department_code).cloned();
+            TargetSummary::from_row(r).map(|mut t| {
+                t.department_name = name;
+                t
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(web::Json(TargetPage { items, next_cursor }))
 }
 

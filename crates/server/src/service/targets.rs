@@ -347,6 +347,10 @@ pub struct ListQuery {
     pub department: Option<String>,
     /// `status` filter.
     pub status: Option<TargetStatus>,
+    /// Search text (checked).
+    pub q: Option<String>,
+    /// Sort key and direction; `None`: newest first.
+    pub sort: Option<(crate::store::sort::Sort, crate::store::sort::Order)>,
     /// Opaque cursor from the previous page.
     pub cursor: Option<String>,
     /// Page size.
@@ -370,8 +374,14 @@ pub fn list(
         departments,
         status: q.status.map(|s| s.as_str().to_owned()),
         ids: None,
+        q: q.q.clone(),
     };
-    let mut rows = store::targets::list(conn, &filter, q.cursor.as_deref(), q.limit + 1)?;
+    let mut rows = match q.sort {
+        None => store::targets::list(conn, &filter, q.cursor.as_deref(), q.limit + 1)?,
+        Some((sort, order)) => {
+            store::targets::list_sorted(conn, &filter, sort, order, q.cursor.as_deref(), q.limit + 1)?
+        }
+    };
     let next = if rows.len() as i64 > q.limit {
         rows.truncate(usize::try_from(q.limit).unwrap_or(0));
         rows.last().map(|r| r.id.clone())

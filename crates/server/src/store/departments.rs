@@ -52,3 +52,22 @@ pub fn get(conn: &mut AnyConnection, code: &str) -> QueryResult<Option<Departmen
 pub fn list(conn: &mut AnyConnection) -> QueryResult<Vec<DepartmentRow>> {
     departments::table.order(departments::code.asc()).select(DepartmentRow::as_select()).load(conn)
 }
+
+/// The names of these departments (one query; unknown codes are absent).
+pub fn names_of(
+    conn: &mut AnyConnection,
+    codes: Vec<String>,
+) -> QueryResult<std::collections::HashMap<String, String>> {
+    if codes.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let mut codes = codes;
+    codes.sort();
+    codes.dedup();
+    Ok(departments::table
+        .filter(departments::code.eq_any(codes))
+        .select((departments::code, departments::name))
+        .load::<(String, String)>(conn)?
+        .into_iter()
+        .collect())
+}

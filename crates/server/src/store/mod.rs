@@ -7,6 +7,7 @@ pub mod evaluation;
 pub mod monitoring;
 pub mod profiles;
 pub mod review;
+pub mod sort;
 pub mod targets;
 pub mod tokens;
 pub mod users;

@@ -98,6 +98,8 @@ pub mod schema {
 
 use schema::{assignments, opinions, review_states, reviews, target_versions};
 
+use crate::store::sort::{Order, Sort, Source, keyset};
+
 mod joins {
     use super::schema::{review_states, target_versions};
     diesel::allow_tables_to_appear_in_same_query!(target_versions, review_states);
@@ -235,25 +237,57 @@ fn published() -> _ {
         .filter(target_versions::classified.eq(false))
 }
 
-/// A page of the published versions, by target id (`cursor`: the last target id seen).
-pub fn approved_public_page(
-    conn: &mut AnyConnection,
-    fiscal_year: Option<i32>,
-    department: Option<&str>,
-    cursor: Option<&str>,
-    limit: i64,
-) -> QueryResult<Vec<VersionRow>> {
+/// What a page of the published list asks for.
+#[derive(Debug, Clone, Default)]
+pub struct PublicQuery<'a> {
+    /// Only this fiscal year.
+    pub fiscal_year: Option<i32>,
+    /// Only this department.
+    pub department: Option<&'a str>,
+    /// Search text (project name, department name or code).
+    pub q: Option<&'a str>,
+    /// Order: `None` = by target id (the stable default).
+    pub sort: Option<(Sort, Order)>,
+    /// The last target id seen.
+    pub cursor: Option<&'a str>,
+    /// Rows at most.
+    pub limit: i64,
+}
+
+/// A page of the published versions (`cursor`: the last target id seen), by target id or
+/// in the order asked for (keyset on the key and the target id).
+pub fn approved_public_page(conn: &mut AnyConnection, p: &PublicQuery<'_>) -> QueryResult<Vec<VersionRow>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
     let mut q = published().select(VersionRow::as_select()).into_boxed();
-    if let Some(y) = fiscal_year {
+    if let Some(y) = p.fiscal_year {
         q = q.filter(target_versions::fiscal_year.eq(y));
     }
-    if let Some(d) = department {
+    if let Some(d) = p.department {
         q = q.filter(target_versions::department_code.eq(d.to_owned()));
     }
-    if let Some(c) = cursor {
-        q = q.filter(target_versions::target_id.gt(c.to_owned()));
+    if let Some(text) = p.q {
+        q = q.filter(crate::store::sort::search_sql!("target_versions", text, no_code));
     }
-    q.order(target_versions::target_id.asc()).limit(limit).load(conn)
+    let lookup = "FROM target_versions c JOIN review_states r ON r.target_id = c.target_id \
+                  AND r.in_force_revision = c.revision WHERE c.kind = 'approved' AND c.target_id =";
+    let keyed =
+        p.sort.and_then(|(s, o)| keyset(s, o, Source::Published, sqlite, "target_versions", "target_id", lookup));
+    match keyed {
+        Some((after, order_by)) => {
+            if let Some(c) = p.cursor {
+                q = q.filter(sql::<Bool>(&after).bind::<Text, _>(c.to_owned()).sql(")"));
+            }
+            q.order(sql::<Bool>(&order_by)).limit(p.limit).load(conn)
+        }
+        None => {
+            if let Some(c) = p.cursor {
+                q = q.filter(target_versions::target_id.gt(c.to_owned()));
+            }
+            q.order(target_versions::target_id.asc()).limit(p.limit).load(conn)
+        }
+    }
 }
 
 /// How many targets are published (approved in force, not classified).

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::schema::targets;
 use crate::db::{AnyConnection, Money};
+use crate::store::sort::{Order, Sort, Source, keyset};
 
 /// A stored target, document included.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
@@ -134,6 +135,8 @@ pub struct TargetFilter {
     pub status: Option<String>,
     /// Only ids in this set (e.g. an assessor's assignments); `Some(vec![])` matches nothing.
     pub ids: Option<Vec<String>>,
+    /// Only targets whose project name or code, or department name or code, contain this.
+    pub q: Option<String>,
 }
 
 /// Inserts a new target.
@@ -174,6 +177,9 @@ fn filtered<'a>(filter: &TargetFilter) -> targets::BoxedQuery<'a, crate::db::con
     if let Some(ids) = &filter.ids {
         q = q.filter(targets::id.eq_any(ids.clone()));
     }
+    if let Some(text) = &filter.q {
+        q = q.filter(crate::store::sort::search_sql!("targets", text));
+    }
     q
 }
 
@@ -192,7 +198,34 @@ pub fn status_counts(conn: &mut AnyConnection, filter: &TargetFilter) -> QueryRe
     if let Some(ids) = &filter.ids {
         q = q.filter(targets::id.eq_any(ids.clone()));
     }
+    if let Some(text) = &filter.q {
+        q = q.filter(crate::store::sort::search_sql!("targets", text));
+    }
     q.load(conn)
+}
+
+/// A page of targets in the order `sort`/`order` (keyset on the key and the id), strictly
+/// after the target `cursor`; `limit` rows.
+pub fn list_sorted(
+    conn: &mut AnyConnection,
+    filter: &TargetFilter,
+    sort: Sort,
+    order: Order,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<TargetSummaryRow>> {
+    use diesel::dsl::sql;
+    use diesel::sql_types::{Bool, Text};
+    let sqlite = matches!(conn, AnyConnection::Sqlite(_));
+    let lookup = "FROM targets c WHERE c.id =";
+    let Some((after, order_by)) = keyset(sort, order, Source::Targets, sqlite, "targets", "id", lookup) else {
+        return list_by_change(conn, filter, cursor, limit);
+    };
+    let mut q = filtered(filter).select(TargetSummaryRow::as_select());
+    if let Some(c) = cursor {
+        q = q.filter(sql::<Bool>(&after).bind::<Text, _>(c.to_owned()).sql(")"));
+    }
+    q.order(sql::<Bool>(&order_by)).limit(limit).load(conn)
 }
 
 /// A page of targets, most recently changed first (`updated_at`, then id, descending),

@@ -331,6 +331,41 @@ async fn demo_public_list_excludes_classified_and_unapproved(app: &TestApp) {
     // The review walk is the year in progress (2019); the closed year is not loaded here.
     let (_, y2019) = all_pages(app, "/api/v1/public/targets?fiscal_year=2019", None).await;
     assert_eq!(y2019["items"].as_array().map(Vec::len), Some(items.len()));
+
+    // Sorted by the approved amount (largest first) and by department, 25 a page: every
+    // published target once, in order, with its department's name.
+    for (sort, key) in [("sort=amount&order=desc", "approved_amount"), ("sort=department", "department_name")] {
+        let mut seen: Vec<Value> = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let (status, _, page) =
+                get(app, &format!("/api/v1/public/targets?{sort}&limit=25&cursor={cursor}"), None).await;
+            assert_eq!(status, 200, "{page}");
+            seen.extend(page["items"].as_array().expect("items").iter().cloned());
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = c.to_owned(),
+                None => break,
+            }
+        }
+        let ids: BTreeSet<&str> = seen.iter().filter_map(|i| i["id"].as_str()).collect();
+        assert_eq!(ids, published, "{sort}");
+        if key == "approved_amount" {
+            let amounts: Vec<rust_decimal::Decimal> =
+                seen.iter().map(|i| i[key].as_str().and_then(|a| a.parse().ok()).unwrap_or_default()).collect();
+            assert!(amounts.windows(2).all(|w| w[0] >= w[1]), "{amounts:?}");
+        } else {
+            let names: Vec<&str> = seen.iter().map(|i| i[key].as_str().unwrap_or("")).collect();
+            assert!(names.iter().all(|n| !n.is_empty()), "every department is named");
+            assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+        }
+    }
+    let (_, _, found) = get(app, "/api/v1/public/targets?q=%E6%B0%91%E6%94%BF&limit=200", None).await;
+    let found = found["items"].as_array().expect("items");
+    assert!(!found.is_empty() && found.len() < items.len());
+    assert!(found.iter().all(|i| {
+        i["department_name"].as_str().is_some_and(|n| n.contains("民政"))
+            || i["project_name"].as_str().is_some_and(|n| n.contains("民政"))
+    }));
 }
 
 /// The printed assessor token sees exactly its organisation's assignments.

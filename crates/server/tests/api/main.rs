@@ -9,6 +9,7 @@ mod demo;
 mod errors;
 mod evaluation;
 mod hardening;
+mod listing;
 mod monitoring;
 mod openapi;
 mod profiles;

@@ -254,7 +254,31 @@ async fn user_bodies_are_checked(app: &TestApp) {
     assert_eq!((status, page["items"].as_array().map(Vec::len)), (200, Some(0)), "{page}");
 }
 
+/// The demo's printed people sign in, each with its role; a second start prints new
+/// passwords and the old ones stop working.
+async fn the_demo_users_sign_in_with_the_printed_passwords(app: &TestApp) {
+    let users = |db: jixiao_server::db::Database| async move {
+        actix_web::web::block(move || jixiao_server::seed::demo_users(&db, &jixiao_server::demo::demo_dataset()))
+            .await
+            .expect("block")
+            .expect("demo users")
+    };
+    let first = users(app.db.clone()).await;
+    let roles: Vec<&str> = first.iter().map(|u| u.role.as_str()).collect();
+    assert_eq!(roles, ["admin", "finance", "department", "department", "assessor"]);
+    for u in &first {
+        let (status, _, session) = sign_in(app, &u.username, &u.password).await;
+        assert_eq!(status, 200, "{}: {session}", u.username);
+        assert_eq!(session["user"]["role"], u.role.as_str());
+    }
+    let again = users(app.db.clone()).await;
+    assert_ne!(again[1].password, first[1].password);
+    assert_eq!(sign_in(app, &first[1].username, &first[1].password).await.0, 401);
+    assert_eq!(sign_in(app, &again[1].username, &again[1].password).await.0, 200);
+}
+
 crate::both_backends!(
+    the_demo_users_sign_in_with_the_printed_passwords,
     people_sign_in_and_write_with_the_csrf_token,
     failed_sign_ins_are_limited_per_account_and_audited,
     a_new_password_ends_the_other_sessions,

@@ -23,6 +23,17 @@ pub struct PublicParams {
     pub fiscal_year: Option<i32>,
     /// Only this department code.
     pub department: Option<String>,
+    /// Search text: matches the project name or code and the department's name or code (at
+    /// most 100 characters; empty = no search).
+    #[param(max_length = 100)]
+    pub q: Option<String>,
+    /// Sort key (`SESSIONS-API.md`): `changed`, `name`, `department`, `amount`, `status`,
+    /// `fiscal_year`.
+    #[param(inline)]
+    pub sort: Option<crate::store::sort::Sort>,
+    /// Direction: `asc` or `desc` (default: last change first, the other keys ascending).
+    #[param(inline)]
+    pub order: Option<crate::store::sort::Order>,
     /// `next_cursor` of the previous page.
     #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub cursor: Option<String>,
@@ -36,6 +47,9 @@ pub struct PublicParams {
 pub struct PublicTarget {
     /// Target id.
     pub id: String,
+    /// The 主管部门's name, when known.
+    #[schema(example = "阿图什市民政局")]
+    pub department_name: Option<String>,
     /// Fiscal year.
     pub fiscal_year: Option<i32>,
     /// 主管部门 code.
@@ -86,12 +100,18 @@ pub async fn list_public_targets(
         .db
         .run(move |conn| -> Result<_, ApiError> {
             let (cursor, limit) = crate::api::paging(q.cursor, q.limit)?;
+            let text = crate::api::search(q.q)?;
+            let sort = (q.sort.is_some() || q.order.is_some()).then(|| crate::api::sorting(q.sort, q.order));
             service::public_listing(
                 conn,
-                crate::api::fiscal_year(q.fiscal_year)?,
-                q.department.as_deref(),
-                cursor.as_deref(),
-                limit,
+                &crate::store::review::PublicQuery {
+                    fiscal_year: crate::api::fiscal_year(q.fiscal_year)?,
+                    department: q.department.as_deref(),
+                    q: text.as_deref(),
+                    sort,
+                    cursor: cursor.as_deref(),
+                    limit,
+                },
             )
         })
         .await?;

@@ -169,6 +169,7 @@ fn view(row: impl Into<Base>, lc: &Lifecycle, last_review: Option<ReviewView>) -
     Ok(ReviewTarget {
         id: row.id,
         department_code: row.department_code,
+        department_name: None,
         fiscal_year: row.fiscal_year,
         project_name: row.project_name,
         annual_total: row.annual_total.map(|m| m.0.to_string()),
@@ -665,7 +666,9 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
         departments,
         status: q.status.map(|s| s.as_str().to_owned()),
         ids: None,
+        q: crate::api::search(q.q.clone())?,
     };
+    let (sort, order) = crate::api::sorting(q.sort, q.order);
     let mut counts = StatusCounts::default();
     for (status, n) in store::targets::status_counts(conn, &filter)? {
         let n = u64::try_from(n).unwrap_or_default();
@@ -677,8 +680,9 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
             _ => {}
         }
     }
-    let rows = store::targets::list_by_change(conn, &filter, cursor.as_deref(), limit + 1)?;
+    let rows = store::targets::list_sorted(conn, &filter, sort, order, cursor.as_deref(), limit + 1)?;
     let (rows, next_cursor) = crate::service::stage::page(rows, limit, |r| r.id.clone());
+    let names = store::departments::names_of(conn, rows.iter().map(|r| r.department_code.clone()).collect())?;
     let wanted: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let states: HashMap<String, StateRow> =
         store::review::states_of(conn, &wanted)?.into_iter().map(|s| (s.target_id.clone(), s)).collect();
@@ -690,7 +694,9 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
     for row in &rows {
         let lc = lifecycle_of(row, states.get(&row.id))?;
         let lr = last.get(&row.id).map(review_view).transpose()?;
-        items.push(view(row, &lc, lr)?);
+        let mut item = view(row, &lc, lr)?;
+        item.department_name = names.get(&row.department_code).cloned();
+        items.push(item);
     }
     Ok(ReviewListing { counts, items, next_cursor })
 }
@@ -920,15 +926,12 @@ const PUBLIC_MEMBERS: [&str; 9] =
     ["kind", "fiscal_year", "region", "department", "unit", "project", "funds", "goals", "indicators"];
 
 /// Approved, non-classified targets in force (no login).
-pub fn public_listing(
-    conn: &mut AnyConnection,
-    fiscal_year: Option<i32>,
-    department: Option<&str>,
-    cursor: Option<&str>,
-    limit: i64,
-) -> Result<PublicListing> {
-    let snaps = store::review::approved_public_page(conn, fiscal_year, department, cursor, limit + 1)?;
+pub fn public_listing(conn: &mut AnyConnection, query: &store::review::PublicQuery<'_>) -> Result<PublicListing> {
+    let limit = query.limit;
+    let snaps =
+        store::review::approved_public_page(conn, &store::review::PublicQuery { limit: limit + 1, ..query.clone() })?;
     let (snaps, next_cursor) = crate::service::stage::page(snaps, limit, |s| s.target_id.clone());
+    let names = store::departments::names_of(conn, snaps.iter().map(|s| s.department_code.clone()).collect())?;
     let mut items = Vec::with_capacity(snaps.len());
     for s in snaps {
         let full = match serde_json::from_str::<Value>(&s.document).map_err(ApiError::internal)? {
@@ -943,6 +946,7 @@ pub fn public_listing(
             full.into_iter().filter(|(k, _)| PUBLIC_MEMBERS.contains(&k.as_str())).collect();
         items.push(PublicTarget {
             id: s.target_id,
+            department_name: names.get(&s.department_code).cloned(),
             fiscal_year: s.fiscal_year,
             department_code: s.department_code,
             project_name: s.project_name,
