@@ -9,6 +9,7 @@ mod demo;
 mod errors;
 mod evaluation;
 mod hardening;
+mod locale;
 mod monitoring;
 mod openapi;
 mod profiles;
