@@ -8,7 +8,7 @@
 
 import { API, ApiError, token } from "../lib/api";
 import type { Problem } from "../lib/api";
-import { register } from "../lib/i18n";
+import { currentLocale, register } from "../lib/i18n";
 import { fill, h, problemText, request, t, when } from "../review/common";
 import type { Evidence } from "./common";
 
@@ -125,6 +125,7 @@ export function uploadEvidence(evaluationId: string, file: File, progress: (frac
     xhr.open("POST", `${API}/evaluations/${encodeURIComponent(evaluationId)}/evidence?name=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader("Accept", "application/json, application/problem+json");
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.setRequestHeader("Accept-Language", currentLocale());
     if (token()) xhr.setRequestHeader("Authorization", `Bearer ${token()}`);
     xhr.upload.addEventListener("progress", (ev) => {
       if (ev.lengthComputable && ev.total > 0) progress(ev.loaded / ev.total);
@@ -146,7 +147,7 @@ export function uploadEvidence(evaluationId: string, file: File, progress: (frac
 /** Downloads a file with the bearer token and saves it under its name. */
 export async function downloadEvidence(evaluationId: string, ev: Evidence): Promise<void> {
   const res = await fetch(`${API}/evaluations/${encodeURIComponent(evaluationId)}/evidence/${encodeURIComponent(ev.id)}`, {
-    headers: token() ? { Authorization: `Bearer ${token()}` } : {},
+    headers: token() ? { Authorization: `Bearer ${token()}`, "Accept-Language": currentLocale() } : { "Accept-Language": currentLocale() },
   }).catch((e: unknown) => {
     throw new ApiError({ status: 0, title: "network", detail: String(e) });
   });
