@@ -211,6 +211,16 @@ impl Role {
     pub fn parse(s: &str) -> Option<Role> {
         [Role::Department, Role::Finance, Role::Assessor, Role::Admin].into_iter().find(|r| r.as_str() == s)
     }
+
+    /// 部门 / 财政局 / 第三方评价机构 / 系统管理员.
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Department => "部门",
+            Role::Finance => "财政局",
+            Role::Assessor => "第三方评价机构",
+            Role::Admin => "系统管理员",
+        }
+    }
 }
 
 impl core::fmt::Display for Role {

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::store;
 use crate::store::tokens::TokenRow;
+use crate::text;
 
 /// What a token holder is: the rules' one role type (`jixiao_rules::review::Role`), used by
 /// the tokens, the callers and every stage's life cycle alike.
@@ -86,12 +87,14 @@ impl Caller {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(ApiError::Forbidden(format!("the {} role may not do this", self.role)))
+            let (who, role) = (self.role.label_zh(), self.role);
+            Err(ApiError::Forbidden(text!("{who}角色无权执行此操作", "the {role} role may not do this")))
         }
     }
 
     fn from_row(row: TokenRow) -> Result<Caller, ApiError> {
-        let role = Role::parse(&row.role).ok_or(ApiError::Unauthorized("the token has an unknown role"))?;
+        let role = Role::parse(&row.role)
+            .ok_or(ApiError::Unauthorized(text!("令牌的角色无法识别", "the token has an unknown role")))?;
         Ok(Caller {
             token_id: row.id,
             name: row.name,
@@ -185,17 +188,22 @@ pub fn generate_token(
 }
 
 /// Reads the bearer token of a request: `Ok(None)` without an Authorization header.
+fn bearer_only() -> ApiError {
+    ApiError::Unauthorized(text!("请使用 Authorization: Bearer <令牌>", "use Authorization: Bearer <token>"))
+}
+
 fn bearer(req: &HttpRequest) -> Result<Option<String>, ApiError> {
     let Some(value) = req.headers().get(actix_web::http::header::AUTHORIZATION) else { return Ok(None) };
-    let value = value.to_str().map_err(|_| ApiError::Unauthorized("malformed Authorization header"))?;
-    let (scheme, token) =
-        value.trim().split_once(' ').ok_or(ApiError::Unauthorized("use Authorization: Bearer <token>"))?;
+    let value = value.to_str().map_err(|_| {
+        ApiError::Unauthorized(text!("Authorization 请求头格式不正确", "malformed Authorization header"))
+    })?;
+    let (scheme, token) = value.trim().split_once(' ').ok_or_else(bearer_only)?;
     if !scheme.eq_ignore_ascii_case("bearer") {
-        return Err(ApiError::Unauthorized("use Authorization: Bearer <token>"));
+        return Err(bearer_only());
     }
     let token = token.trim();
     if token.is_empty() || token.len() > 200 {
-        return Err(ApiError::Unauthorized("malformed bearer token"));
+        return Err(ApiError::Unauthorized(text!("令牌格式不正确", "malformed bearer token")));
     }
     Ok(Some(token.to_owned()))
 }
@@ -209,7 +217,7 @@ pub async fn authenticate(db: &Database, secret: String) -> Result<Caller, ApiEr
         .await?;
     match row {
         Some(row) => Caller::from_row(row),
-        None => Err(ApiError::Unauthorized("unknown or revoked token")),
+        None => Err(ApiError::Unauthorized(text!("令牌无效或已被吊销，请重新登录", "unknown or revoked token"))),
     }
 }
 
@@ -347,10 +355,13 @@ impl FromRequest for Caller {
             let state = state?;
             match creds? {
                 Credentials::Bearer(token) => authenticate_limited(&state, ip, token).await,
-                Credentials::Cookie { secret, csrf, write } => from_cookie(&state, secret, csrf, write)
-                    .await?
-                    .ok_or(ApiError::Unauthorized("the session has ended; sign in again")),
-                Credentials::None => Err(ApiError::Unauthorized("sign in, or send Authorization: Bearer <token>")),
+                Credentials::Cookie { secret, csrf, write } => from_cookie(&state, secret, csrf, write).await?.ok_or(
+                    ApiError::Unauthorized(text!("登录已过期，请重新登录", "the session has ended; sign in again")),
+                ),
+                Credentials::None => Err(ApiError::Unauthorized(text!(
+                    "请先登录（程序调用请带 Authorization: Bearer <令牌>）",
+                    "sign in, or send Authorization: Bearer <token>"
+                ))),
             }
         })
     }

@@ -16,7 +16,8 @@ use jixiao_rules::check::json_type;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
+use crate::text;
 
 /// The JSON extractor configuration: size limit and problem+json errors.
 pub fn json_config(limit: usize) -> web::JsonConfig {
@@ -28,10 +29,13 @@ pub fn json_config(limit: usize) -> web::JsonConfig {
 /// decision is made once, here at the edge, and both backends answer the same.
 pub fn refuse_nul(value: &Value) -> Result<(), ApiError> {
     fn walk(v: &Value, path: &mut String, out: &mut Vec<FieldError>) {
-        let nul = |path: &str| FieldError {
-            path: path.to_owned(),
-            keyword: "nul".into(),
-            message: "text must not contain the NUL character (U+0000)".into(),
+        let nul = |path: &str| {
+            let field = field_zh(path);
+            FieldError::new(
+                path,
+                "nul",
+                text!("{field}不得包含 NUL 字符（U+0000）", "text must not contain the NUL character (U+0000)"),
+            )
         };
         match v {
             Value::String(s) if s.contains('\0') => out.push(nul(path)),
@@ -79,10 +83,187 @@ impl FromRequest for JsonObject {
             refuse_nul(&value)?;
             match value {
                 Value::Object(map) => Ok(JsonObject(map)),
-                other => Err(ApiError::NotAnObject(InputError::NotObject(json_type(&other)).to_string()).into()),
+                other => Err(not_an_object(&other).into()),
             }
         })
     }
+}
+
+/// The refusal of a JSON body that is not an object.
+pub fn not_an_object(value: &Value) -> ApiError {
+    let kind = json_type(value);
+    let zh = type_zh(kind);
+    ApiError::NotAnObject(Text::new(
+        format!("请求体须为 JSON 对象，收到的是{zh}"),
+        InputError::NotObject(kind).to_string(),
+    ))
+}
+
+/// A JSON type name (`string`, `integer`, …) in Chinese.
+fn type_zh(kind: &str) -> &str {
+    match kind {
+        "string" => "字符串",
+        "integer" => "整数",
+        "number" => "数字",
+        "boolean" => "布尔值（true/false）",
+        "array" => "数组",
+        "object" => "对象",
+        "null" => "空值（null）",
+        other => other,
+    }
+}
+
+/// The Chinese name of a body member, where the API has an obvious one.
+fn label_zh(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "opinion" => "审核意见",
+        "decision" => "审核结论",
+        "approved_amount" => "批复金额",
+        "grade" => "审核等级",
+        "findings" => "发现的问题",
+        "criteria" => "评审要素",
+        "remarks" => "评审意见",
+        "score" => "得分",
+        "recommendation" => "审核建议",
+        "role" => "角色",
+        "department" => "部门",
+        "org" | "organisation" => "第三方评价机构",
+        "name" => "名称",
+        "due" => "完成期限",
+        "deadline" => "截止日期",
+        "requirement" => "整改要求",
+        "result" => "整改结果",
+        "reason" => "理由",
+        "amount" => "金额",
+        "fiscal_year" => "年度",
+        "through_month" => "截至月份",
+        "round_id" => "监控轮次",
+        "target_id" | "target" => "绩效目标",
+        "evaluation" => "自评表",
+        "report" => "监控报告",
+        "previous" => "上一期监控报告",
+        "profile" => "规则配置",
+        "code" => "代码",
+        "project" => "项目",
+        "file_name" => "文件名",
+        "indicators" => "绩效指标",
+        _ => return None,
+    })
+}
+
+/// How a clerk reads the field at a JSON Pointer: its Chinese name and its member name,
+/// e.g. `“审核意见”（opinion）`, else `字段“x”`; an array item is `…第 2 项`; "" is the body.
+pub fn field_zh(pointer: &str) -> String {
+    let Some((parent, last)) = pointer.rsplit_once('/') else { return "请求体".into() };
+    let last = last.replace("~1", "/").replace("~0", "~");
+    if let Ok(i) = last.parse::<usize>() {
+        return format!("{}第 {} 项", field_zh(parent), i + 1);
+    }
+    match label_zh(&last) {
+        Some(_) => quoted(&last),
+        None => format!("字段{}", quoted(&last)),
+    }
+}
+
+/// A member name in quotes, with its Chinese label before it when there is one.
+fn quoted(name: &str) -> String {
+    match label_zh(name) {
+        Some(l) => format!("“{l}”（{name}）"),
+        None => format!("“{name}”"),
+    }
+}
+
+/// A JSON Schema error as a field error, its message in both languages naming the field.
+pub fn field_error(e: &jsonschema::ValidationError<'_>) -> FieldError {
+    use jsonschema::error::{TypeKind, ValidationErrorKind as K};
+    let path = e.instance_path().to_string();
+    let field = field_zh(&path);
+    let list = |v: &[String]| v.join("、");
+    let values = |v: &Value| match v {
+        Value::Array(items) => {
+            items.iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect::<Vec<_>>().join("、")
+        }
+        other => other.to_string(),
+    };
+    let zh = match e.kind() {
+        K::Required { property } => {
+            let name = property.as_str().map_or_else(|| property.to_string(), str::to_owned);
+            format!("缺少必填字段{}", quoted(&name))
+        }
+        K::Type { kind } => {
+            let want = match kind {
+                TypeKind::Single(t) => type_zh(&t.to_string()).to_owned(),
+                TypeKind::Multiple(set) => {
+                    set.iter().map(|t| type_zh(&t.to_string()).to_owned()).collect::<Vec<_>>().join("或")
+                }
+            };
+            format!("{field}的类型不正确，应为{want}")
+        }
+        K::Enum { options } => format!("{field}的取值无效，可选值为：{}", values(options)),
+        K::Constant { expected_value } => format!("{field}须为 {}", values(expected_value)),
+        K::MaxLength { limit } => format!("{field}不得超过 {limit} 个字符"),
+        K::MinLength { limit: 1 } => format!("{field}不得为空"),
+        K::MinLength { limit } => format!("{field}至少须有 {limit} 个字符"),
+        K::Pattern { .. } => format!("{field}的格式不正确"),
+        K::Format { format } => {
+            let f = match format.as_str() {
+                "date" => "日期（YYYY-MM-DD）",
+                "date-time" => "日期时间",
+                "uuid" => "UUID",
+                "email" => "电子邮箱地址",
+                other => other,
+            };
+            format!("{field}的格式不正确，应为{f}")
+        }
+        K::Minimum { limit } => format!("{field}不得小于 {limit}"),
+        K::Maximum { limit } => format!("{field}不得大于 {limit}"),
+        K::ExclusiveMinimum { limit } => format!("{field}须大于 {limit}"),
+        K::ExclusiveMaximum { limit } => format!("{field}须小于 {limit}"),
+        K::MultipleOf { multiple_of } => format!("{field}须为 {multiple_of} 的整数倍"),
+        K::MinItems { limit } => format!("{field}至少须有 {limit} 项"),
+        K::MaxItems { limit } => format!("{field}最多只能有 {limit} 项"),
+        K::UniqueItems => format!("{field}中有重复的项"),
+        K::MinProperties { limit } => format!("{field}至少须有 {limit} 个字段"),
+        K::MaxProperties { limit } => format!("{field}最多只能有 {limit} 个字段"),
+        K::AdditionalProperties { unexpected } | K::UnevaluatedProperties { unexpected } => {
+            format!("{field}中有不认识的字段：{}", list(unexpected))
+        }
+        K::AdditionalItems { .. } | K::UnevaluatedItems { .. } => format!("{field}中的项数多于允许的数目"),
+        K::AnyOf { context } | K::OneOfNotValid { context } => match allowed_values(context) {
+            Some(allowed) => format!("{field}的取值无效，可选值为：{allowed}"),
+            None => format!("{field}不符合任何一种允许的格式"),
+        },
+        K::OneOfMultipleValid { .. } => format!("{field}同时符合多种格式，无法确定其含义"),
+        K::FalseSchema => format!("{field}不允许出现在此处"),
+        _ => format!("{field}不符合接口要求"),
+    };
+    FieldError::new(path, e.kind().keyword(), Text::new(zh, e.to_string()))
+}
+
+/// The values a `oneOf`/`anyOf` of constants allows (how utoipa publishes documented
+/// enums), `、`-separated; `None` when a branch is not a constant.
+fn allowed_values(branches: &[Vec<jsonschema::ValidationError<'static>>]) -> Option<String> {
+    use jsonschema::error::ValidationErrorKind as K;
+    let mut out = Vec::new();
+    for branch in branches {
+        let [only] = branch.as_slice() else { return None };
+        let values = match only.kind() {
+            K::Constant { expected_value } => vec![expected_value.as_ref().clone()],
+            K::Enum { options } => options.as_array()?.clone(),
+            _ => return None,
+        };
+        out.extend(values.into_iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned)));
+    }
+    (!out.is_empty()).then(|| out.join("、"))
+}
+
+/// A body that passed its schema but not serde (the schema and the struct should agree).
+pub fn undeserializable(e: &serde_json::Error) -> ApiError {
+    ApiError::InvalidBody(vec![FieldError::new(
+        "",
+        "type",
+        text!("请求体的内容无法按接口要求读取，请检查各字段的类型", "{e}"),
+    )])
 }
 
 /// A request body type with a published JSON Schema.
@@ -123,14 +304,7 @@ pub fn validate<T: BodySchema>(value: &Value) -> Result<(), ApiError> {
 
 /// Validates `value` against a compiled JSON Schema (e.g. the profile file schema).
 pub fn validate_with(v: &jsonschema::Validator, value: &Value) -> Result<(), ApiError> {
-    let errors: Vec<FieldError> = v
-        .iter_errors(value)
-        .map(|e| FieldError {
-            path: e.instance_path().to_string(),
-            keyword: e.kind().keyword().to_owned(),
-            message: e.to_string(),
-        })
-        .collect();
+    let errors: Vec<FieldError> = v.iter_errors(value).map(|e| field_error(&e)).collect();
     if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidBody(errors)) }
 }
 
@@ -147,12 +321,7 @@ impl<T: BodySchema> FromRequest for Valid<T> {
             serde_json::from_value(value).map(Valid).map_err(|e| {
                 // The schema and the struct should agree; if they do not, still answer 400.
                 tracing::warn!(error = %e, schema = T::name().as_ref(), "body passed its schema but not serde");
-                ApiError::InvalidBody(vec![FieldError {
-                    path: String::new(),
-                    keyword: "type".into(),
-                    message: e.to_string(),
-                }])
-                .into()
+                undeserializable(&e).into()
             })
         })
     }

@@ -12,7 +12,7 @@ use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 use utoipa_actix_web::AppExt;
 
-use crate::error::{FieldError, Problem};
+use crate::error::{FieldProblem, Problem};
 
 /// Base document; paths are added by utoipa-actix-web.
 #[derive(OpenApi)]
@@ -22,13 +22,16 @@ use crate::error::{FieldError, Problem};
         description = "预算绩效管理 (budget performance management) for a city finance bureau: \
 check target documents (绩效目标) against rule profiles, score self-evaluations, and store \
 targets per department. Every error is RFC 9457 `application/problem+json` with a stable \
-`type` (`urn:jixiao:problem:<slug>`). Money is a decimal string in 万元. Authenticate with \
+`type` (`urn:jixiao:problem:<slug>`); its `title`, `detail` and `errors[].message` are in the \
+language of `?locale=` (`zh-CN` or `en`) if given, else of the `Accept-Language` header (q-values \
+honoured; any `zh*` is zh-CN, any `en*` is en), else English, and `Content-Language` names it \
+(rule violations keep the `?locale=` of the route, zh-CN by default). Money is a decimal string in 万元. Authenticate with \
 `Authorization: Bearer <token>` (tokens come from `jixiao token create`; for programs), or \
 sign in as a person (`POST /api/v1/session`: an HttpOnly `jx_session` cookie; every write made \
 with the cookie sends the session's `X-CSRF-Token`).",
         license(name = "Apache-2.0", identifier = "Apache-2.0")
     ),
-    components(schemas(Problem, FieldError)),
+    components(schemas(Problem, FieldProblem)),
     modifiers(&BearerAuth),
     tags(
         (name = "rules", description = "Stateless checks and scoring; public."),

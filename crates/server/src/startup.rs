@@ -6,12 +6,12 @@
 
 use std::net::TcpListener;
 
-use actix_web::body::{BoxBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Server, ServerHandle, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
 use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::middleware::{DefaultHeaders, ErrorHandlerResponse, ErrorHandlers, Next, from_fn};
-use actix_web::{App, HttpMessage, HttpServer, ResponseError, guard, web};
+use actix_web::{App, HttpMessage, HttpResponse, HttpServer, guard, web};
 use tracing_actix_web::{RequestId, TracingLogger};
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -19,11 +19,12 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::config::Config;
 use crate::db::{Database, DbError};
-use crate::error::{ApiError, PROBLEM_JSON};
+use crate::error::{ApiError, PROBLEM_JSON, negotiate};
 use crate::openapi::ApiDoc;
 use crate::routes::{RouteTable, fallback};
 use crate::service::profiles::Profiles;
 use crate::state::AppState;
+use crate::text;
 
 /// The server could not start.
 #[derive(Debug, thiserror::Error)]
@@ -111,8 +112,33 @@ fn problemize<B: MessageBody + 'static>(res: ServiceResponse<B>) -> actix_web::R
     }
     let status = res.status();
     let (req, _) = res.into_parts();
-    let response = ApiError::Status(status).error_response();
+    let response = HttpResponse::from_error(ApiError::Status(status));
     Ok(ErrorHandlerResponse::Response(ServiceResponse::new(req, response).map_into_right_body()))
+}
+
+/// Renders every problem in the request's language ([`crate::error::negotiate`]: `?locale=`,
+/// else `Accept-Language`, else English) and says which (`Content-Language`, `Vary`). The
+/// problems are the responses whose error is an [`ApiError`] (handlers, extractors, the
+/// fallback, [`problemize`], [`refuse_nul_in_url`]).
+async fn localize_problems(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let accept = req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let locale = negotiate(req.query_string(), accept);
+    let res = next.call(req).await?.map_into_boxed_body();
+    let Some(body) = res.response().error().and_then(|e| e.as_error::<ApiError>()).map(|e| e.problem_json(locale))
+    else {
+        return Ok(res);
+    };
+    let mut res = res.map_body(|head, _| {
+        head.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        head.headers_mut().insert(header::CONTENT_LANGUAGE, HeaderValue::from_static(locale.tag()));
+        head.headers_mut().append(header::VARY, HeaderValue::from_static("accept-language"));
+        BoxBody::new(body)
+    });
+    res.headers_mut().remove(header::CONTENT_LENGTH);
+    Ok(res)
 }
 
 /// Copies the request id of the tracing span into an `X-Request-Id` response header.
@@ -150,21 +176,46 @@ async fn head_as_get(
 async fn refuse_nul_in_url(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let uri = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or_default();
     let has_nul = uri.as_bytes().windows(3).any(|w| w[0] == b'%' && w[1] == b'0' && w[2] == b'0');
     if has_nul {
-        return Err(ApiError::InvalidParameter(
-            "the path or query string contains the NUL character (%00), which no field accepts".into(),
-        )
-        .into());
+        let refusal = ApiError::InvalidParameter(text!(
+            "网址路径或查询字符串中含有 NUL 字符（%00），任何字段都不接受该字符",
+            "the path or query string contains the NUL character (%00), which no field accepts"
+        ));
+        // An answer, not an error, so that the problem is rendered in the request's language.
+        return Ok(req.error_response(refusal).map_into_right_body());
     }
-    next.call(req).await
+    Ok(next.call(req).await?.map_into_left_body())
 }
 
 fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _| ApiError::InvalidParameter(format!("invalid query string: {err}")).into())
+    web::QueryConfig::default().error_handler(|err, _| {
+        let zh = query_error_zh(&err.to_string());
+        ApiError::InvalidParameter(text!("查询参数无效：{zh}", "invalid query string: {err}")).into()
+    })
+}
+
+/// serde's refusal of a query string, in Chinese (its messages name the field in backticks).
+fn query_error_zh(en: &str) -> String {
+    let en = en.strip_prefix("Query deserialize error: ").unwrap_or(en);
+    let quoted = en.split('`').nth(1).unwrap_or_default();
+    if en.starts_with("missing field") {
+        format!("缺少参数 {quoted}")
+    } else if en.starts_with("unknown field") {
+        format!("不认识的参数 {quoted}")
+    } else if en.starts_with("unknown variant") {
+        format!("取值 {quoted} 不在允许的范围内")
+    } else if en.starts_with("duplicate field") {
+        format!("参数 {quoted} 出现了多次")
+    } else if en.contains("invalid digit") || en.contains("invalid type") || en.contains("too large") {
+        "参数的值须为有效的数字".into()
+    } else if en.contains("provided string was not `true` or `false`") {
+        "参数的值须为 true 或 false".into()
+    } else {
+        "请检查各参数的名称和取值".into()
+    }
 }
 
 fn path_config() -> web::PathConfig {
@@ -209,6 +260,8 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
             )
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(problemize::<BoxBody>))
+            .wrap(from_fn(refuse_nul_in_url))
+            .wrap(from_fn(localize_problems))
             .wrap(
                 DefaultHeaders::new()
                     .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -219,7 +272,6 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
             )
             // gzip/brotli for the wasm, the scripts and the JSON (305 KB of wasm → ~128 KB).
             .wrap(actix_web::middleware::Compress::default())
-            .wrap(from_fn(refuse_nul_in_url))
             .wrap(from_fn(head_as_get))
             .wrap(from_fn(request_id_header))
             .wrap(TracingLogger::default())

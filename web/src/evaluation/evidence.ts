@@ -8,7 +8,7 @@
 
 import { API, ApiError, authHeaders } from "../lib/api";
 import type { Problem } from "../lib/api";
-import { register } from "../lib/i18n";
+import { currentLocale, register } from "../lib/i18n";
 import { fill, h, problemText, request, t, when } from "../review/common";
 import type { Evidence } from "./common";
 
@@ -126,6 +126,7 @@ export async function uploadEvidence(evaluationId: string, file: File, progress:
     xhr.open("POST", `${API}/evaluations/${encodeURIComponent(evaluationId)}/evidence?name=${encodeURIComponent(file.name)}`);
     xhr.setRequestHeader("Accept", "application/json, application/problem+json");
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    xhr.setRequestHeader("Accept-Language", currentLocale());
     for (const [k, v] of Object.entries(auth)) xhr.setRequestHeader(k, v);
     xhr.upload.addEventListener("progress", (ev) => {
       if (ev.lengthComputable && ev.total > 0) progress(ev.loaded / ev.total);
@@ -147,7 +148,7 @@ export async function uploadEvidence(evaluationId: string, file: File, progress:
 /** Downloads a file with the bearer token and saves it under its name. */
 export async function downloadEvidence(evaluationId: string, ev: Evidence): Promise<void> {
   const res = await fetch(`${API}/evaluations/${encodeURIComponent(evaluationId)}/evidence/${encodeURIComponent(ev.id)}`, {
-    headers: await authHeaders("GET"),
+    headers: { ...(await authHeaders("GET")), "Accept-Language": currentLocale() },
     credentials: "same-origin",
   }).catch((e: unknown) => {
     throw new ApiError({ status: 0, title: "network", detail: String(e) });

@@ -2,6 +2,7 @@
 // cookie of a signed-in user (X-CSRF-Token on writes) or a developer's Bearer token kept in
 // localStorage, RFC 9457 problem+json errors, and optimistic concurrency with ETag / If-Match.
 
+import { currentLocale } from "./i18n";
 import type { Violation } from "./rules";
 
 const TOKEN_KEY = "jixiao.token";
@@ -83,7 +84,8 @@ export interface StoredTarget {
 }
 
 async function call(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  const h: Record<string, string> = { Accept: "application/json, application/problem+json", ...headers };
+  // Problems (title, detail, field messages) come back in the page's language.
+  const h: Record<string, string> = { Accept: "application/json, application/problem+json", "Accept-Language": currentLocale(), ...headers };
   if (body !== undefined) h["Content-Type"] = "application/json";
   Object.assign(h, await authHeaders(method));
   let res: Response;

@@ -111,7 +111,8 @@ export interface Dossier {
 
 /** Calls the API with the stored token; throws ApiError with the problem on failure. */
 export async function request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
-  const h: Record<string, string> = { Accept: "application/json, application/problem+json", ...headers };
+  // Problems (title, detail, field messages) come back in the page's language.
+  const h: Record<string, string> = { Accept: "application/json, application/problem+json", "Accept-Language": currentLocale(), ...headers };
   if (body !== undefined) h["Content-Type"] = "application/json";
   Object.assign(h, await authHeaders(method));
   let res: Response;

@@ -3,7 +3,7 @@
 // follows the server's cursor; `?limit=` sets the page size). No login: the page never
 // sends a token.
 
-import { register } from "../lib/i18n";
+import { currentLocale, register } from "../lib/i18n";
 import { ApiError, CursorList, chrome, fill, h, keepPagerFocus, pager, problemText, query, renderDocument, setUrlParams, t } from "./common";
 import type { Paged, Problem } from "./common";
 import { API } from "../lib/api";
@@ -47,7 +47,7 @@ let filters: Record<string, string> = {};
 const published = new CursorList<PublicTarget>(async (cursor, limit) => {
   // Deliberately a plain fetch without Authorization: the public list needs no login.
   const res = await fetch(`${API}/public/targets${query({ ...filters, cursor, limit })}`, {
-    headers: { Accept: "application/json, application/problem+json" },
+    headers: { Accept: "application/json, application/problem+json", "Accept-Language": currentLocale() },
   });
   if (!res.ok) {
     let problem: Problem = { status: res.status, title: `HTTP ${res.status}` };

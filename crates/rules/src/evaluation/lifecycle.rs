@@ -238,4 +238,55 @@ mod tests {
             Err(LifecycleError::Hidden)
         );
     }
+
+    #[test]
+    fn every_refusal_reads_in_chinese() {
+        use crate::Locale;
+        use crate::monitoring::lifecycle::{ReportAction as RA, ReportStatus as RS};
+        let actors = [
+            Actor::Anonymous,
+            OWN,
+            Actor::Department { own: false },
+            Actor::Finance,
+            Actor::Assessor { assigned: true },
+            Actor::Assessor { assigned: false },
+            Actor::Admin,
+        ];
+        let mut refusals = Vec::new();
+        for actor in actors {
+            let statuses =
+                [None, Some(S::Draft), Some(S::Submitted), Some(S::Returned), Some(S::Filed), Some(S::ZeroScored)];
+            for status in statuses {
+                let actions = [
+                    A::Create,
+                    A::Edit,
+                    A::Submit,
+                    A::File,
+                    A::Return,
+                    A::ReEvaluate,
+                    A::CloseYear,
+                    A::Rectify,
+                    A::Assign,
+                    A::AttachEvidence,
+                    A::RemoveEvidence,
+                ];
+                refusals.extend(actions.into_iter().filter_map(|a| apply(actor, status, a).err()));
+            }
+            for status in [None, Some(RS::Draft), Some(RS::Submitted), Some(RS::Returned), Some(RS::Accepted)] {
+                let actions = [RA::Create, RA::Edit, RA::Submit, RA::Accept, RA::Return, RA::Rectify];
+                refusals.extend(
+                    actions.into_iter().filter_map(|a| crate::monitoring::lifecycle::apply(actor, status, a).err()),
+                );
+            }
+        }
+        assert!(refusals.len() > 50);
+        for e in refusals {
+            let zh = e.message(Locale::ZhCn);
+            assert!(
+                !zh.chars().any(|c| c.is_ascii_alphabetic()) && !zh.contains("其他") && !zh.contains("执行此操作"),
+                "{e:?}: {zh}"
+            );
+            assert_eq!(e.message(Locale::En), e.to_string());
+        }
+    }
 }

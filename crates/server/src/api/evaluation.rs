@@ -21,6 +21,7 @@ use crate::error::{ApiError, Problem};
 use crate::service::evaluation::{self as svc, CloseOutcome, PublicResult, Summary};
 use crate::state::AppState;
 use crate::store::evaluation::EvaluationRow;
+use crate::text;
 
 /// Registers the evaluation routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -863,8 +864,12 @@ pub async fn get_evaluation_progress(
     let year = year_of(year)?;
     let as_of = match q.into_inner().as_of {
         None => (chrono::Utc::now() + chrono::TimeDelta::hours(8)).date_naive(),
-        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .map_err(|_| ApiError::InvalidParameter(format!("as_of must be a date YYYY-MM-DD, got `{d}`")))?,
+        Some(d) => chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").map_err(|_| {
+            ApiError::InvalidParameter(text!(
+                "截至日期（as_of）须为 YYYY-MM-DD 格式的日期，收到的是 `{d}`",
+                "as_of must be a date YYYY-MM-DD, got `{d}`"
+            ))
+        })?,
     };
     Ok(web::Json(state.db.run(move |c| crate::service::progress::as_of(c, &caller, year, as_of)).await?))
 }

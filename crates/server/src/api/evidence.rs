@@ -17,6 +17,7 @@ use crate::error::{ApiError, Problem};
 use crate::service::evidence as svc;
 use crate::state::AppState;
 use crate::store::evaluation::EvidenceMeta;
+use crate::text;
 
 /// Registers the evidence routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -84,7 +85,8 @@ async fn read_capped(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec
     }
     let mut bytes = Vec::with_capacity(declared.unwrap_or(0));
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::InvalidFile(format!("the upload was interrupted: {e}")))?;
+        let chunk = chunk
+            .map_err(|e| ApiError::InvalidFile(text!("文件上传中断，请重新上传", "the upload was interrupted: {e}")))?;
         if bytes.len() + chunk.len() > MAX_FILE_BYTES {
             return Err(too_large);
         }

@@ -22,6 +22,7 @@ use utoipa::IntoParams;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::error::ApiError;
+use crate::text;
 
 /// Registers every `/api/v1` route.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -73,8 +74,12 @@ pub struct LocaleQuery {
 pub fn locale(s: Option<&str>) -> Result<Locale, ApiError> {
     match s {
         None => Ok(Locale::ZhCn),
-        Some(l) => Locale::parse(l)
-            .ok_or_else(|| ApiError::InvalidParameter(format!("unknown locale `{l}` (use zh-CN or en)"))),
+        Some(l) => Locale::parse(l).ok_or_else(|| {
+            ApiError::InvalidParameter(text!(
+                "不支持的语言 `{l}`（可用 zh-CN 或 en）",
+                "unknown locale `{l}` (use zh-CN or en)"
+            ))
+        }),
     }
 }
 
@@ -99,10 +104,18 @@ pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<Stri
     let limit = match limit {
         None => 50,
         Some(n @ 1..=200) => i64::from(n),
-        Some(n) => return Err(ApiError::InvalidParameter(format!("limit must be 1–200, got {n}"))),
+        Some(n) => {
+            return Err(ApiError::InvalidParameter(text!(
+                "每页条数（limit）须为 1–200，收到的是 {n}",
+                "limit must be 1–200, got {n}"
+            )));
+        }
     };
     if cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
-        return Err(ApiError::InvalidParameter("cursor is not one this server issued".into()));
+        return Err(ApiError::InvalidParameter(text!(
+            "翻页游标（cursor）无效，请从第一页重新查询",
+            "cursor is not one this server issued"
+        )));
     }
     Ok((cursor, limit))
 }
@@ -110,9 +123,10 @@ pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<Stri
 /// `?q=` checked: at most 100 characters; blank is no search.
 pub fn search(q: Option<String>) -> Result<Option<String>, ApiError> {
     match q.map(|q| q.trim().to_owned()).filter(|q| !q.is_empty()) {
-        Some(q) if q.chars().count() > 100 => {
-            Err(ApiError::InvalidParameter("q (the search text) has at most 100 characters".into()))
-        }
+        Some(q) if q.chars().count() > 100 => Err(ApiError::InvalidParameter(crate::text!(
+            "搜索内容（q）最多 100 个字符",
+            "q (the search text) has at most 100 characters"
+        ))),
         other => Ok(other),
     }
 }
@@ -132,7 +146,9 @@ pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<Vec<String>>, Api
     match req.headers().get(actix_web::http::header::IF_MATCH) {
         None => Ok(None),
         Some(v) => {
-            let s = v.to_str().map_err(|_| ApiError::InvalidHeader("If-Match is not ASCII".into()))?;
+            let s = v.to_str().map_err(|_| {
+                ApiError::InvalidHeader(text!("If-Match 请求头含有非 ASCII 字符", "If-Match is not ASCII"))
+            })?;
             crate::service::targets::parse_if_match(s).map(Some)
         }
     }

@@ -22,6 +22,7 @@ use crate::service::monitoring::{
 };
 use crate::state::AppState;
 use crate::store::monitoring::{RectificationRow, ReportFilter, ReportRow};
+use crate::text;
 
 /// Registers the monitoring routes.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -707,10 +708,13 @@ pub async fn list_reports(
     if let Some(r) = &q.round_id
         && uuid::Uuid::parse_str(r).is_err()
     {
-        return Err(ApiError::InvalidParameter("round_id is not a round id".into()));
+        return Err(ApiError::InvalidParameter(text!("round_id 不是有效的监控轮次编号", "round_id is not a round id")));
     }
     if q.department.as_deref().is_some_and(|d| d.contains('\0') || d.len() > 64) {
-        return Err(ApiError::InvalidParameter("department is not a department code".into()));
+        return Err(ApiError::InvalidParameter(text!(
+            "department 不是有效的部门代码",
+            "department is not a department code"
+        )));
     }
     let filter = ReportFilter {
         round_id: q.round_id,
@@ -981,7 +985,10 @@ pub async fn list_rectifications(
     if let Some(s) = q.status.as_deref()
         && !matches!(s, "open" | "done")
     {
-        return Err(ApiError::InvalidParameter(format!("status must be open or done, got `{s}`")));
+        return Err(ApiError::InvalidParameter(text!(
+            "status 须为 open（整改中）或 done（已整改），收到的是 `{s}`",
+            "status must be open or done, got `{s}`"
+        )));
     }
     let (rows, next_cursor) = state
         .db

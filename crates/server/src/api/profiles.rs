@@ -18,6 +18,7 @@ use crate::error::{ApiError, FieldError, Problem};
 use crate::state::AppState;
 use crate::store;
 use crate::store::profiles::ProfileRow;
+use crate::text;
 
 /// A profile in the list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -79,6 +80,17 @@ pub async fn get_profile(state: web::Data<AppState>, id: web::Path<String>) -> R
     }
 }
 
+/// Why a profile file does not parse, in both languages.
+fn profile_error_text(e: &jixiao_rules::ProfileError) -> crate::error::Text {
+    use jixiao_rules::ProfileError as P;
+    let zh = match e {
+        P::Shape(err) => format!("规则配置文件的结构不正确（第 {} 行第 {} 列）", err.line(), err.column()),
+        P::UnknownFramework(f) => format!("规则配置引用了未知的指标体系 `{f}`"),
+        P::Invalid(_) => "规则配置中有超出允许范围的取值（如占比大于 1）".to_owned(),
+    };
+    crate::error::Text::new(zh, e.to_string())
+}
+
 fn profile_validator() -> Result<&'static jsonschema::Validator, ApiError> {
     static V: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
     V.get_or_init(|| {
@@ -120,15 +132,12 @@ pub async fn create_profile(
     let value = Value::Object(body.0);
     validate_with(profile_validator()?, &value)?;
     let text = value.to_string();
-    let profile = Registry::builtin().parse_profile_json(&text).map_err(|e| {
-        ApiError::InvalidBody(vec![FieldError {
-            path: String::new(),
-            keyword: "profile".into(),
-            message: e.to_string(),
-        }])
-    })?;
+    let profile = Registry::builtin()
+        .parse_profile_json(&text)
+        .map_err(|e| ApiError::InvalidBody(vec![FieldError::new("", "profile", profile_error_text(&e))]))?;
     if Registry::builtin().profile(&profile.id).is_some() {
-        return Err(ApiError::Conflict(format!("`{}` is a built-in profile", profile.id)));
+        let id = &profile.id;
+        return Err(ApiError::Conflict(text!("`{id}` 是内置规则配置，不能覆盖", "`{id}` is a built-in profile")));
     }
     let row = ProfileRow {
         id: profile.id.clone(),
@@ -139,7 +148,8 @@ pub async fn create_profile(
     let inserted =
         state.db.run(move |conn| -> Result<bool, ApiError> { Ok(store::profiles::insert(conn, &row)?) }).await?;
     if !inserted {
-        return Err(ApiError::Conflict(format!("a profile `{}` exists already", profile.id)));
+        let id = &profile.id;
+        return Err(ApiError::Conflict(text!("规则配置 `{id}` 已存在", "a profile `{id}` exists already")));
     }
     tracing::info!(profile = %profile.id, by = %caller.name, "profile added");
     state.profiles.add(profile.clone());

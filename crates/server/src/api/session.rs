@@ -305,7 +305,12 @@ pub async fn list_users(
     let limit = match q.limit {
         None => 50,
         Some(n @ 1..=200) => i64::from(n),
-        Some(n) => return Err(ApiError::InvalidParameter(format!("limit must be 1–200, got {n}"))),
+        Some(n) => {
+            return Err(ApiError::InvalidParameter(crate::text!(
+                "limit 须为 1–200，收到 {n}",
+                "limit must be 1–200, got {n}"
+            )));
+        }
     };
     let after = q.cursor.filter(|c| !c.is_empty());
     let (items, next_cursor) = users::list(&state.db, &caller, after, limit).await?;

@@ -74,6 +74,21 @@ fn info(row: TokenRow) -> Result<TokenInfo, ApiError> {
     })
 }
 
+/// The scope refusals of `generate_token` in Chinese.
+fn scope_zh(msg: &str) -> &'static str {
+    match msg {
+        m if m.starts_with("a department token") => "部门令牌须填写部门代码（department）",
+        m if m.starts_with("an assessor token") => "第三方评价机构令牌须填写机构名称（org）",
+        m if m.starts_with("--org") => "只有第三方评价机构令牌才填写机构名称（org）",
+        m if m.starts_with("--department") => "只有部门令牌才填写部门代码（department）",
+        m if m.starts_with("finance and admin") => {
+            "财政局和系统管理员令牌不填写部门代码（department）和机构名称（org）"
+        }
+        m if m.contains("--name") => "令牌须填写名称（name）",
+        _ => "令牌的适用范围与角色不符",
+    }
+}
+
 /// Create a token (admin only).
 #[utoipa::path(
     tag = "admin",
@@ -96,11 +111,14 @@ pub async fn create_token(
     caller.require(&[Role::Admin])?;
     let b = body.0;
     let new = generate_token(&b.name, b.role, b.department.as_deref(), b.org.as_deref()).map_err(|e| match e {
-        crate::auth::TokenError::Scope(msg) => ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: String::new(),
-            keyword: "scope".into(),
-            message: msg.replace("--department CODE", "`department`").replace("--org NAME", "`org`").replace("--", ""),
-        }]),
+        crate::auth::TokenError::Scope(msg) => ApiError::InvalidBody(vec![crate::error::FieldError::new(
+            "",
+            "scope",
+            crate::error::Text::new(
+                scope_zh(msg),
+                msg.replace("--department CODE", "`department`").replace("--org NAME", "`org`").replace("--", ""),
+            ),
+        )]),
         other => ApiError::internal(other),
     })?;
     let row = new.row.clone();

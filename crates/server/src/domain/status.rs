@@ -30,6 +30,16 @@ impl TargetStatus {
         }
     }
 
+    /// 草稿 / 已提交 / 已退回 / 已批复 (the review's words).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TargetStatus::Draft => "草稿",
+            TargetStatus::Submitted => "已提交",
+            TargetStatus::Returned => "已退回",
+            TargetStatus::Approved => "已批复",
+        }
+    }
+
     /// Parses a stored name.
     pub fn parse(s: &str) -> Option<TargetStatus> {
         match s {

@@ -24,6 +24,7 @@ use crate::service::profiles::Profiles;
 use crate::service::stage;
 use crate::store;
 use crate::store::evaluation::{EvaluationRow, ReEvaluationRow};
+use crate::text;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -186,9 +187,14 @@ pub fn get(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<Evalua
 
 fn refuse_closed(conn: &mut AnyConnection, year: i32) -> Result<()> {
     if store::evaluation::closed(conn, year)?.is_some() {
-        return Err(ApiError::Conflict(format!("the self-evaluations of {year} are closed")));
+        return Err(ApiError::Conflict(year_closed(year)));
     }
     Ok(())
+}
+
+/// Why nothing changes in a closed year.
+fn year_closed(year: i32) -> crate::error::Text {
+    text!("{year} 年度自评已关闭", "the self-evaluations of {year} are closed")
 }
 
 /// Creates the self-evaluation of an approved target (its department), prefilled: a project
@@ -208,13 +214,18 @@ pub fn create(
         return Err(ApiError::NotFound);
     }
     lifecycle::apply(a, None, EvaluationAction::Create).map_err(stage::lifecycle_error)?;
-    let year = target.fiscal_year.ok_or_else(|| ApiError::Conflict("the target has no fiscal year".into()))?;
+    let year = target
+        .fiscal_year
+        .ok_or_else(|| ApiError::Conflict(text!("该绩效目标没有填写年度", "the target has no fiscal year")))?;
     if !store::monitoring::is_approved(conn, target_id, year)? {
-        return Err(ApiError::Conflict("only approved targets are self-evaluated".into()));
+        return Err(ApiError::Conflict(text!(
+            "只有已批复的绩效目标才能开展自评",
+            "only approved targets are self-evaluated"
+        )));
     }
     refuse_closed(conn, year)?;
     if store::evaluation::of_target(conn, target_id)?.is_some() {
-        return Err(ApiError::Conflict("this target already has a self-evaluation".into()));
+        return Err(ApiError::Conflict(text!("该绩效目标已有自评表", "this target already has a self-evaluation")));
     }
     let ctx = mon::context(conn, target_id, year, 1, profiles)?;
     let doc = prefill(conn, &ctx, target_id, year)?;
@@ -337,7 +348,11 @@ pub fn submit(
     derive(&mut row, &ctx, &doc)?;
     if row.error_count > 0 {
         return Err(ApiError::Violations {
-            detail: format!("the self-evaluation has {} error(s); fix them before submitting", row.error_count),
+            detail: text!(
+                "自评表还有 {} 处错误，请修改后再提交",
+                "the self-evaluation has {} error(s); fix them before submitting",
+                row.error_count
+            ),
             violations: score(&ctx, &doc, locale).violations,
         });
     }
@@ -373,11 +388,11 @@ pub fn decide(
     stage::check_etag(&old.etag, if_match)?;
     let opinion = opinion.map(str::trim).filter(|o| !o.is_empty());
     if !file && opinion.is_none() {
-        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: "/opinion".into(),
-            keyword: "required".into(),
-            message: "退回须填写意见 (an opinion is required to return a self-evaluation)".into(),
-        }]));
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError::new(
+            "/opinion",
+            "required",
+            text!("退回自评表须填写审核意见", "an opinion is required to return a self-evaluation"),
+        )]));
     }
     let mut row = old.clone();
     bump(&mut row, next);
@@ -415,17 +430,17 @@ pub fn re_evaluate(
     lifecycle::apply(a, Some(status), EvaluationAction::ReEvaluate).map_err(stage::lifecycle_error)?;
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: "/reason".into(),
-            keyword: "required".into(),
-            message: "请填写复评意见 (a reason is required)".into(),
-        }]));
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError::new(
+            "/reason",
+            "required",
+            text!("请填写复评意见", "a reason is required"),
+        )]));
     }
     let ctx = mon::context(conn, &row.target_id, row.fiscal_year, 1, profiles)?;
     let r = score(&ctx, doc, locale);
     let (Some(total), Some(grade)) = (r.total, r.grade) else {
         return Err(ApiError::Violations {
-            detail: "the re-evaluation has errors; fix them first".into(),
+            detail: text!("复评还有错误，请先修改", "the re-evaluation has errors; fix them first"),
             violations: r.violations,
         });
     };
@@ -497,7 +512,10 @@ pub struct CloseOutcome {
 /// when one is set, has not passed.
 pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Result<CloseOutcome> {
     if caller.role != Role::Finance {
-        return Err(ApiError::Forbidden("only finance closes a year's self-evaluations".into()));
+        return Err(ApiError::Forbidden(text!(
+            "只有财政局可以关闭年度自评",
+            "only finance closes a year's self-evaluations"
+        )));
     }
     conn.transaction::<_, ApiError, _>(|c| {
         if store::evaluation::closed(c, year)?.is_some() {
@@ -506,7 +524,8 @@ pub fn close_year(conn: &mut AnyConnection, caller: &Caller, year: i32) -> Resul
         if let Some((deadline, ..)) = store::evaluation::deadline(c, year)?
             && !stage::is_past(&deadline)
         {
-            return Err(ApiError::Conflict(format!(
+            return Err(ApiError::Conflict(text!(
+                "{year} 年度自评截止日期为 {deadline}，截止日期过后才能关闭年度自评",
                 "the self-evaluation deadline of {year} is {deadline}: the year closes after it has passed"
             )));
         }
@@ -790,28 +809,37 @@ pub fn decide_budget(
     reason: &str,
 ) -> Result<()> {
     if caller.role != Role::Finance {
-        return Err(ApiError::Forbidden("only finance sets next year's budget".into()));
+        return Err(ApiError::Forbidden(text!(
+            "只有财政局可以确定下一年度预算",
+            "only finance sets next year's budget"
+        )));
     }
-    let invalid = |path: &str, keyword: &str, message: &str| {
-        ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: path.into(),
-            keyword: keyword.into(),
-            message: message.into(),
-        }])
+    let invalid = |path: &str, keyword: &str, message: crate::error::Text| {
+        ApiError::InvalidBody(vec![crate::error::FieldError::new(path, keyword, message)])
     };
     let Some(amount) =
         jixiao_rules::values::Amount::parse(amount).filter(|a| a.value() <= Decimal::new(999_999_999_999_999, 0))
     else {
-        return Err(invalid("/amount", "pattern", "金额须为不超过两位小数的非负数字字符串（万元）"));
+        return Err(invalid(
+            "/amount",
+            "pattern",
+            text!(
+                "金额须为不超过两位小数的非负数字字符串（万元）",
+                "the amount must be a string of digits with at most 2 decimals (10k yuan)"
+            ),
+        ));
     };
     let reason = reason.trim();
     if reason.is_empty() {
-        return Err(invalid("/reason", "required", "请填写调整理由 (a reason is required)"));
+        return Err(invalid("/reason", "required", text!("请填写调整理由", "a reason is required")));
     }
     let evaluation =
         store::evaluation::of_target(conn, target_id)?.filter(|e| e.fiscal_year == year).ok_or(ApiError::NotFound)?;
     if !status_of(&evaluation)?.is_final() {
-        return Err(ApiError::Conflict("next year's budget is set once the target has a final score".into()));
+        return Err(ApiError::Conflict(text!(
+            "绩效目标有最终得分后才能确定下一年度预算",
+            "next year's budget is set once the target has a final score"
+        )));
     }
     let row = store::evaluation::BudgetDecisionRow {
         target_id: target_id.to_owned(),
@@ -931,14 +959,17 @@ pub fn assign(
     lifecycle::apply(a, Some(status), EvaluationAction::Assign).map_err(stage::lifecycle_error)?;
     let organisation = organisation.trim();
     if organisation.is_empty() || organisation.chars().count() > 100 {
-        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: "/organisation".into(),
-            keyword: "required".into(),
-            message: "请填写第三方机构名称（1–100 字） (the assessor organisation, 1–100 characters)".into(),
-        }]));
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError::new(
+            "/organisation",
+            "required",
+            text!("请填写第三方评价机构名称（1–100 字）", "the assessor organisation, 1–100 characters"),
+        )]));
     }
     if store::evaluation::is_assigned(conn, id, organisation)? {
-        return Err(ApiError::Conflict(format!("this self-evaluation is already assigned to {organisation}")));
+        return Err(ApiError::Conflict(text!(
+            "该自评表已委托给{organisation}复评",
+            "this self-evaluation is already assigned to {organisation}"
+        )));
     }
     let assignment = store::evaluation::EvaluationAssignmentRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -966,19 +997,22 @@ pub fn assign(
 /// deadline no longer changes (409).
 pub fn set_deadline(conn: &mut AnyConnection, caller: &Caller, year: i32, deadline: &str) -> Result<String> {
     if caller.role != Role::Finance {
-        return Err(ApiError::Forbidden("only finance sets the self-evaluation deadline".into()));
+        return Err(ApiError::Forbidden(text!(
+            "只有财政局可以设置自评截止日期",
+            "only finance sets the self-evaluation deadline"
+        )));
     }
     let Some(date) = jixiao_rules::values::Date::parse(deadline.trim()) else {
-        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: "/deadline".into(),
-            keyword: "format".into(),
-            message: "截止日期须为 YYYY-MM-DD (the deadline is a date, YYYY-MM-DD)".into(),
-        }]));
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError::new(
+            "/deadline",
+            "format",
+            text!("截止日期须为 YYYY-MM-DD 格式的日期", "the deadline is a date, YYYY-MM-DD"),
+        )]));
     };
     let date = date.to_string();
     conn.transaction::<_, ApiError, _>(|c| {
         if store::evaluation::closed(c, year)?.is_some() {
-            return Err(ApiError::Conflict(format!("the self-evaluations of {year} are closed")));
+            return Err(ApiError::Conflict(year_closed(year)));
         }
         store::evaluation::set_deadline(c, year, &date, &caller.name, store::now())?;
         stage::audit(

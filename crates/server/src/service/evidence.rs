@@ -12,11 +12,12 @@ use sha2::{Digest, Sha256};
 
 use crate::auth::Caller;
 use crate::db::AnyConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::service::evaluation::load;
 use crate::service::stage;
 use crate::store;
 use crate::store::evaluation::{EvidenceMeta, NewEvidence};
+use crate::text;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -24,9 +25,9 @@ fn refusal(e: EvidenceError) -> ApiError {
     match e {
         EvidenceError::TooLarge(_) => ApiError::PayloadTooLarge { limit: evidence::MAX_FILE_BYTES },
         EvidenceError::TypeNotAllowed(_) | EvidenceError::ContentMismatch(_) => {
-            ApiError::UnsupportedFile(e.to_string())
+            ApiError::UnsupportedFile(Text::of(|l| e.message(l)))
         }
-        EvidenceError::BadName | EvidenceError::Empty => ApiError::InvalidFile(e.to_string()),
+        EvidenceError::BadName | EvidenceError::Empty => ApiError::InvalidFile(Text::of(|l| e.message(l))),
     }
 }
 
@@ -42,10 +43,17 @@ pub fn attach(conn: &mut AnyConnection, caller: &Caller, id: &str, name: &str, b
     conn.transaction::<_, ApiError, _>(|c| {
         let existing = store::evaluation::evidence_of(c, &row.id)?;
         if let Some(same) = existing.iter().find(|e| e.sha256 == sha256) {
-            return Err(ApiError::Conflict(format!("this file is already attached as {}", same.file_name)));
+            let name = &same.file_name;
+            return Err(ApiError::Conflict(text!(
+                "该文件已作为“{name}”上传，无需重复添加",
+                "this file is already attached as {name}"
+            )));
         }
         if existing.len() >= MAX_FILES {
-            return Err(ApiError::Conflict(format!("a self-evaluation takes at most {MAX_FILES} evidence files")));
+            return Err(ApiError::Conflict(text!(
+                "每份自评表最多上传 {MAX_FILES} 个佐证材料",
+                "a self-evaluation takes at most {MAX_FILES} evidence files"
+            )));
         }
         store::evaluation::insert_evidence(
             c,

@@ -30,6 +30,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 use crate::service::stage;
 pub use crate::service::stage::page;
 use crate::service::stage::{actor, audit, department_names, is_past, lifecycle_error, require_finance, round4, scope};
+use crate::text;
 
 fn internal(msg: &str) -> ApiError {
     ApiError::internal(std::io::Error::other(msg.to_owned()))
@@ -97,17 +98,26 @@ pub fn open_round(
     deadline: &str,
 ) -> Result<RoundInfo> {
     if caller.role != Role::Finance {
-        return Err(ApiError::Forbidden("only finance opens monitoring rounds".into()));
+        return Err(ApiError::Forbidden(text!("只有财政局可以发起监控轮次", "only finance opens monitoring rounds")));
     }
     crate::service::stage::fiscal_year(year)?;
     if !(1..=12).contains(&month) {
-        return Err(ApiError::InvalidParameter(format!("through_month must be 1–12, got {month}")));
+        return Err(ApiError::InvalidParameter(text!(
+            "截至月份（through_month）须为 1–12，收到的是 {month}",
+            "through_month must be 1–12, got {month}"
+        )));
     }
     if Date::parse(deadline).is_none() {
-        return Err(ApiError::InvalidParameter(format!("deadline must be a date YYYY-MM-DD, got `{deadline}`")));
+        return Err(ApiError::InvalidParameter(text!(
+            "截止日期（deadline）须为 YYYY-MM-DD 格式的日期，收到的是 `{deadline}`",
+            "deadline must be a date YYYY-MM-DD, got `{deadline}`"
+        )));
     }
     if store::monitoring::round_of(conn, year, month)?.is_some() {
-        return Err(ApiError::Conflict(format!("the round {year} 1–{month}月 is already open")));
+        return Err(ApiError::Conflict(text!(
+            "{year} 年 1–{month} 月的监控轮次已经发起",
+            "the round {year} months 1–{month} is already open"
+        )));
     }
     let row = RoundRow {
         id: uuid::Uuid::now_v7().to_string(),
@@ -184,7 +194,10 @@ pub fn due(
 ) -> Result<(Vec<DueTarget>, Option<String>)> {
     let round = store::monitoring::round(conn, round_id)?.ok_or(ApiError::NotFound)?;
     if caller.role == Role::Assessor {
-        return Err(ApiError::Forbidden("assessors do not take part in monitoring".into()));
+        return Err(ApiError::Forbidden(text!(
+            "第三方评价机构不参与绩效运行监控",
+            "assessors do not take part in monitoring"
+        )));
     }
     let deps = scope(caller);
     let rows = store::monitoring::due_targets(conn, round.fiscal_year, deps.as_deref(), cursor, limit + 1)?;
@@ -250,7 +263,10 @@ pub(crate) fn context(
     let target = store::targets::get(conn, target_id)?.ok_or(ApiError::NotFound)?;
     let state = store::review::get_state(conn, target_id)?;
     let in_force = state.and_then(|s| s.in_force_revision).ok_or_else(|| {
-        ApiError::Conflict("only approved targets are monitored; this target has no approved version".into())
+        ApiError::Conflict(text!(
+            "只有已批复的绩效目标才纳入监控，该绩效目标尚无批复版本",
+            "only approved targets are monitored; this target has no approved version"
+        ))
     })?;
     let version = store::review::versions(conn, target_id)?
         .into_iter()
@@ -434,13 +450,17 @@ pub fn create_report(
     }
     lifecycle::apply(a, None, ReportAction::Create).map_err(lifecycle_error)?;
     if !store::monitoring::is_due(conn, target_id, round.fiscal_year)? {
-        return Err(ApiError::Conflict(format!(
-            "only approved project targets of {} are monitored in this round",
-            round.fiscal_year
+        let year = round.fiscal_year;
+        return Err(ApiError::Conflict(text!(
+            "本轮只监控 {year} 年度已批复的项目绩效目标",
+            "only approved project targets of {year} are monitored in this round"
         )));
     }
     if store::monitoring::report_of(conn, round_id, target_id)?.is_some() {
-        return Err(ApiError::Conflict("this target already has a report in this round".into()));
+        return Err(ApiError::Conflict(text!(
+            "该绩效目标在本轮已有监控报告",
+            "this target already has a report in this round"
+        )));
     }
     let ctx = context(conn, target_id, round.fiscal_year, round.through_month, profiles)?;
     let doc = Value::Object(prefill(&ctx, round.fiscal_year, round.through_month)).to_string();
@@ -565,7 +585,11 @@ pub fn submit_report(
     let derived = derive(&ctx, &doc)?;
     if derived.errors > 0 {
         return Err(ApiError::Violations {
-            detail: format!("the report has {} error(s); fix them before submitting", derived.errors),
+            detail: text!(
+                "监控报告还有 {} 处错误，请修改后再提交",
+                "the report has {} error(s); fix them before submitting",
+                derived.errors
+            ),
             violations: run_rules(&ctx, &doc, locale).violations,
         });
     }
@@ -622,11 +646,11 @@ pub fn decide(
     stage::check_etag(&row.etag, if_match)?;
     let opinion = opinion.map(str::trim).filter(|o| !o.is_empty());
     if decision == Decision::Return && opinion.is_none() {
-        return Err(ApiError::InvalidBody(vec![crate::error::FieldError {
-            path: "/opinion".into(),
-            keyword: "required".into(),
-            message: "退回须填写审核意见 (an opinion is required to return a report)".into(),
-        }]));
+        return Err(ApiError::InvalidBody(vec![crate::error::FieldError::new(
+            "/opinion",
+            "required",
+            text!("退回监控报告须填写审核意见", "an opinion is required to return a report"),
+        )]));
     }
     let version = row.version + 1;
     let now = store::now();
@@ -692,7 +716,10 @@ pub fn reports(
     limit: i64,
 ) -> Result<ReportPage> {
     if caller.role == Role::Assessor {
-        return Err(ApiError::Forbidden("assessors do not take part in monitoring".into()));
+        return Err(ApiError::Forbidden(text!(
+            "第三方评价机构不参与绩效运行监控",
+            "assessors do not take part in monitoring"
+        )));
     }
     if let Some(own) = scope(caller) {
         filter.departments = Some(match filter.departments {
@@ -1034,7 +1061,10 @@ pub fn coverage(conn: &mut AnyConnection, caller: &Caller, year: i32, through_mo
     if let Some(m) = through_month
         && !(1..=12).contains(&m)
     {
-        return Err(ApiError::InvalidParameter(format!("through_month must be 1–12, got {m}")));
+        return Err(ApiError::InvalidParameter(text!(
+            "截至月份（through_month）须为 1–12，收到的是 {m}",
+            "through_month must be 1–12, got {m}"
+        )));
     }
     let approved = store::monitoring::approved_amounts(conn, year)?;
     let monitored: BTreeSet<String> =

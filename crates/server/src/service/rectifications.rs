@@ -10,10 +10,11 @@ use serde_json::json;
 
 use crate::auth::{Caller, Role};
 use crate::db::AnyConnection;
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::service::stage::{actor, audit, page, scope, today};
 use crate::store;
 use crate::store::monitoring::RectificationRow;
+use crate::text;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -26,8 +27,8 @@ pub enum Source<'a> {
     Evaluation(&'a str),
 }
 
-fn invalid(path: &str, keyword: &str, message: &str) -> ApiError {
-    ApiError::InvalidBody(vec![FieldError { path: path.into(), keyword: keyword.into(), message: message.into() }])
+fn invalid(path: &str, keyword: &str, message: Text) -> ApiError {
+    ApiError::InvalidBody(vec![FieldError::new(path, keyword, message)])
 }
 
 /// Raises a task (the caller's stage has already decided that finance may).
@@ -44,10 +45,14 @@ pub fn raise(
 ) -> Result<RectificationRow> {
     let requirement = requirement.trim();
     if requirement.is_empty() {
-        return Err(invalid("/requirement", "required", "请填写整改要求 (a requirement is required)"));
+        return Err(invalid("/requirement", "required", text!("请填写整改要求", "a requirement is required")));
     }
     if Date::parse(due).is_none() {
-        return Err(invalid("/due", "format", "整改期限须为 YYYY-MM-DD 日期 (due must be a date)"));
+        return Err(invalid(
+            "/due",
+            "format",
+            text!("整改期限须为 YYYY-MM-DD 格式的日期", "due must be a date (YYYY-MM-DD)"),
+        ));
     }
     let (report_id, evaluation_id, subject) = match source {
         Source::Report(id) => (Some(id.to_owned()), None, id),
@@ -92,16 +97,22 @@ pub fn resolve(conn: &mut AnyConnection, caller: &Caller, id: &str, result: &str
         return Err(ApiError::NotFound);
     }
     if a != Actor::Finance {
-        return Err(ApiError::Forbidden("only finance records the result of a rectification".into()));
+        return Err(ApiError::Forbidden(text!(
+            "只有财政局可以登记整改结果",
+            "only finance records the result of a rectification"
+        )));
     }
     let result = result.trim();
     if result.is_empty() {
-        return Err(invalid("/result", "required", "请填写整改结果 (a result is required)"));
+        return Err(invalid("/result", "required", text!("请填写整改结果", "a result is required")));
     }
     let subject = flag.report_id.clone().or(flag.evaluation_id.clone()).unwrap_or_else(|| flag.id.clone());
     conn.transaction::<_, ApiError, _>(|c| {
         if !store::monitoring::resolve_rectification(c, id, result, &caller.name, store::now())? {
-            return Err(ApiError::Conflict("this rectification already has its result".into()));
+            return Err(ApiError::Conflict(text!(
+                "该整改事项已登记过整改结果",
+                "this rectification already has its result"
+            )));
         }
         audit(
             c,
@@ -126,7 +137,10 @@ pub fn list(
     limit: i64,
 ) -> Result<(Vec<RectificationRow>, Option<String>)> {
     if caller.role == Role::Assessor {
-        return Err(ApiError::Forbidden("assessors do not see rectification tasks".into()));
+        return Err(ApiError::Forbidden(text!(
+            "第三方评价机构不能查看整改事项",
+            "assessors do not see rectification tasks"
+        )));
     }
     let deps = scope(caller);
     let today = today().map(|d| d.to_string());

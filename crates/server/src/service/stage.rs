@@ -13,9 +13,10 @@ use serde_json::Value;
 
 use crate::auth::{Caller, Role};
 use crate::db::AnyConnection;
-use crate::error::ApiError;
+use crate::error::{ApiError, Text};
 use crate::store;
 use crate::store::audit::NewAuditEvent;
+use crate::text;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -32,8 +33,8 @@ pub(crate) fn actor(caller: &Caller, department: &str) -> Actor {
 pub(crate) fn lifecycle_error(e: LifecycleError) -> ApiError {
     match e {
         LifecycleError::Hidden => ApiError::NotFound,
-        LifecycleError::Forbidden(_) => ApiError::Forbidden(e.to_string()),
-        LifecycleError::WrongState(..) => ApiError::Conflict(e.to_string()),
+        LifecycleError::Forbidden(_) => ApiError::Forbidden(Text::of(|l| e.message(l))),
+        LifecycleError::WrongState(..) => ApiError::Conflict(Text::of(|l| e.message(l))),
     }
 }
 
@@ -41,7 +42,11 @@ pub(crate) fn require_finance(caller: &Caller) -> Result<()> {
     if matches!(caller.role, Role::Finance | Role::Admin) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!("the {} role may not read the bureau's monitoring figures", caller.role)))
+        let (who, role) = (caller.role.label_zh(), caller.role);
+        Err(ApiError::Forbidden(text!(
+            "{who}角色无权查看财政局的监控汇总数据",
+            "the {role} role may not read the bureau's monitoring figures"
+        )))
     }
 }
 
@@ -81,7 +86,10 @@ pub fn fiscal_year(y: i32) -> Result<i32> {
     if (2000..=2100).contains(&y) {
         Ok(y)
     } else {
-        Err(ApiError::InvalidParameter(format!("fiscal_year must be 2000–2100, got {y}")))
+        Err(ApiError::InvalidParameter(text!(
+            "年度（fiscal_year）须在 2000–2100 之间，收到的是 {y}",
+            "fiscal_year must be 2000–2100, got {y}"
+        )))
     }
 }
 

@@ -15,6 +15,7 @@ use crate::service::profiles::Profiles;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{DocumentChanges, TargetFilter, TargetRow, TargetSummaryRow};
+use crate::text;
 
 /// Largest amount a `NUMERIC(18,2)` column holds; larger (still valid) amounts are
 /// kept in the document but not in the `annual_total` column.
@@ -119,7 +120,11 @@ pub fn create(
     profile: &Profile,
 ) -> Result<TargetRow, ApiError> {
     if !matches!(caller.role, crate::auth::Role::Department | crate::auth::Role::Admin) {
-        return Err(ApiError::Forbidden(format!("the {} role does not create targets; departments do", caller.role)));
+        let (who, role) = (caller.role.label_zh(), caller.role);
+        return Err(ApiError::Forbidden(text!(
+            "{who}角色不能申报绩效目标，绩效目标由部门申报",
+            "the {role} role does not create targets; departments do"
+        )));
     }
     let checked = Checked::run(doc, profile)?;
     let department_code = match (&checked.department_code, &caller.department) {
@@ -127,15 +132,19 @@ pub fn create(
         (None, Some(own)) => own.clone(),
         (None, None) => {
             return Err(ApiError::Violations {
-                detail: "a target needs a department code (/department/code) to be stored".into(),
+                detail: text!(
+                    "保存绩效目标须填写部门代码（/department/code）",
+                    "a target needs a department code (/department/code) to be stored"
+                ),
                 violations: checked.violations.iter().filter(|v| v.path.starts_with("/department")).cloned().collect(),
             });
         }
     };
     if !caller.may_write_department(&department_code) {
-        return Err(ApiError::Forbidden(format!(
-            "this token belongs to department {}, not {department_code}",
-            caller.department.as_deref().unwrap_or("-")
+        let own = caller.department.as_deref().unwrap_or("-");
+        return Err(ApiError::Forbidden(text!(
+            "该令牌属于部门 {own}，不能代部门 {department_code} 申报",
+            "this token belongs to department {own}, not {department_code}"
         )));
     }
     let id = uuid::Uuid::now_v7().to_string();
@@ -196,7 +205,10 @@ pub fn parse_if_match(value: &str) -> Result<Vec<String>, ApiError> {
         }
         let tag =
             part.strip_prefix('"').and_then(|p| p.strip_suffix('"')).filter(|t| !t.contains('"')).ok_or_else(|| {
-                ApiError::InvalidHeader(format!("If-Match must list quoted strong ETags, got `{part}`"))
+                ApiError::InvalidHeader(text!(
+                    "If-Match 须列出带引号的强 ETag，收到的是 `{part}`",
+                    "If-Match must list quoted strong ETags, got `{part}`"
+                ))
             })?;
         tags.push(tag.to_owned());
     }
@@ -210,7 +222,8 @@ fn require_writable(caller: &Caller, row: &TargetRow) -> Result<(), ApiError> {
     if caller.may_write_department(&row.department_code) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden(format!("the {} role may not change targets", caller.role)))
+        let (who, role) = (caller.role.label_zh(), caller.role);
+        Err(ApiError::Forbidden(text!("{who}角色无权修改绩效目标", "the {role} role may not change targets")))
     }
 }
 
@@ -229,9 +242,10 @@ pub fn update(
     require_writable(caller, &row)?;
     let status = status_of(&row)?;
     if !status.allows_edit() {
-        return Err(ApiError::Conflict(format!(
-            "a {} target cannot be edited; only draft and returned targets can",
-            status.as_str()
+        let (zh, en) = (status.label_zh(), status.as_str());
+        return Err(ApiError::Conflict(text!(
+            "绩效目标当前为“{zh}”，不能修改；只有草稿和已退回的绩效目标可以修改",
+            "a {en} target cannot be edited; only draft and returned targets can"
         )));
     }
     if !if_match.contains(&row.etag) {
@@ -242,9 +256,10 @@ pub fn update(
     if let Some(code) = &checked.department_code
         && *code != row.department_code
     {
-        return Err(ApiError::Conflict(format!(
-            "a target stays with its department ({}); /department/code cannot change to {code}",
-            row.department_code
+        let own = &row.department_code;
+        return Err(ApiError::Conflict(text!(
+            "绩效目标归属部门 {own}，部门代码（/department/code）不能改为 {code}",
+            "a target stays with its department ({own}); /department/code cannot change to {code}"
         )));
     }
     let (valid, error_count, warning_count) = checked.counts();
@@ -301,12 +316,19 @@ pub fn delete(
     require_writable(caller, &row)?;
     let status = status_of(&row)?;
     if !status.allows_delete() {
-        return Err(ApiError::Conflict(format!("a {} target cannot be deleted; only drafts can", status.as_str())));
+        let (zh, en) = (status.label_zh(), status.as_str());
+        return Err(ApiError::Conflict(text!(
+            "绩效目标当前为“{zh}”，不能删除；只有草稿可以删除",
+            "a {en} target cannot be deleted; only drafts can"
+        )));
     }
     // Review work (issue 5): a draft that was ever submitted (e.g. an adjustment of an
     // approved target) keeps its history; the database would refuse the delete anyway.
     if store::review::get_state(conn, &row.id)?.is_some() {
-        return Err(ApiError::Conflict("a target that was submitted for review cannot be deleted".into()));
+        return Err(ApiError::Conflict(text!(
+            "已提交过审核的绩效目标不能删除",
+            "a target that was submitted for review cannot be deleted"
+        )));
     }
     if let Some(tags) = if_match
         && !tags.contains(&row.etag)

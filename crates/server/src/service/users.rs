@@ -13,6 +13,7 @@ use crate::db::{AnyConnection, Database};
 use crate::error::{ApiError, FieldError};
 use crate::store;
 use crate::store::users::{SessionRow, UserRow};
+use crate::text;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -64,8 +65,8 @@ pub struct SignedIn {
     pub user: User,
 }
 
-fn field(path: &str, keyword: &str, message: String) -> ApiError {
-    ApiError::InvalidBody(vec![FieldError { path: path.into(), keyword: keyword.into(), message }])
+fn field(path: &str, keyword: &str, message: crate::error::Text) -> ApiError {
+    ApiError::InvalidBody(vec![FieldError::new(path, keyword, message)])
 }
 
 fn parse_role(row: &UserRow) -> Result<Role> {
@@ -101,7 +102,11 @@ pub fn username(s: &str) -> Result<String> {
     if ok {
         Ok(u)
     } else {
-        Err(field("/username", "pattern", "a user name has 2–50 letters, digits, '.', '_' or '-'".into()))
+        Err(field(
+            "/username",
+            "pattern",
+            text!("用户名须为 2–50 个字母、数字或 . _ - 字符", "a user name has 2–50 letters, digits, '.', '_' or '-'"),
+        ))
     }
 }
 
@@ -110,13 +115,20 @@ pub fn username(s: &str) -> Result<String> {
 pub fn check_password(path: &str, password: &str, username: &str) -> Result<()> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(field(path, "minLength", format!("a password needs at least {MIN_PASSWORD_CHARS} characters")));
+        return Err(field(
+            path,
+            "minLength",
+            text!(
+                "密码至少需要 {MIN_PASSWORD_CHARS} 个字符",
+                "a password needs at least {MIN_PASSWORD_CHARS} characters"
+            ),
+        ));
     }
     if n > 200 {
-        return Err(field(path, "maxLength", "a password has at most 200 characters".into()));
+        return Err(field(path, "maxLength", text!("密码最多 200 个字符", "a password has at most 200 characters")));
     }
     if password.trim().to_lowercase() == username {
-        return Err(field(path, "not", "the password must not be the user name".into()));
+        return Err(field(path, "not", text!("密码不能与用户名相同", "the password must not be the user name")));
     }
     Ok(())
 }
@@ -178,22 +190,38 @@ pub fn prepare(new: &NewUser<'_>) -> Result<UserRow> {
     let org = new.org.map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
     match new.role {
         Role::Department if department.is_none() => {
-            return Err(field("/department", "required", "a department user needs a department code".into()));
+            return Err(field(
+                "/department",
+                "required",
+                text!("部门用户须填写部门编码", "a department user needs a department code"),
+            ));
         }
         Role::Assessor if org.is_none() => {
-            return Err(field("/org", "required", "an assessor needs an organisation".into()));
+            return Err(field(
+                "/org",
+                "required",
+                text!("第三方评价用户须填写所属机构", "an assessor needs an organisation"),
+            ));
         }
         _ => {}
     }
     if department.is_some() && new.role != Role::Department {
-        return Err(field("/department", "not", "only department users have a department".into()));
+        return Err(field(
+            "/department",
+            "not",
+            text!("只有部门用户才填写部门", "only department users have a department"),
+        ));
     }
     if org.is_some() && new.role != Role::Assessor {
-        return Err(field("/org", "not", "only assessors have an organisation".into()));
+        return Err(field("/org", "not", text!("只有第三方评价用户才填写机构", "only assessors have an organisation")));
     }
     let display_name = new.display_name.map(str::trim).filter(|s| !s.is_empty()).unwrap_or(&username).to_owned();
     if display_name.chars().count() > 100 {
-        return Err(field("/display_name", "maxLength", "a display name has at most 100 characters".into()));
+        return Err(field(
+            "/display_name",
+            "maxLength",
+            text!("显示名称最多 100 个字符", "a display name has at most 100 characters"),
+        ));
     }
     let now = store::now();
     Ok(UserRow {
@@ -216,7 +244,10 @@ pub fn prepare(new: &NewUser<'_>) -> Result<UserRow> {
 pub fn insert(conn: &mut AnyConnection, row: UserRow, actor: &str, role: &str) -> Result<User> {
     conn.transaction(|conn| {
         if store::users::by_username(conn, &row.username)?.is_some() {
-            return Err(ApiError::Conflict(format!("the user name `{}` is taken", row.username)));
+            return Err({
+                let name = &row.username;
+                ApiError::Conflict(text!("用户名“{name}”已被占用", "the user name `{name}` is taken"))
+            });
         }
         store::users::insert(conn, &row)?;
         audit(conn, &row.id, actor, role, "user.create", json!({"username": row.username, "role": row.role}))?;
@@ -325,7 +356,7 @@ pub async fn sign_in(db: &Database, username_in: &str, password: &str, address: 
     let name = username_in.trim().to_lowercase();
     if password.chars().count() > 200 || name.chars().count() > 50 {
         // Longer than any stored password or name: wrong, without hashing megabytes.
-        return Err(ApiError::Unauthorized("wrong user name or password"));
+        return Err(ApiError::Unauthorized(text!("用户名或密码错误", "wrong user name or password")));
     }
     let lookup = name.clone();
     let found =
@@ -374,7 +405,7 @@ pub async fn sign_in(db: &Database, username_in: &str, password: &str, address: 
             })
         })
         .await?;
-        return Err(ApiError::Unauthorized("wrong user name or password"));
+        return Err(ApiError::Unauthorized(text!("用户名或密码错误", "wrong user name or password")));
     };
     let secret = format!("jxs_{}", random_hex(32).map_err(ApiError::internal)?);
     let session = SessionRow {
@@ -433,20 +464,23 @@ pub async fn sign_out(db: &Database, caller: &Caller) -> Result<()> {
 /// of the user ends.
 pub async fn change_password(db: &Database, caller: &Caller, current: &str, new: &str) -> Result<()> {
     let Some(session) = caller.session.clone() else {
-        return Err(ApiError::Forbidden("a token has no password; sign in as a user to change it".into()));
+        return Err(ApiError::Forbidden(text!(
+            "令牌没有密码；请以用户身份登录后修改密码",
+            "a token has no password; sign in as a user to change it"
+        )));
     };
     let id = caller.token_id.clone();
     let row = db
         .run(move |conn| -> Result<Option<UserRow>> { Ok(store::users::get(conn, &id)?) })
         .await?
-        .ok_or(ApiError::Unauthorized("the session's user no longer exists"))?;
+        .ok_or(ApiError::Unauthorized(text!("该登录用户已不存在", "the session's user no longer exists")))?;
     check_password("/new_password", new, &row.username)?;
     let (cur, phc, pw) = (current.to_owned(), row.password_hash.clone(), new.to_owned());
     let hash = actix_web::web::block(move || -> Result<Option<String>> {
         if verify_password(&cur, &phc) { hash_password(&pw).map(Some) } else { Ok(None) }
     })
     .await??
-    .ok_or_else(|| ApiError::Forbidden("the current password is wrong".into()))?;
+    .ok_or_else(|| ApiError::Forbidden(text!("当前密码不正确", "the current password is wrong")))?;
     let c = caller.clone();
     db.run(move |conn| -> Result<()> {
         conn.transaction(|conn| {

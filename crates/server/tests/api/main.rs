@@ -10,6 +10,7 @@ mod errors;
 mod evaluation;
 mod hardening;
 mod listing;
+mod locale;
 mod monitoring;
 mod openapi;
 mod profiles;

@@ -25,11 +25,12 @@ use super::{
 use crate::auth::{Caller, Role};
 use crate::db::{AnyConnection, Money};
 use crate::domain::{self, TargetStatus};
-use crate::error::{ApiError, FieldError};
+use crate::error::{ApiError, FieldError, Text};
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::review::{AssignmentRow, NewVersion, OpinionRow, ReviewRow, StateRow, VersionRow};
 use crate::store::targets::{TargetFilter, TargetRow, TargetSummaryRow};
+use crate::text;
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -93,7 +94,10 @@ fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
             return Ok((row, lc));
         }
     }
-    Err(ApiError::Conflict("the target is being changed concurrently; try again".into()))
+    Err(ApiError::Conflict(text!(
+        "该绩效目标正被他人同时修改，请稍后再试",
+        "the target is being changed concurrently; try again"
+    )))
 }
 
 /// How often [`load`] reads again while concurrent writes move the target.
@@ -307,8 +311,8 @@ fn audit(
     Ok(())
 }
 
-fn refused(e: ReviewError, locale: Locale) -> ApiError {
-    ApiError::from_review(e, locale, Vec::new())
+fn refused(e: ReviewError) -> ApiError {
+    ApiError::from_review(e, Vec::new())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -326,14 +330,7 @@ fn validator(
 
 fn check_shape(cell: &'static OnceLock<Option<jsonschema::Validator>>, schema: &str, body: &Value) -> Result<()> {
     let v = validator(cell, schema)?;
-    let errors: Vec<FieldError> = v
-        .iter_errors(body)
-        .map(|e| FieldError {
-            path: e.instance_path().to_string(),
-            keyword: e.kind().keyword().to_owned(),
-            message: e.to_string(),
-        })
-        .collect();
+    let errors: Vec<FieldError> = v.iter_errors(body).map(|e| crate::body::field_error(&e)).collect();
     if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidBody(errors)) }
 }
 
@@ -343,9 +340,7 @@ fn parse_body<T: serde::de::DeserializeOwned>(
     body: Value,
 ) -> Result<T> {
     check_shape(cell, schema, &body)?;
-    serde_json::from_value(body).map_err(|e| {
-        ApiError::InvalidBody(vec![FieldError { path: String::new(), keyword: "type".into(), message: e.to_string() }])
-    })
+    serde_json::from_value(body).map_err(|e| crate::body::undeserializable(&e))
 }
 
 static REVIEW_SCHEMA: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
@@ -366,13 +361,13 @@ pub fn submit(
 ) -> Result<ReviewTarget> {
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
-    review::authorize(actor, ActionKind::Submit).map_err(|e| refused(e, locale))?;
+    review::authorize(actor, ActionKind::Submit).map_err(refused)?;
     check_if_match(&row, if_match)?;
     let doc = document_of(&row)?;
     let report = jixiao_rules::check(&doc, &*profile_of(conn, &row)?, locale);
     let t = lc
         .apply(actor, Action::Submit { violations: &report.violations })
-        .map_err(|e| ApiError::from_review(e, locale, report.violations.clone()))?;
+        .map_err(|e| ApiError::from_review(e, report.violations.clone()))?;
     let at = store::now();
     conn.transaction::<_, ApiError, _>(|c| {
         let updated = write_state(c, &row, &t.to, at)?;
@@ -401,15 +396,16 @@ pub fn review(
     caller: &Caller,
     id: &str,
     body: Value,
-    locale: Locale,
+    // Refusals carry both languages and render in the request's (negotiated) one.
+    _locale: Locale,
 ) -> Result<ReviewResult> {
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
-    review::authorize(actor, ActionKind::Approve).map_err(|e| refused(e, locale))?;
+    review::authorize(actor, ActionKind::Approve).map_err(refused)?;
     let input: ReviewInput = parse_body(&REVIEW_SCHEMA, review::REVIEW_DECISION_SCHEMA, body)?;
     let requested = row.annual_total.and_then(|m| Amount::from_decimal(m.0));
-    let decision = ReviewDecision::parse(input, requested).map_err(|e| refused(e, locale))?;
-    let t = lc.apply(actor, Action::Review(&decision)).map_err(|e| refused(e, locale))?;
+    let decision = ReviewDecision::parse(input, requested).map_err(refused)?;
+    let t = lc.apply(actor, Action::Review(&decision)).map_err(refused)?;
     let at = store::now();
     let (outcome, amount) = match decision.outcome() {
         BudgetOutcome::Included { amount } => ("included", Some(Money(amount))),
@@ -467,13 +463,14 @@ pub fn adjust(
     caller: &Caller,
     id: &str,
     if_match: Option<&[String]>,
-    locale: Locale,
+    // Refusals carry both languages and render in the request's (negotiated) one.
+    _locale: Locale,
 ) -> Result<ReviewTarget> {
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
-    review::authorize(actor, ActionKind::Adjust).map_err(|e| refused(e, locale))?;
+    review::authorize(actor, ActionKind::Adjust).map_err(refused)?;
     check_if_match(&row, if_match)?;
-    let t = lc.apply(actor, Action::Adjust).map_err(|e| refused(e, locale))?;
+    let t = lc.apply(actor, Action::Adjust).map_err(refused)?;
     let at = store::now();
     conn.transaction::<_, ApiError, _>(|c| {
         let updated = write_state(c, &row, &t.to, at)?;
@@ -496,15 +493,16 @@ pub fn adjust(
 /// nothing; a target already assigned to that organisation keeps its assignment.
 pub fn assign(conn: &mut AnyConnection, caller: &Caller, body: Value, locale: Locale) -> Result<Vec<AssignmentView>> {
     if caller.role != Role::Finance {
-        return Err(ApiError::Forbidden(ReviewError::Forbidden.message(locale)));
+        return Err(ApiError::Forbidden(Text::of(|l| ReviewError::Forbidden.message(l))));
     }
     let req: AssignmentRequest = parse_body(&ASSIGNMENT_SCHEMA, review::ASSIGNMENT_SCHEMA, body)?;
     if NaiveDate::parse_from_str(&req.due, "%Y-%m-%d").is_err() {
-        return Err(ApiError::InvalidBody(vec![FieldError {
-            path: "/due".into(),
-            keyword: "format".into(),
-            message: format!("`{}` is not a date (YYYY-MM-DD)", req.due),
-        }]));
+        let due = &req.due;
+        return Err(ApiError::InvalidBody(vec![FieldError::new(
+            "/due",
+            "format",
+            text!("完成期限“{due}”不是 YYYY-MM-DD 格式的日期", "`{due}` is not a date (YYYY-MM-DD)"),
+        )]));
     }
     let org = req.organisation.trim().to_owned();
     let at = store::now();
@@ -522,7 +520,8 @@ fn assign_once(
     req: &AssignmentRequest,
     org: &str,
     at: chrono::NaiveDateTime,
-    locale: Locale,
+    // Refusals carry both languages and render in the request's (negotiated) one.
+    _locale: Locale,
 ) -> Result<Vec<AssignmentView>> {
     let org = org.to_owned();
     conn.transaction::<_, ApiError, _>(|c| {
@@ -530,7 +529,7 @@ fn assign_once(
         for id in &req.target_ids {
             let (row, lc) = load(c, id)?;
             let actor = actor_for(c, caller, &row)?;
-            let t = lc.apply(actor, Action::Assign).map_err(|e| refused(e, locale))?;
+            let t = lc.apply(actor, Action::Assign).map_err(refused)?;
             let a = match store::review::assignment_of(c, &row.id, &org)? {
                 Some(existing) => existing,
                 None => {
@@ -603,14 +602,15 @@ pub fn opinion(
     caller: &Caller,
     id: &str,
     body: Value,
-    locale: Locale,
+    // Refusals carry both languages and render in the request's (negotiated) one.
+    _locale: Locale,
 ) -> Result<OpinionView> {
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
-    review::authorize(actor, ActionKind::Opinion).map_err(|e| refused(e, locale))?;
+    review::authorize(actor, ActionKind::Opinion).map_err(refused)?;
     let input: OpinionInput = parse_body(&OPINION_SCHEMA, review::ASSESSOR_OPINION_SCHEMA, body)?;
-    let parsed = AssessorOpinion::parse(input).map_err(|e| refused(e, locale))?;
-    let t = lc.apply(actor, Action::Opinion).map_err(|e| refused(e, locale))?;
+    let parsed = AssessorOpinion::parse(input).map_err(refused)?;
+    let t = lc.apply(actor, Action::Opinion).map_err(refused)?;
     let org = caller.org.clone().ok_or(ApiError::NotFound)?;
     let assignment = store::review::assignment_of(conn, &row.id, &org)?.ok_or(ApiError::NotFound)?;
     let at = store::now();
@@ -657,7 +657,10 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
             if q.department.as_ref().is_some_and(|d| *d != own) { Some(Vec::new()) } else { Some(vec![own]) }
         }
         Role::Assessor => {
-            return Err(ApiError::Forbidden("assessors list their assignments at /api/v1/assignments".into()));
+            return Err(ApiError::Forbidden(text!(
+                "第三方评价机构请在 /api/v1/assignments 查看委托给本机构的任务",
+                "assessors list their assignments at /api/v1/assignments"
+            )));
         }
     };
     let (cursor, limit) = crate::api::paging(q.cursor.clone(), q.limit)?;
@@ -815,7 +818,10 @@ fn require_decisions(actor: Actor) -> Result<()> {
     if sees_decisions(actor) {
         Ok(())
     } else {
-        Err(ApiError::Forbidden("assessors read their assignments, not the review file".into()))
+        Err(ApiError::Forbidden(text!(
+            "第三方评价机构只能查看委托任务，不能查看审核档案",
+            "assessors read their assignments, not the review file"
+        )))
     }
 }
 
@@ -869,7 +875,9 @@ pub fn assignments(conn: &mut AnyConnection, caller: &Caller) -> Result<Vec<Assi
     let org = match caller.role {
         Role::Finance | Role::Admin => None,
         Role::Assessor => Some(caller.org.clone().ok_or(ApiError::NotFound)?),
-        Role::Department => return Err(ApiError::Forbidden("departments have no assignments".into())),
+        Role::Department => {
+            return Err(ApiError::Forbidden(text!("部门没有第三方审核任务", "departments have no assignments")));
+        }
     };
     let rows = store::review::assignments_list(conn, org.as_deref())?;
     let ids: Vec<String> = rows.iter().map(|a| a.id.clone()).collect();
@@ -916,7 +924,10 @@ pub fn assignment(conn: &mut AnyConnection, caller: &Caller, id: &str, locale: L
 pub fn opinions(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<Vec<OpinionView>> {
     let (_, _, actor) = load_readable(conn, caller, id)?;
     match opinion_scope(actor, caller) {
-        None => Err(ApiError::Forbidden("third-party opinions are addressed to finance".into())),
+        None => Err(ApiError::Forbidden(text!(
+            "第三方评价机构的意见只提交财政局查看",
+            "third-party opinions are addressed to finance"
+        ))),
         Some(org) => store::review::opinions_of(conn, id, org.as_deref())?.iter().map(opinion_view).collect(),
     }
 }
