@@ -6,5 +6,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-./scripts/web-build.sh || echo "web form not built; the API and /docs still work" >&2
+# A failed web build stops here with its reason: a server without its pages is not the main job.
+if ! ./scripts/web-build.sh; then
+  echo "run.sh: the web build failed (its output is above); fix it and run ./scripts/run.sh again" >&2
+  exit 1
+fi
 exec cargo run --release -p jixiao -- serve --demo "$@"

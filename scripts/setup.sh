@@ -29,8 +29,13 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-if [ -f web/package-lock.json ] && [ ! -d web/node_modules ]; then
-  log "npm ci (web)"
-  (cd web && npm ci --no-audit --no-fund)
+# npm ci once per lockfile: the stamp is the lockfile's hash (web-build.sh reads the same stamp).
+if [ -f web/package-lock.json ]; then
+  lock_sum=$(sha256sum web/package-lock.json | cut -d' ' -f1)
+  if [ "$(cat web/node_modules/.jixiao-lock 2>/dev/null || true)" != "$lock_sum" ]; then
+    log "npm ci (web)"
+    (cd web && npm ci --no-audit --no-fund)
+    echo "$lock_sum" > web/node_modules/.jixiao-lock
+  fi
 fi
 log "ok"

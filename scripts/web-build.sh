@@ -6,6 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
+# Cargo's output directory: CARGO_TARGET_DIR when set (absolute or relative to the root), else target/.
+TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-target}")
 
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' crates/wasm/Cargo.toml)
 [ -n "$WASM_BINDGEN_VERSION" ] || { echo "web-build: no pinned wasm-bindgen in crates/wasm/Cargo.toml" >&2; exit 1; }
@@ -39,7 +41,7 @@ step "cargo build -p jixiao-wasm (wasm32, release)"
 CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 CARGO_PROFILE_RELEASE_PANIC=abort \
   cargo build -p jixiao-wasm --release --target wasm32-unknown-unknown \
   --config 'profile.release.opt-level="z"' --config 'profile.release.package.jixiao-wasm.opt-level="z"'
-WASM=target/wasm32-unknown-unknown/release/jixiao_wasm.wasm
+WASM=$TARGET_DIR/wasm32-unknown-unknown/release/jixiao_wasm.wasm
 
 step "wasm-bindgen (web/pkg and pkg-node)"
 wasm-bindgen --target web --out-dir web/pkg "$WASM"
@@ -49,9 +51,9 @@ cmp -s web/pkg/jixiao_wasm_bg.wasm pkg-node/jixiao_wasm_bg.wasm ||
 
 step "wasm-opt -Oz (npm binaryen; Debian's 108 breaks modules)"
 # Both targets get the same .wasm (only the JS glue differs): optimise once, test what ships.
-# The result is cached in target/ by the hash of its input, so a rebuild with no change is quick.
+# The result is cached in the target directory by the hash of its input, so a rebuild with no change is quick.
 pre_sum=$(sha256sum web/pkg/jixiao_wasm_bg.wasm | cut -d' ' -f1)
-cache=target/wasm-opt-cache
+cache=$TARGET_DIR/wasm-opt-cache
 if [ -f "$cache/$pre_sum.wasm" ]; then
   echo "unchanged since the last build: reusing $cache/$pre_sum.wasm"
 else

@@ -23,7 +23,7 @@ fi
 
 step "cargo build -p jixiao (the CLI the parity tests compare with)"
 cargo build -p jixiao
-export JIXIAO_BIN="$PWD/target/debug/jixiao"
+export JIXIAO_BIN="$(realpath -m "${CARGO_TARGET_DIR:-target}")/debug/jixiao"
 
 step "wasm-bindgen-test smoke tests (wasm32 in Node)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
