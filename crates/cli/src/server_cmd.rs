@@ -192,16 +192,17 @@ fn open_db(config: &Config) -> Result<Database> {
 }
 
 /// The pages of the web form and what each is for.
-const DEMO_PAGES: [(&str, &str); 10] = [
-    ("/", "申报表 form (fill in and check a target)"),
-    ("/my-targets.html", "my targets (department token)"),
-    ("/review.html", "review queue (finance token)"),
-    ("/assessor.html", "assignments (assessor token)"),
-    ("/monitoring.html", "monitoring report form 执行监控表 (department token)"),
-    ("/monitoring-board.html", "monitoring board 监控看板 and coverage (finance token)"),
-    ("/evaluation.html", "self-evaluation form 绩效自评表 (department token)"),
-    ("/results.html", "evaluation results 评价结果, zero scores, next year's budget (finance token)"),
-    ("/public.html", "public list (no token)"),
+const DEMO_PAGES: [(&str, &str); 11] = [
+    ("/", "预算绩效管理系统: sign in; the menu and 工作台 follow the role"),
+    ("/#/review", "审核 the review queue (finance)"),
+    ("/#/mine", "我的绩效目标 a department's targets"),
+    ("/#/assignments", "评审任务 third-party assignments (finance, assessor)"),
+    ("/#/public", "信息公开 the public list (no sign-in)"),
+    ("/declare.html", "绩效目标申报表 the target form, checked as you type"),
+    ("/monitoring.html", "执行监控表 a department's monitoring report"),
+    ("/monitoring-board.html", "监控看板 the bureau's board and coverage"),
+    ("/evaluation.html", "绩效自评表 a department's self-evaluation"),
+    ("/results.html", "评价结果 results, zero scores, next year's budget"),
     ("/docs/", "API documentation"),
 ];
 
@@ -242,9 +243,9 @@ fn print_demo(report: &SeedReport, tokens: &DemoTokens, users: &[seed::DemoUser]
         );
     }
     out!("assessor token ({}): {}", seed::DEMO_ASSESSOR_ORG, tokens.assessor.secret);
-    out!("pages ({}paste a token into the page's token field):", if serving { "" } else { "after `jixiao serve`; " });
+    out!("pages{}:", if serving { "" } else { " (after `jixiao serve`)" });
     for (path, what) in DEMO_PAGES {
-        out!("  {base}{path:<18} {what}");
+        out!("  {base}{path:<24} {what}");
     }
     if serving {
         out!(
