@@ -13,17 +13,8 @@ export type SessionView = paths["/api/v1/session"]["get"]["responses"][200]["con
 export type User = SessionView["user"];
 export type Role = Schemas["Role"];
 export type Status = Schemas["Status"];
-/** The search and sort of the lists (crates/server/SESSIONS-API.md): `q`, `sort`, `order`, and
- * `department_name` on the items. Intersected with the generated types, so the pages build
- * before and after the spec publishes them (then the two agree, or it is a type error). */
-export interface ListSearch {
-  q?: string;
-  sort?: "changed" | "name" | "department" | "amount" | "status" | "fiscal_year";
-  order?: "asc" | "desc";
-}
-type Named = { department_name?: string | null };
-export type ReviewTarget = Schemas["ReviewTarget"] & Named;
-export type PublicTarget = Schemas["PublicTarget"] & Named;
+export type ReviewTarget = Schemas["ReviewTarget"];
+export type PublicTarget = Schemas["PublicTarget"];
 
 const TOKEN_KEY = "jixiao.token";
 const CSRF_KEY = "jixiao.csrf";

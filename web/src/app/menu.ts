@@ -31,7 +31,12 @@ export const MENU: Record<Role, MenuItem[]> = {
     { label: "评价结果", icon: DataLine, href: "./results.html" },
     PUBLIC,
   ],
-  assessor: [HOME, { label: "我的评审任务", icon: Bell, to: "/assignments" }, PUBLIC],
+  assessor: [
+    HOME,
+    { label: "我的评审任务", icon: Bell, to: "/assignments" },
+    { label: "复评任务", icon: Checked, href: "./assessor.html#eval-tasks" },
+    PUBLIC,
+  ],
   admin: [
     HOME,
     { label: "用户管理", icon: User, to: "/users" },

@@ -10,6 +10,7 @@ import TargetQueue from "./views/TargetQueue.vue";
 import PublicList from "./views/PublicList.vue";
 import PublicDetail from "./views/PublicDetail.vue";
 import Assignments from "./views/Assignments.vue";
+import AssignmentDetail from "./views/AssignmentDetail.vue";
 import Users from "./views/Users.vue";
 import Password from "./views/Password.vue";
 
@@ -31,6 +32,7 @@ const routes: RouteRecordRaw[] = [
       { path: "review", component: TargetQueue, props: { mode: "review" }, meta: { title: "审核", roles: ["finance", "admin"] } },
       { path: "mine", component: TargetQueue, props: { mode: "mine" }, meta: { title: "我的绩效目标", roles: ["department"] } },
       { path: "assignments", component: Assignments, meta: { title: "评审任务", roles: ["finance", "admin", "assessor"] } },
+      { path: "assignments/:id", component: AssignmentDetail, props: true, meta: { title: "评审任务", roles: ["assessor"] } },
       { path: "users", component: Users, meta: { title: "用户管理", roles: ["admin"] } },
       { path: "password", component: Password, meta: { title: "修改密码" } },
       { path: "public", component: PublicList, meta: { title: "信息公开", anonymous: true } },
