@@ -181,14 +181,14 @@ test("a department self-evaluates and submits; finance returns, files, closes th
   await p.locator("#evidence-file").setInputFiles({ name: "setup.exe", mimeType: "application/octet-stream", buffer: Buffer.from("MZ\x90\x00\x03\x00\x00\x00 This program cannot be run in DOS mode", "latin1") });
   const refused = p.locator('#evidence-status li.error[data-name="setup.exe"][data-status="415"]');
   await refused.waitFor();
-  assert.match(await refused.innerText(), /「setup\.exe」未上传：不接受此类型的文件，或文件内容与扩展名不符[\s\S]*服务器说明：files of this type are not accepted/);
+  assert.match(await refused.innerText(), /「setup\.exe」未上传：不接受此类型的文件，或文件内容与扩展名不符[\s\S]*服务器说明：不接受此类文件作为佐证材料/);
   await p.screenshot({ path: join(SHOTS, "evaluation-evidence.png"), fullPage: true });
   await p.locator("#evidence").screenshot({ path: join(SHOTS, "evaluation-evidence-415.png") });
   // The same bytes again under another name: 409.
   await p.locator("#evidence-file").setInputFiles({ name: "签收表副本.pdf", mimeType: "application/pdf", buffer: RECEIPTS });
   const duplicate = p.locator('#evidence-status li.error[data-name="签收表副本.pdf"][data-status="409"]');
   await duplicate.waitFor();
-  assert.match(await duplicate.innerText(), /已上传过内容相同的文件[\s\S]*服务器说明：this file is already attached as 被装发放签收表\.pdf/);
+  assert.match(await duplicate.innerText(), /已上传过内容相同的文件[\s\S]*服务器说明：该文件已作为“被装发放签收表\.pdf”上传，无需重复添加/);
   // A second file, removed again while the draft may change (confirmed first).
   await p.locator("#evidence-file").setInputFiles({ name: "发放现场照片.pdf", mimeType: "application/pdf", buffer: PHOTOS });
   const photos = p.locator('#evidence-table tr[data-name="发放现场照片.pdf"]');
@@ -315,7 +315,7 @@ test("a department self-evaluates and submits; finance returns, files, closes th
   assert.match(await text(f, "#assignment-list"), /财政局绩效科/);
   await f.fill("#assign-org", ASSESSOR_ORG);
   await f.click("#assign-submit");
-  await waitText(f, "#assign-status", /不能指派（服务器说明：this self-evaluation is already assigned to/);
+  await waitText(f, "#assign-status", /不能指派（服务器说明：该自评表已委托给/);
 
   // 复评 in the form: it starts from the department's scores; an override on i10 is scored live
   // (formula 10.00 beside the override 8, total 96.19); without its reason the server refuses it at the row.
@@ -388,7 +388,7 @@ test("a department self-evaluates and submits; finance returns, files, closes th
   f.once("dialog", (d) => void d.accept());
   await f.click("#close-year");
   await waitText(f, "#close-status", /不能关闭 2019 年度自评：自评截止日期 2099-12-31 尚未过去/);
-  assert.match(await text(f, "#close-status"), /服务器说明：the self-evaluation deadline of 2019 is 2099-12-31/);
+  assert.match(await text(f, "#close-status"), /服务器说明：2019 年度自评截止日期为 2099-12-31，截止日期过后才能关闭年度自评/);
   assert.equal(await f.locator("#closed-badge").getAttribute("data-closed"), "false");
   // A deadline in the past: the year may close.
   await f.fill("#deadline-input", "2020-01-15");

@@ -100,7 +100,7 @@ export function refusalText(e: unknown): string {
       why = t(`evidence.why.${p.status}`);
       break;
     case 409:
-      why = /already attached/.test(detail) ? t("evidence.why.409.same") : /at most/.test(detail) ? t("evidence.why.409.count") : t("evidence.why.409");
+      why = /already attached|已作为/.test(detail) ? t("evidence.why.409.same") : /at most|最多上传/.test(detail) ? t("evidence.why.409.count") : t("evidence.why.409");
       break;
     default:
       return problemText(e);
