@@ -350,6 +350,18 @@ test("a department's targets, the older pages with the session cookie, the asses
   assert.match(await d.page.locator("#signed-in").innerText(), /民政局填报员/);
   assert.equal(await d.page.locator("#token").count(), 0);
   await shot(d.page, "legacy-my-targets");
+  // A write from the older page with the cookie carries the session's X-CSRF-Token.
+  const writes = [];
+  d.page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname.endsWith("/submit")) writes.push(r.headers());
+  });
+  const returnedId = new URL(d.page.url()).searchParams.get("id");
+  await d.page.locator("#submit").click();
+  await d.page.waitForFunction(() => document.getElementById("detail-status")?.textContent === "已提交审核");
+  assert.equal(writes.length, 1);
+  assert.ok(writes[0]["x-csrf-token"], "the CSRF token is sent");
+  assert.equal(writes[0].authorization, undefined, "no bearer token");
+  assert.equal((await api("GET", `/targets/${returnedId}`, tokens.d101)).body.status, "submitted");
   // A narrow tablet (portrait): the menu starts collapsed, the table still fits.
   await d.page.setViewportSize({ width: 800, height: 1280 });
   await d.page.evaluate(() => localStorage.removeItem("jixiao.menu.collapsed"));
