@@ -47,4 +47,14 @@ if [ -x scripts/web-test.sh ]; then
   step "web tests (WASM parity, wasm-bindgen-test, browser)"
   ./scripts/web-test.sh
 fi
+step "scale-out: primary + streaming replica, two servers (scripts/replica-test.sh)"
+if ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1; then
+  cargo build -p jixiao
+  ./scripts/replica-test.sh
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL's binaries (initdb, pg_basebackup) are missing; CI requires the replica test" >&2
+  exit 1
+else
+  echo "no PostgreSQL binaries: replica test skipped (CI requires it)"
+fi
 step "all tests passed"

@@ -47,6 +47,10 @@ pub struct ServeArgs {
     /// Directory of the built web form (default web/dist).
     #[arg(long, value_name = "DIR")]
     pub web_dir: Option<PathBuf>,
+    /// A PostgreSQL read replica (streaming standby) of --database for the lists and the
+    /// public pages.
+    #[arg(long, value_name = "URL")]
+    pub read_database: Option<String>,
     /// Load the demo data set (once, part of it walked through the review cycle) and print
     /// finance, department and assessor tokens and the page addresses.
     #[arg(long)]
@@ -303,6 +307,9 @@ pub fn serve(a: ServeArgs, started: Instant) -> Result<()> {
     }
     if let Some(d) = a.web_dir {
         config.web_dir = d;
+    }
+    if let Some(r) = a.read_database {
+        config.read_database_url = Some(r);
     }
     telemetry::init(config.log_format);
     actix_web::rt::System::new().block_on(async move {

@@ -20,6 +20,9 @@ pub struct Config {
     /// `sqlite://PATH` or `postgres://…` (`JIXIAO_DATABASE_URL`); default
     /// `sqlite://<data_dir>/jixiao.db`.
     pub database_url: Option<String>,
+    /// A PostgreSQL read replica (streaming standby) of `database_url` for the lists and the
+    /// public pages (`JIXIAO_READ_DATABASE_URL`, `--read-database`); default none.
+    pub read_database_url: Option<String>,
     /// Directory of the embedded SQLite database (`JIXIAO_DATA_DIR`); default `data`.
     pub data_dir: PathBuf,
     /// Database connections in the pool (`JIXIAO_POOL_SIZE`); default 8.
@@ -53,6 +56,7 @@ impl Default for Config {
             host: "127.0.0.1".into(),
             port: 8080,
             database_url: None,
+            read_database_url: None,
             data_dir: PathBuf::from("data"),
             pool_size: 8,
             body_limit: 1024 * 1024,
@@ -65,10 +69,11 @@ impl Default for Config {
 }
 
 /// The keys read from the environment (so unrelated `JIXIAO_*` variables are ignored).
-const ENV_KEYS: [&str; 10] = [
+const ENV_KEYS: [&str; 11] = [
     "host",
     "port",
     "database_url",
+    "read_database_url",
     "data_dir",
     "pool_size",
     "body_limit",

@@ -59,9 +59,16 @@ impl Application {
     pub async fn build(config: Config) -> Result<Application, StartupError> {
         let url = config.database_url();
         let pool_size = config.pool_size;
-        let db = web::block(move || Database::open(&url, pool_size))
-            .await
-            .map_err(|e| StartupError::Io(std::io::Error::other(e.to_string())))??;
+        let read = config.read_database_url.clone().filter(|u| !u.trim().is_empty());
+        let db = web::block(move || {
+            let db = Database::open(&url, pool_size)?;
+            match read {
+                Some(r) => db.with_replica(r.trim(), pool_size),
+                None => Ok(db),
+            }
+        })
+        .await
+        .map_err(|e| StartupError::Io(std::io::Error::other(e.to_string())))??;
         Self::build_with_database(config, db)
     }
 

@@ -748,7 +748,7 @@ pub async fn list_public_results(
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     let (items, next_cursor) = state
         .db
-        .run(move |c| svc::public_results(c, crate::api::fiscal_year(q.fiscal_year)?, cursor.as_deref(), limit))
+        .read(move |c| svc::public_results(c, crate::api::fiscal_year(q.fiscal_year)?, cursor.as_deref(), limit))
         .await?;
     Ok(web::Json(Page { items, next_cursor }))
 }

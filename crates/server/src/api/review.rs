@@ -303,7 +303,7 @@ pub async fn list_review_targets(
     q: web::Query<ReviewListParams>,
 ) -> Result<web::Json<ReviewListing>, ApiError> {
     let q = q.into_inner();
-    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::review_listing(conn, &caller, &q) }).await?;
+    let out = state.db.read(move |conn| -> Result<_, ApiError> { service::review_listing(conn, &caller, &q) }).await?;
     Ok(web::Json(out))
 }
 

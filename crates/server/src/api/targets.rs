@@ -293,7 +293,7 @@ pub async fn list_targets(
     };
     let (rows, next_cursor, names) = state
         .db
-        .run(move |conn| -> Result<_, ApiError> {
+        .read(move |conn| -> Result<_, ApiError> {
             let (rows, next) = svc::list(conn, &caller, &query)?;
             let names =
                 crate::store::departments::names_of(conn, rows.iter().map(|r| r.department_code.clone()).collect())?;

@@ -60,6 +60,9 @@ pub enum DbError {
     /// A query failed.
     #[error("database query failed")]
     Query(#[from] diesel::result::Error),
+    /// The read replica cannot be used with this database.
+    #[error("{0}")]
+    Replica(&'static str),
 }
 
 /// Which database a URL names.
@@ -183,6 +186,9 @@ pub struct Database {
     /// committed in between. Serializing the work removes that failure and keeps the p99
     /// near the p50 instead of writers queueing on the file lock.
     serial: Option<std::sync::Arc<std::sync::Mutex<()>>>,
+    /// A read replica (PostgreSQL streaming standby) for the lists and public reads, when
+    /// configured (`--read-database`); never migrated, never written.
+    replica: Option<Pool>,
 }
 
 impl Database {
@@ -217,7 +223,46 @@ impl Database {
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         let serial = matches!(url, DatabaseUrl::Sqlite(_)).then(Default::default);
-        Ok(Database { pool, url, serial })
+        Ok(Database { pool, url, serial, replica: None })
+    }
+
+    /// Adds a read replica (a PostgreSQL standby of this database): [`Database::read`] runs
+    /// on it. Connecting once up front shows a wrong URL at start, not at the first read.
+    /// Blocking.
+    pub fn with_replica(mut self, url: &str, pool_size: u32) -> Result<Database, DbError> {
+        let url = DatabaseUrl::parse(url)?;
+        if !matches!((&url, &self.url), (DatabaseUrl::Postgres(_), DatabaseUrl::Postgres(_))) {
+            return Err(DbError::Replica("a read replica needs PostgreSQL for both the database and the replica"));
+        }
+        let manager = Manager { url: url.clone() };
+        drop(manager.open().map_err(|e| match e {
+            r2d2::Error::ConnectionError(source) => DbError::Connect { backend: url.backend_name(), source },
+            r2d2::Error::QueryError(q) => DbError::Query(q),
+        })?);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size.max(1))
+            .test_on_check_out(false)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        self.replica = Some(pool);
+        Ok(self)
+    }
+
+    /// Whether reads go to a replica.
+    pub fn has_replica(&self) -> bool {
+        self.replica.is_some()
+    }
+
+    /// Runs the read-only `f` on the replica when there is one (it may lag the primary by a
+    /// moment: lists and public pages only), else like [`Database::run`].
+    pub async fn read<T, E, F>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut PooledConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + From<actix_web::error::BlockingError> + Send + 'static,
+    {
+        let Some(replica) = self.replica.clone() else { return self.run(f).await };
+        actix_web::web::block(move || f(&mut replica.get().map_err(DbError::from)?)).await?
     }
 
     /// Checks a connection out of the pool (blocking; handlers use [`Database::run`]).

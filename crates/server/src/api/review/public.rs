@@ -98,7 +98,7 @@ pub async fn list_public_targets(
     let q = q.into_inner();
     let out = state
         .db
-        .run(move |conn| -> Result<_, ApiError> {
+        .read(move |conn| -> Result<_, ApiError> {
             let (cursor, limit) = crate::api::paging(q.cursor, q.limit)?;
             let text = crate::api::search(q.q)?;
             let sort = (q.sort.is_some() || q.order.is_some()).then(|| crate::api::sorting(q.sort, q.order));
