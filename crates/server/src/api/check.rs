@@ -34,7 +34,7 @@ pub async fn check_document(
     q: web::Query<RulesQuery>,
     body: JsonObject,
 ) -> Result<web::Json<CheckReport>, ApiError> {
-    let profile = state.profiles.resolve(q.profile.as_deref())?;
+    let profile = crate::service::profiles::resolve_async(&state, q.profile.as_deref()).await?;
     let locale = locale(q.locale.as_deref())?;
     Ok(web::Json(jixiao_rules::check(&body.0, &profile, locale)))
 }

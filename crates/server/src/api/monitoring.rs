@@ -406,7 +406,7 @@ pub async fn monitor_report(
     q: web::Query<RulesQuery>,
     body: Valid<MonitorRequest>,
 ) -> Result<web::Json<MonitorReport>, ApiError> {
-    let profile = state.profiles.resolve(q.profile.as_deref())?;
+    let profile = crate::service::profiles::resolve_async(&state, q.profile.as_deref()).await?;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     Ok(web::Json(jixiao_rules::monitor(&b.target, &b.report, &profile, b.previous.as_ref(), locale)))

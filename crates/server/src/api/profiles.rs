@@ -73,7 +73,7 @@ pub async fn list_profiles(state: web::Data<AppState>) -> Result<web::Json<Vec<P
 )]
 #[get("/profiles/{id}")]
 pub async fn get_profile(state: web::Data<AppState>, id: web::Path<String>) -> Result<web::Json<Profile>, ApiError> {
-    match state.profiles.resolve(Some(&id)) {
+    match crate::service::profiles::resolve_async(&state, Some(&id)).await {
         Ok(p) => Ok(web::Json((*p).clone())),
         Err(ApiError::UnknownProfile(_)) => Err(ApiError::NotFound),
         Err(e) => Err(e),

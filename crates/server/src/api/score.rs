@@ -48,7 +48,7 @@ pub async fn score_evaluation(
     q: web::Query<RulesQuery>,
     body: Valid<ScoreRequest>,
 ) -> Result<web::Json<ScoreReport>, ApiError> {
-    let profile = state.profiles.resolve(q.profile.as_deref())?;
+    let profile = crate::service::profiles::resolve_async(&state, q.profile.as_deref()).await?;
     let locale = locale(q.locale.as_deref())?;
     Ok(web::Json(jixiao_rules::score(&body.0.target, &body.0.evaluation, &profile, locale)))
 }

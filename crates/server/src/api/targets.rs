@@ -245,7 +245,7 @@ pub async fn create_target(
     q: web::Query<RulesQuery>,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let profile = state.profiles.resolve(q.profile.as_deref())?;
+    let profile = crate::service::profiles::resolve_async(&state, q.profile.as_deref()).await?;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let target = state
@@ -392,7 +392,7 @@ pub async fn update_target(
     let locale = locale(q.locale.as_deref())?;
     let q = q.into_inner();
     if let Some(p) = q.profile.as_deref() {
-        state.profiles.resolve(Some(p))?;
+        crate::service::profiles::resolve_async(&state, Some(p)).await?;
     }
     let st = state.clone();
     let target = state

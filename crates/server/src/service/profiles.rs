@@ -89,17 +89,19 @@ impl Profiles {
         Ok(Some(p))
     }
 
-    /// Resolves `?profile=` (default: the built-in default profile).
-    pub fn resolve(&self, id: Option<&str>) -> Result<ProfileRef, ApiError> {
+    /// Resolves `?profile=` from what is in memory: the default, a built-in profile or one
+    /// already read; `Ok(None)` when only the database can tell (a profile uploaded through
+    /// another server, or an unknown id).
+    pub fn cached(&self, id: Option<&str>) -> Result<Option<ProfileRef>, ApiError> {
         let reg = Registry::builtin();
         let Some(id) = id else {
             return reg
                 .default_profile()
-                .map(ProfileRef::Builtin)
+                .map(|p| Some(ProfileRef::Builtin(p)))
                 .ok_or_else(|| ApiError::internal(std::io::Error::other("no default profile")));
         };
         if let Some(p) = reg.profile(id) {
-            return Ok(ProfileRef::Builtin(p));
+            return Ok(Some(ProfileRef::Builtin(p)));
         }
         let cached = self
             .custom
@@ -107,12 +109,17 @@ impl Profiles {
             .map_err(|_| ApiError::internal(std::io::Error::other("profiles lock")))?
             .get(id)
             .cloned();
-        match cached {
-            Some(p) => Ok(ProfileRef::Custom(p)),
-            None => {
-                self.read_through(id)?.map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
-            }
+        Ok(cached.map(ProfileRef::Custom))
+    }
+
+    /// Resolves `?profile=` (default: the built-in default profile); a miss reads the
+    /// database (blocking: handlers call [`resolve_async`]).
+    pub fn resolve(&self, id: Option<&str>) -> Result<ProfileRef, ApiError> {
+        if let Some(p) = self.cached(id)? {
+            return Ok(p);
         }
+        let id = id.unwrap_or_default();
+        self.read_through(id)?.map(ProfileRef::Custom).ok_or_else(|| ApiError::UnknownProfile(id.to_owned()))
     }
 
     /// Every uploaded profile (re-read from the database when attached, so uploads through
@@ -138,4 +145,17 @@ impl Profiles {
             m.insert(p.id.clone(), Arc::new(p));
         }
     }
+}
+
+/// Resolves `?profile=` in a handler: from memory when it can, else the database read runs on
+/// the blocking pool, never on the HTTP worker.
+pub async fn resolve_async(
+    state: &actix_web::web::Data<crate::state::AppState>,
+    id: Option<&str>,
+) -> Result<ProfileRef, ApiError> {
+    if let Some(p) = state.profiles.cached(id)? {
+        return Ok(p);
+    }
+    let (st, id) = (state.clone(), id.map(str::to_owned));
+    actix_web::web::block(move || st.profiles.resolve(id.as_deref())).await?
 }
