@@ -445,3 +445,53 @@ test("a department's targets, the older pages with the session cookie, the asses
   assert.deepEqual(m.problems, []);
   await m.context.close();
 });
+
+test("finance decides in the app: 88号 refusals in Chinese, 委托第三方审核, then 批复 with the amount", async () => {
+  const { context, page, problems } = await open(1366, 1000);
+  await signIn(page, "caizheng");
+  await page.locator('[data-test="greeting"]').waitFor();
+  await page.goto(`${base}/#/review?status=submitted`);
+  await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length > 0);
+  const rowName = (await page.locator('[data-test="table"] .el-table__body-wrapper tbody tr').first().locator("td").first().innerText()).trim();
+  await page.locator('[data-test="table"] .row-action').first().click();
+  await page.waitForFunction(() => /^#\/review\/[0-9a-f-]{36}$/.test(location.hash));
+  const id = page.url().split("/").pop();
+  await page.locator('[data-test="review-form"]').waitFor();
+  assert.equal((await page.locator("h1").innerText()).trim(), rowName);
+  await page.locator('[data-test="indicators"] tbody tr').first().waitFor();
+
+  // 委托第三方审核 from the dossier.
+  await page.locator("#assign-org").fill(ORG);
+  await page.locator("#assign-due").fill(new Date(Date.now() + 7 * 864e5).toISOString().slice(0, 10));
+  await page.locator('[data-test="assign-form"] button').click();
+  await page.waitForFunction((org) => document.querySelector('[data-test="assign-message"]')?.textContent === `已委托${org}审核`, ORG);
+
+  // 中 cannot be approved, a return needs an opinion: the server's reasons, in Chinese only.
+  const chineseOnly = (s) => /[\u4e00-\u9fff]/.test(s) && !/[A-Za-z]{3,}\s+[A-Za-z]{2,}/.test(s);
+  await page.locator('[data-test="grade-fair"]').click();
+  await page.locator('[data-test="review-submit"]').click();
+  await page.locator('[data-test="review-error"]').waitFor();
+  const fair = await page.locator('[data-test="review-error"]').innerText();
+  assert.ok(chineseOnly(fair), fair);
+  await page.locator('[data-test="decision-return"]').click();
+  await page.locator('[data-test="review-submit"]').click();
+  await page.locator('[data-test="review-error"]').waitFor();
+  const noOpinion = await page.locator('[data-test="review-error"]').innerText();
+  assert.ok(chineseOnly(noOpinion), noOpinion);
+  assert.notEqual(noOpinion, fair);
+  await axe(page, "审核决定");
+  await shot(page, "review-detail");
+
+  // 良 + 批复 with the amount: approved, on the record and in the public list.
+  await page.locator('[data-test="grade-good"]').click();
+  await page.locator('[data-test="decision-approve"]').click();
+  await page.locator("#approved-amount").fill("88.00");
+  await page.locator('[data-test="review-submit"]').click();
+  await page.locator('[data-test="review-done"]').waitFor();
+  assert.equal(await page.locator('[data-test="status"]').innerText(), "已批复");
+  assert.match(await page.locator('[data-test="reviews"]').innerText(), /批复\s+良\s+88\.00/);
+  const pub = await api("GET", `/public/targets?q=${encodeURIComponent(rowName)}`, null);
+  assert.ok(pub.body.items.some((t) => t.id === id && t.approved_amount === "88.00"));
+  assert.deepEqual(problems, []);
+  await context.close();
+});

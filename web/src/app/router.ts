@@ -7,6 +7,7 @@ import Layout from "./Layout.vue";
 import SignIn from "./views/SignIn.vue";
 import Home from "./views/Home.vue";
 import TargetQueue from "./views/TargetQueue.vue";
+import ReviewDetail from "./views/ReviewDetail.vue";
 import PublicList from "./views/PublicList.vue";
 import PublicDetail from "./views/PublicDetail.vue";
 import Assignments from "./views/Assignments.vue";
@@ -30,6 +31,7 @@ const routes: RouteRecordRaw[] = [
     children: [
       { path: "", component: Home, meta: { title: "工作台" } },
       { path: "review", component: TargetQueue, props: { mode: "review" }, meta: { title: "审核", roles: ["finance", "admin"] } },
+      { path: "review/:id", component: ReviewDetail, props: true, meta: { title: "审核", roles: ["finance", "admin"] } },
       { path: "mine", component: TargetQueue, props: { mode: "mine" }, meta: { title: "我的绩效目标", roles: ["department"] } },
       { path: "assignments", component: Assignments, meta: { title: "评审任务", roles: ["finance", "admin", "assessor"] } },
       { path: "assignments/:id", component: AssignmentDetail, props: true, meta: { title: "评审任务", roles: ["assessor"] } },
