@@ -343,8 +343,16 @@ test("a department's targets, the older pages with the session cookie, the asses
   await d.page.locator('[data-test="tab-returned"]').click();
   await d.page.waitForURL(/status=returned/);
   await d.page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length === 1);
-  // The older page opens with the cookie: the signed-in user instead of the token box.
+  // The returned target in the app: the bureau's opinion comes first.
   await d.page.locator('[data-test="table"] .row-action').first().click();
+  await d.page.waitForFunction(() => /^#\/mine\/[0-9a-f-]{36}$/.test(location.hash));
+  await d.page.locator('[data-test="returned"]').waitFor();
+  assert.match(await d.page.locator('[data-test="returned"]').innerText(), /财政局退回意见[\s\S]*评级：中[\s\S]*绩效指标不够细化/);
+  await d.page.locator('[data-test="indicators"] tbody tr').first().waitFor();
+  await axe(d.page, "我的绩效目标（详情）");
+  await shot(d.page, "mine-detail");
+  // 修改内容 opens the older page, with the cookie: the signed-in user instead of the token box.
+  await d.page.locator('[data-test="edit"]').click();
   await d.page.waitForURL(/my-targets\.html\?id=/);
   await d.page.locator("#signed-in").waitFor();
   assert.match(await d.page.locator("#signed-in").innerText(), /民政局填报员/);

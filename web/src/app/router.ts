@@ -8,6 +8,7 @@ import SignIn from "./views/SignIn.vue";
 import Home from "./views/Home.vue";
 import TargetQueue from "./views/TargetQueue.vue";
 import ReviewDetail from "./views/ReviewDetail.vue";
+import MyTargetDetail from "./views/MyTargetDetail.vue";
 import PublicList from "./views/PublicList.vue";
 import PublicDetail from "./views/PublicDetail.vue";
 import Assignments from "./views/Assignments.vue";
@@ -33,6 +34,7 @@ const routes: RouteRecordRaw[] = [
       { path: "review", component: TargetQueue, props: { mode: "review" }, meta: { title: "审核", roles: ["finance", "admin"] } },
       { path: "review/:id", component: ReviewDetail, props: true, meta: { title: "审核", roles: ["finance", "admin"] } },
       { path: "mine", component: TargetQueue, props: { mode: "mine" }, meta: { title: "我的绩效目标", roles: ["department"] } },
+      { path: "mine/:id", component: MyTargetDetail, props: true, meta: { title: "我的绩效目标", roles: ["department"] } },
       { path: "assignments", component: Assignments, meta: { title: "评审任务", roles: ["finance", "admin", "assessor"] } },
       { path: "assignments/:id", component: AssignmentDetail, props: true, meta: { title: "评审任务", roles: ["assessor"] } },
       { path: "users", component: Users, meta: { title: "用户管理", roles: ["admin"] } },
