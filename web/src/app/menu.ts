@@ -27,7 +27,7 @@ export const MENU: Record<Role, MenuItem[]> = {
     HOME,
     { label: "审核", icon: Tickets, to: "/review" },
     { label: "第三方评价", icon: Files, to: "/assignments" },
-    { label: "运行监控看板", icon: DataBoard, href: "./monitoring-board.html" },
+    { label: "运行监控看板", icon: DataBoard, to: "/monitoring/board" },
     { label: "评价结果", icon: DataLine, href: "./results.html" },
     PUBLIC,
   ],

@@ -37,6 +37,7 @@ const routes: RouteRecordRaw[] = [
       { path: "mine/:id", component: MyTargetDetail, props: true, meta: { title: "我的绩效目标", roles: ["department"] } },
       { path: "assignments", component: Assignments, meta: { title: "评审任务", roles: ["finance", "admin", "assessor"] } },
       { path: "assignments/:id", component: AssignmentDetail, props: true, meta: { title: "评审任务", roles: ["assessor"] } },
+      { path: "monitoring/board", component: () => import("./views/monitoring/Board.vue"), meta: { title: "运行监控看板", roles: ["finance", "admin"] } },
       { path: "users", component: Users, meta: { title: "用户管理", roles: ["admin"] } },
       { path: "password", component: Password, meta: { title: "修改密码" } },
       { path: "public", component: PublicList, meta: { title: "信息公开", anonymous: true } },
