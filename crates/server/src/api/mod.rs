@@ -97,20 +97,23 @@ pub fn fiscal_year(y: Option<i32>) -> Result<Option<i32>, ApiError> {
     y.map(crate::service::stage::fiscal_year).transpose()
 }
 
+/// `?limit=` checked: 1–200, default 50 (the page size of every list).
+pub fn page_size(limit: Option<u32>) -> Result<i64, ApiError> {
+    match limit {
+        None => Ok(50),
+        Some(n @ 1..=200) => Ok(i64::from(n)),
+        Some(n) => Err(ApiError::InvalidParameter(text!(
+            "每页条数（limit）须为 1–200，收到的是 {n}",
+            "limit must be 1–200, got {n}"
+        ))),
+    }
+}
+
 /// `?cursor=&limit=` checked: a cursor this server issued, a limit of 1–200 (default 50).
 pub fn paging(cursor: Option<String>, limit: Option<u32>) -> Result<(Option<String>, i64), ApiError> {
     // An empty `cursor=` (a form's empty field) is the first page.
     let cursor = cursor.filter(|c| !c.is_empty());
-    let limit = match limit {
-        None => 50,
-        Some(n @ 1..=200) => i64::from(n),
-        Some(n) => {
-            return Err(ApiError::InvalidParameter(text!(
-                "每页条数（limit）须为 1–200，收到的是 {n}",
-                "limit must be 1–200, got {n}"
-            )));
-        }
-    };
+    let limit = page_size(limit)?;
     if cursor.as_deref().is_some_and(|c| uuid::Uuid::parse_str(c).is_err()) {
         return Err(ApiError::InvalidParameter(text!(
             "翻页游标（cursor）无效，请从第一页重新查询",

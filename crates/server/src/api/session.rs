@@ -302,16 +302,8 @@ pub async fn list_users(
     q: web::Query<UsersQuery>,
 ) -> Result<web::Json<UserPage>, ApiError> {
     let q = q.into_inner();
-    let limit = match q.limit {
-        None => 50,
-        Some(n @ 1..=200) => i64::from(n),
-        Some(n) => {
-            return Err(ApiError::InvalidParameter(crate::text!(
-                "limit 须为 1–200，收到 {n}",
-                "limit must be 1–200, got {n}"
-            )));
-        }
-    };
+    // Users page by user name, not by an issued id: only the page size is the shared check.
+    let limit = crate::api::page_size(q.limit)?;
     let after = q.cursor.filter(|c| !c.is_empty());
     let (items, next_cursor) = users::list(&state.db, &caller, after, limit).await?;
     Ok(web::Json(UserPage { items: items.into_iter().map(UserView::from).collect(), next_cursor }))
