@@ -17,10 +17,10 @@ const PUBLIC: MenuItem = { label: "信息公开", icon: Reading, to: "/public" }
 export const MENU: Record<Role, MenuItem[]> = {
   department: [
     HOME,
-    { label: "绩效目标申报", icon: EditPen, href: "./declare.html" },
+    { label: "绩效目标申报", icon: EditPen, to: "/declare" },
     { label: "我的绩效目标", icon: Document, to: "/mine" },
-    { label: "执行监控", icon: Monitor, href: "./monitoring.html" },
-    { label: "绩效自评", icon: Checked, href: "./evaluation.html" },
+    { label: "执行监控", icon: Monitor, to: "/monitoring" },
+    { label: "绩效自评", icon: Checked, to: "/evaluation" },
     PUBLIC,
   ],
   finance: [
@@ -28,13 +28,13 @@ export const MENU: Record<Role, MenuItem[]> = {
     { label: "审核", icon: Tickets, to: "/review" },
     { label: "第三方评价", icon: Files, to: "/assignments" },
     { label: "运行监控看板", icon: DataBoard, to: "/monitoring/board" },
-    { label: "评价结果", icon: DataLine, href: "./results.html" },
+    { label: "评价结果", icon: DataLine, to: "/results" },
     PUBLIC,
   ],
   assessor: [
     HOME,
     { label: "我的评审任务", icon: Bell, to: "/assignments" },
-    { label: "复评任务", icon: Checked, href: "./assessor.html#eval-tasks" },
+    { label: "复评任务", icon: Checked, to: "/re-evaluations" },
     PUBLIC,
   ],
   admin: [

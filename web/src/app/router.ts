@@ -38,6 +38,18 @@ const routes: RouteRecordRaw[] = [
       { path: "assignments", component: Assignments, meta: { title: "评审任务", roles: ["finance", "admin", "assessor"] } },
       { path: "assignments/:id", component: AssignmentDetail, props: true, meta: { title: "评审任务", roles: ["assessor"] } },
       { path: "monitoring/board", component: () => import("./views/monitoring/Board.vue"), meta: { title: "运行监控看板", roles: ["finance", "admin"] } },
+      // 执行监控 (department) and 评价结果 (finance)
+      { path: "monitoring", component: () => import("./views/monitoring/Reports.vue"), meta: { title: "执行监控", roles: ["department"] } },
+      { path: "monitoring/reports/:id", component: () => import("./views/monitoring/ReportForm.vue"), props: true, meta: { title: "执行监控", roles: ["department"] } },
+      { path: "results", component: () => import("./views/results/Results.vue"), meta: { title: "评价结果", roles: ["finance", "admin"] } },
+      // 绩效自评 (department) and 复评 (assessor)
+      { path: "evaluation", component: () => import("./views/evaluation/SelfEvaluations.vue"), meta: { title: "绩效自评", roles: ["department"] } },
+      { path: "evaluation/:id", component: () => import("./views/evaluation/SelfEvaluationForm.vue"), props: true, meta: { title: "绩效自评", roles: ["department"] } },
+      { path: "re-evaluations", component: () => import("./views/evaluation/ReEvaluations.vue"), meta: { title: "复评任务", roles: ["assessor"] } },
+      { path: "re-evaluations/:id", component: () => import("./views/evaluation/ReEvaluationDetail.vue"), props: true, meta: { title: "复评任务", roles: ["assessor"] } },
+      // 绩效目标申报 (department): a new draft, or an existing target (draft, returned, adjustment)
+      { path: "declare", component: () => import("./views/declare/Declare.vue"), meta: { title: "绩效目标申报", roles: ["department"] } },
+      { path: "declare/:id", component: () => import("./views/declare/Declare.vue"), props: true, meta: { title: "绩效目标申报", roles: ["department"] } },
       { path: "users", component: Users, meta: { title: "用户管理", roles: ["admin"] } },
       { path: "password", component: Password, meta: { title: "修改密码" } },
       { path: "public", component: PublicList, meta: { title: "信息公开", anonymous: true } },
