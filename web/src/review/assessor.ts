@@ -53,7 +53,7 @@ let openId: string | undefined;
 async function loadAssignments(): Promise<void> {
   message.textContent = t("common.loading");
   try {
-    const items = await request<Assignment[]>("GET", "/assignments");
+    const items = (await request<{ items: Assignment[] }>("GET", "/assignments?limit=200")).items;
     message.textContent = "";
     if (items.length === 0) {
       fill(list, h("h2", {}, t("assessor.targets")), h("p", {}, t("common.empty")));
