@@ -10,7 +10,7 @@
 // Needs target/debug/jixiao and web/dist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, fixture, shot, signIn, startServer, watchCsp } from "./harness.mjs";
+import { axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
 
 const FIXTURE = fixture();
 const OPINION = "人均被装购置成本测算依据不足，请补充测算说明后重新报送。";
@@ -63,6 +63,14 @@ async function noJson(page) {
   assert.doesNotMatch(text, /[{}]|"\w+"\s*:|\/indicators\/\d|\/funds\//, "no JSON or JSON Pointer on the page");
   const boxes = await page.locator("textarea").evaluateAll((ts) => ts.map((t) => t.value.trim()).filter((v) => v.startsWith("{") || v.startsWith("[")));
   assert.deepEqual(boxes, []);
+}
+
+/** A full-page screenshot with every indicator row painted (rows off screen are skipped by
+ * content-visibility, which a full-page capture does not scroll through). */
+async function shot(page, name) {
+  await page.evaluate(() => document.querySelectorAll(".jx-form tr.row").forEach((r) => (r.style.contentVisibility = "visible")));
+  await fullShot(page, name);
+  await page.evaluate(() => document.querySelectorAll(".jx-form tr.row").forEach((r) => (r.style.contentVisibility = "")));
 }
 
 const statusText = (page) => page.locator("#submit-status").innerText();
