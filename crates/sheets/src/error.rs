@@ -64,7 +64,7 @@ impl SheetError {
             SheetError::LegacyFormat => "文件是旧版 Excel（.xls）格式，请另存为 .xlsx 后再导入".to_owned(),
             SheetError::Encrypted => "电子表格设有打开密码，请取消密码后再导入".to_owned(),
             SheetError::TooLarge { size, limit } => format!("文件大小为 {size} 字节，最多接受 {limit} 字节"),
-            SheetError::ZipBomb(why) => format!("电子表格解压后超出限制（{why}）"),
+            SheetError::ZipBomb(_) => "电子表格解压后的大小、条目数或压缩比超出限制（疑似压缩炸弹）".to_owned(),
             SheetError::NoForm(_) => "工作簿中没有找到绩效目标申报表（缺少“三级指标”表头）".to_owned(),
             SheetError::Corrupt(_) => "电子表格已损坏，无法读取".to_owned(),
             SheetError::Write(_) => "电子表格生成失败".to_owned(),

@@ -152,6 +152,11 @@ impl Grid {
     /// Writes the grid onto a new worksheet of `wb`.
     pub(crate) fn render(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
         let ws = wb.add_worksheet();
+        self.render_on(ws)
+    }
+
+    /// Writes the grid onto an existing (empty, not constant-memory) worksheet.
+    pub(crate) fn render_on(&self, ws: &mut Worksheet) -> Result<(), XlsxError> {
         ws.set_name(&self.name)?;
         let mut formats = Formats::default();
         for (col, w) in &self.widths {

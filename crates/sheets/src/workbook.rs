@@ -191,12 +191,14 @@ const EVALUATION_HEADS: [(&str, f64); 11] = [
 ];
 
 impl BureauWorkbook {
-    /// Starts a workbook: writes `汇总` and the three tables' headings.
-    pub fn new(summary: &YearSummary) -> Result<BureauWorkbook, SheetError> {
+    /// Starts the workbook of `fiscal_year`: an empty `汇总` (a normal sheet, filled when
+    /// the workbook is finished, so its figures may be counted while the rows stream) and
+    /// the three tables' headings.
+    pub fn new(fiscal_year: i32) -> Result<BureauWorkbook, SheetError> {
         let mut wb = Workbook::new();
-        let title = format!("{}年度预算绩效管理汇总", summary.fiscal_year);
+        let title = format!("{fiscal_year}年度预算绩效管理汇总");
         crate::target::set_properties(&mut wb, &title);
-        summary_grid(summary).render(&mut wb)?;
+        wb.add_worksheet().set_name("汇总")?;
         let mut table = |name: &str, heads: &[(&str, f64)], title: String| -> Result<Table, XlsxError> {
             let ws = wb.add_worksheet_with_constant_memory()?;
             ws.set_name(name)?;
@@ -217,7 +219,7 @@ impl BureauWorkbook {
             ws.set_footer("&C第 &P 页，共 &N 页");
             Ok(Table { index: 0, next_row: 2, columns: heads.len() as u16 })
         };
-        let y = summary.fiscal_year;
+        let y = fiscal_year;
         let mut targets = table("绩效目标", &TARGET_HEADS, format!("{y}年度绩效目标审核情况"))?;
         let mut monitoring = table("运行监控", &MONITORING_HEADS, format!("{y}年度绩效运行监控情况"))?;
         let mut evaluations = table("绩效自评", &EVALUATION_HEADS, format!("{y}年度绩效自评及结果应用"))?;
@@ -322,7 +324,8 @@ impl BureauWorkbook {
         (self.targets.next_row - 2, self.monitoring.next_row - 2, self.evaluations.next_row - 2)
     }
 
-    fn close_tables(&mut self) -> Result<(), SheetError> {
+    fn close_tables(&mut self, summary: &YearSummary) -> Result<(), SheetError> {
+        summary_grid(summary).render_on(self.wb.worksheet_from_index(0)?)?;
         for t in [&self.targets, &self.monitoring, &self.evaluations] {
             let (index, last_row, cols) = (t.index, t.next_row.max(3) - 1, t.columns);
             let ws = self.wb.worksheet_from_index(index)?;
@@ -332,16 +335,16 @@ impl BureauWorkbook {
         Ok(())
     }
 
-    /// Finishes the workbook into a file at `path`.
-    pub fn save(mut self, path: &Path) -> Result<(), SheetError> {
-        self.close_tables()?;
+    /// Finishes the workbook (with its `汇总`) into a file at `path`.
+    pub fn save(mut self, path: &Path, summary: &YearSummary) -> Result<(), SheetError> {
+        self.close_tables(summary)?;
         self.wb.save(path)?;
         Ok(())
     }
 
-    /// Finishes the workbook into bytes.
-    pub fn into_bytes(mut self) -> Result<Vec<u8>, SheetError> {
-        self.close_tables()?;
+    /// Finishes the workbook (with its `汇总`) into bytes.
+    pub fn into_bytes(mut self, summary: &YearSummary) -> Result<Vec<u8>, SheetError> {
+        self.close_tables(summary)?;
         Ok(self.wb.save_to_buffer()?)
     }
 }

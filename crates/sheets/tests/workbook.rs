@@ -28,7 +28,7 @@ fn a_year_workbook() {
         recommended_total: d("229000.00"),
         ..YearSummary::default()
     };
-    let mut wb = BureauWorkbook::new(&summary).unwrap();
+    let mut wb = BureauWorkbook::new(2018).unwrap();
     for i in 0..342 {
         wb.push_target(&TargetLine {
             department_code: format!("{:03}", i % 56),
@@ -70,7 +70,7 @@ fn a_year_workbook() {
         .unwrap();
     }
     assert_eq!(wb.rows(), (342, 342, 342));
-    let bytes = wb.into_bytes().unwrap();
+    let bytes = wb.into_bytes(&summary).unwrap();
     let mut x = common::open(&bytes);
     assert_eq!(x.sheet_names(), vec!["汇总", "绩效目标", "运行监控", "绩效自评"]);
     let s = x.worksheet_range("汇总").unwrap();
