@@ -167,6 +167,19 @@ pub fn workbook(
     through_month: Option<i32>,
     profiles: &Profiles,
 ) -> Result<Download> {
+    workbook_with_progress(conn, caller, year, through_month, profiles, &mut |_| {})
+}
+
+/// [`workbook`], telling `progress` the rows written so far (targets + reports + evaluations)
+/// after each page (the command line's progress bar).
+pub fn workbook_with_progress(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    year: i32,
+    through_month: Option<i32>,
+    profiles: &Profiles,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Download> {
     stage::require_finance(caller)?;
     stage::fiscal_year(year)?;
     let summary = evaluation::summary(conn, caller, year, profiles)?;
@@ -213,6 +226,8 @@ pub fn workbook(
             })
             .map_err(sheet_error)?;
         }
+        let (t, m, e) = wb.rows();
+        progress(u64::from(t) + u64::from(m) + u64::from(e));
         if !full {
             break;
         }
@@ -273,6 +288,8 @@ pub fn workbook(
                 ))
                 .map_err(sheet_error)?;
             }
+            let (t, m, e) = wb.rows();
+            progress(u64::from(t) + u64::from(m) + u64::from(e));
             if !full {
                 break;
             }
@@ -300,6 +317,8 @@ pub fn workbook(
         })
         .map_err(sheet_error)?;
     }
+    let (t, m, e) = wb.rows();
+    progress(u64::from(t) + u64::from(m) + u64::from(e));
     let bytes = wb.into_bytes(&year_summary).map_err(sheet_error)?;
     let name = match through_month {
         Some(m) => format!("{year}年度预算绩效管理工作簿（1-{m}月）.xlsx"),
