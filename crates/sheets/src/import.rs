@@ -306,10 +306,11 @@ const SOURCE_NAMES: [&str; 12] = [
 /// `其中：财政拨款` or `财政拨款` as a row label: a source named on the label itself.
 fn source_label(key: &str) -> Option<String> {
     let k = key.strip_suffix("万元").or_else(|| key.strip_suffix("元")).unwrap_or(key);
-    if let Some(rest) = k.strip_prefix("其中").map(|r| r.trim_start_matches([':', '：'])) {
-        if !rest.is_empty() && field_of(rest).is_none() {
-            return Some(rest.to_owned());
-        }
+    if let Some(rest) = k.strip_prefix("其中").map(|r| r.trim_start_matches([':', '：']))
+        && !rest.is_empty()
+        && field_of(rest).is_none()
+    {
+        return Some(rest.to_owned());
     }
     SOURCE_NAMES.contains(&k).then(|| k.to_owned())
 }
@@ -819,8 +820,7 @@ fn read_form(sheet: &Sheet, fw: &jixiao_rules::Framework) -> (Map<String, Value>
     }
 
     if let Some((hr, cols)) = header {
-        let (list, unit_of_values) = read_indicators(&mut b, sheet, fw, hr, &cols, sheet_unit);
-        let _ = unit_of_values;
+        let list = read_indicators(&mut b, sheet, fw, hr, &cols);
         // The grid is there: its rows are the list, even when none is filled in.
         out.insert("indicators".into(), Value::Array(list));
     }
@@ -878,11 +878,14 @@ fn split_value(raw: &str) -> (Option<&'static str>, String, Option<String>) {
         && num.parse::<Decimal>().is_ok()
         && !num.ends_with('.')
         && (unit.is_empty() || unit.chars().count() <= 8);
-    if numeric && op.is_some() || numeric && (unit.is_empty() || unit == "%") {
+    if numeric && (op.is_some() || unit.is_empty() || unit == "%") {
         return (op, num, (!unit.is_empty()).then_some(unit));
     }
     (op, if op.is_some() { rest } else { raw.trim().to_owned() }, None)
 }
+
+/// Where each member of an indicator row was read: member → (row, col).
+type Places = HashMap<&'static str, (u32, u32)>;
 
 fn read_indicators(
     b: &mut Builder<'_>,
@@ -890,13 +893,12 @@ fn read_indicators(
     fw: &jixiao_rules::Framework,
     hr: u32,
     cols: &HashMap<Col, u32>,
-    _sheet_unit: &str,
-) -> (Vec<Value>, ()) {
+) -> Vec<Value> {
     let name_col = cols.get(&Col::Name).copied().unwrap_or(0);
     b.at("/indicators", hr, name_col);
     let value_col = cols.get(&Col::AnnualValue).or_else(|| cols.get(&Col::Value)).copied();
     let mut out: Vec<Value> = Vec::new();
-    let mut places: Vec<(u32, HashMap<&'static str, (u32, u32)>)> = Vec::new();
+    let mut places: Vec<(u32, Places)> = Vec::new();
     let mut l1: Option<(String, (u32, u32))> = None;
     let mut l2: Option<(String, (u32, u32))> = None;
     let stop_words = ["注", "填表说明", "说明", "审核意见", "单位负责人", "财政部门", "主管部门审核", "备注:"];
@@ -1109,7 +1111,7 @@ fn read_indicators(
             b.at(format!("/indicators/{k}/{key}"), r, c);
         }
     }
-    (out, ())
+    out
 }
 
 #[cfg(test)]

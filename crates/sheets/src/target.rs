@@ -56,7 +56,7 @@ pub fn title(doc: &Map<String, Value>) -> &'static str {
     }
 }
 
-fn obj<'a>(v: Option<&'a Value>) -> Option<&'a Map<String, Value>> {
+fn obj(v: Option<&Value>) -> Option<&Map<String, Value>> {
     v.and_then(Value::as_object)
 }
 

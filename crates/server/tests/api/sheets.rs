@@ -62,12 +62,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::new();
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() + 1 {
-            if let Ok(x) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16) {
-                out.push(x);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let Ok(x) = u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or(""), 16)
+        {
+            out.push(x);
+            i += 3;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -165,13 +166,10 @@ pub async fn import_refuses_bad_files(app: &TestApp) {
     let a = app.token(Role::Department, Some("101"), None).await;
     let (s, h, b) = upload(app, &a, XLSX, b"this is not a spreadsheet at all".to_vec(), "").await;
     assert_problem(s, &h, &b, 415, "unsupported-file");
-    let mut zip = vec![];
-    {
-        let mut w = zip_writer(&mut zip);
-        w.start_file("readme.txt", Default::default()).unwrap();
-        std::io::Write::write_all(&mut w, b"hello").unwrap();
-        w.finish().unwrap();
-    }
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    w.start_file("readme.txt", zip::write::SimpleFileOptions::default()).unwrap();
+    std::io::Write::write_all(&mut w, b"hello").unwrap();
+    let zip = w.finish().unwrap().into_inner();
     let (s, h, b) = upload(app, &a, XLSX, zip, "").await;
     assert_problem(s, &h, &b, 415, "unsupported-file");
     let (s, h, b) = upload(app, &a, XLSX, Vec::new(), "").await;
@@ -191,90 +189,6 @@ pub async fn import_refuses_bad_files(app: &TestApp) {
     let req = app.client.post(app.url("/api/v1/targets/import")).insert_header(("content-type", XLSX));
     let (s, _, _) = crate::helpers::send(req, Some(b"PK")).await;
     assert_eq!(s, 401);
-}
-
-fn zip_writer(buf: &mut Vec<u8>) -> zip_lite::Writer<'_> {
-    zip_lite::Writer::new(buf)
-}
-
-/// A tiny stored-only zip writer (the server's tests have no zip crate).
-mod zip_lite {
-    pub struct Writer<'a> {
-        out: &'a mut Vec<u8>,
-        entries: Vec<(String, u32, u32, u32)>,
-        current: Option<(String, u32, Vec<u8>)>,
-    }
-    impl<'a> Writer<'a> {
-        pub fn new(out: &'a mut Vec<u8>) -> Self {
-            Writer { out, entries: Vec::new(), current: None }
-        }
-        pub fn start_file(&mut self, name: &str, _: ()) -> std::io::Result<()> {
-            self.flush();
-            self.current = Some((name.to_owned(), self.out.len() as u32, Vec::new()));
-            Ok(())
-        }
-        fn flush(&mut self) {
-            if let Some((name, offset, data)) = self.current.take() {
-                let crc = crc32(&data);
-                let o = &mut *self.out;
-                o.extend_from_slice(&[0x50, 0x4b, 3, 4, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-                o.extend_from_slice(&crc.to_le_bytes());
-                o.extend_from_slice(&(data.len() as u32).to_le_bytes());
-                o.extend_from_slice(&(data.len() as u32).to_le_bytes());
-                o.extend_from_slice(&(name.len() as u16).to_le_bytes());
-                o.extend_from_slice(&[0, 0]);
-                o.extend_from_slice(name.as_bytes());
-                o.extend_from_slice(&data);
-                self.entries.push((name, offset, crc, data.len() as u32));
-            }
-        }
-        pub fn finish(&mut self) -> std::io::Result<()> {
-            self.flush();
-            let start = self.out.len() as u32;
-            for (name, offset, crc, len) in &self.entries {
-                let o = &mut *self.out;
-                o.extend_from_slice(&[0x50, 0x4b, 1, 2, 20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
-                o.extend_from_slice(&crc.to_le_bytes());
-                o.extend_from_slice(&len.to_le_bytes());
-                o.extend_from_slice(&len.to_le_bytes());
-                o.extend_from_slice(&(name.len() as u16).to_le_bytes());
-                o.extend_from_slice(&[0; 12]);
-                o.extend_from_slice(&offset.to_le_bytes());
-                o.extend_from_slice(name.as_bytes());
-            }
-            let size = self.out.len() as u32 - start;
-            let n = self.entries.len() as u16;
-            let o = &mut *self.out;
-            o.extend_from_slice(&[0x50, 0x4b, 5, 6, 0, 0, 0, 0]);
-            o.extend_from_slice(&n.to_le_bytes());
-            o.extend_from_slice(&n.to_le_bytes());
-            o.extend_from_slice(&size.to_le_bytes());
-            o.extend_from_slice(&start.to_le_bytes());
-            o.extend_from_slice(&[0, 0]);
-            Ok(())
-        }
-    }
-    impl std::io::Write for Writer<'_> {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            if let Some((_, _, d)) = &mut self.current {
-                d.extend_from_slice(b);
-            }
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-    fn crc32(data: &[u8]) -> u32 {
-        let mut c = 0xFFFF_FFFFu32;
-        for &b in data {
-            c ^= u32::from(b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
-            }
-        }
-        !c
-    }
 }
 
 /// The 执行监控表 and the 自评表 download for who may read them; the bureau workbook for
