@@ -579,9 +579,12 @@ fn read_form(sheet: &Sheet, fw: &jixiao_rules::Framework) -> (Map<String, Value>
                             let mut o = Map::new();
                             let mut it = cells.iter();
                             let first = it.next();
+                            // Two cells: name and amount (a name may be digits); one cell: an
+                            // amount when it looks like one, else a name.
                             let (name, amount) = match first {
+                                Some((cc, v)) if cells.len() >= 2 => (Some((*cc, v.text())), it.next()),
                                 Some((cc, Cell::Text(t))) if amount_like(t).is_none() => {
-                                    (Some((*cc, t.trim().to_owned())), it.next())
+                                    (Some((*cc, t.trim().to_owned())), None)
                                 }
                                 other => (None, other),
                             };
