@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every check and test of jixiao: formatting, clippy, the rules crate's purity
 # (wasm32 build, no diesel/actix/tokio), all Rust tests (SQLite always, PostgreSQL when
-# reachable — required in CI), the web build, WASM parity and browser tests.
+# reachable — required in CI), the web build, WASM parity and browser tests, schemathesis
+# against the OpenAPI document, and the replica test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1;32m==> %s\033[0m\n' "$*"; }
@@ -46,6 +47,16 @@ fi
 if [ -x scripts/web-test.sh ]; then
   step "web tests (WASM parity, wasm-bindgen-test, browser)"
   ./scripts/web-test.sh
+fi
+step "API fuzzing: schemathesis, every check, finance and department (scripts/api-fuzz.sh)"
+if command -v python3 >/dev/null 2>&1; then
+  cargo build -p jixiao
+  ./scripts/api-fuzz.sh
+elif [ "${CI:-}" = "true" ]; then
+  echo "python3 is missing; CI requires the schemathesis run" >&2
+  exit 1
+else
+  echo "no python3: schemathesis skipped (CI requires it)"
 fi
 step "scale-out: primary + streaming replica, two servers (scripts/replica-test.sh)"
 if ls /usr/lib/postgresql/*/bin/pg_basebackup >/dev/null 2>&1; then

@@ -410,7 +410,7 @@ test("a department's targets, the older pages with the session cookie, the asses
   await a.page.locator('[data-test="opinion-done"]').waitFor();
   await a.page.locator('[data-test="opinion"]').first().waitFor();
   assert.match(await a.page.locator('[data-test="opinion"]').first().innerText(), /建议通过 · 平均分 85\.88/);
-  // The older page still opens an assignment by its id (the 复评任务 live there).
+  // The older page still opens an assignment by its id (the 复评任务 moved to #/re-evaluations).
   const first = made.body[0].id;
   await a.page.goto(`${base}/assessor.html?assignment=${first}`);
   await a.page.locator("#assignment-detail").waitFor();

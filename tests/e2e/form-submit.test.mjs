@@ -184,7 +184,8 @@ test("提交审核 submits through the server: refused with its 422 violations a
     assert.ok(await page.locator('button[data-action="remove"][data-row="0"]').isDisabled());
     assert.match(await page.locator("#target-state").innerText(), /状态：已提交/);
     assert.match(await page.locator("#locked-note").innerText(), /表格为只读/);
-    assert.equal(await page.locator("#locked-note a").getAttribute("href"), `./my-targets.html?status=submitted&id=${id}`);
+    // The link leads to the department's view of the target in the app.
+    assert.equal(await page.locator("#locked-note a").getAttribute("href"), `./#/mine/${id}`);
   }
   assert.equal(await unit.inputValue(), "人");
 

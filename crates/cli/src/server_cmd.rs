@@ -195,18 +195,20 @@ pub fn open_db(config: &Config) -> Result<Database> {
     })
 }
 
-/// The pages of the web form and what each is for.
-const DEMO_PAGES: [(&str, &str); 11] = [
+/// The pages of the web app and what each is for.
+const DEMO_PAGES: [(&str, &str); 13] = [
     ("/", "预算绩效管理系统: sign in; the menu and 工作台 follow the role"),
-    ("/#/review", "审核 the review queue (finance)"),
+    ("/#/declare", "绩效目标申报 the target form, checked as you type (department)"),
     ("/#/mine", "我的绩效目标 a department's targets"),
+    ("/#/review", "审核 the review queue (finance)"),
     ("/#/assignments", "评审任务 third-party assignments (finance, assessor)"),
+    ("/#/monitoring", "执行监控 a department's monitoring reports"),
+    ("/#/monitoring/board", "运行监控看板 the bureau's board and coverage"),
+    ("/#/evaluation", "绩效自评 a department's self-evaluations"),
+    ("/#/re-evaluations", "复评任务 an assessor's re-evaluations"),
+    ("/#/results", "评价结果 results, zero scores, next year's budget"),
     ("/#/public", "信息公开 the public list (no sign-in)"),
-    ("/declare.html", "绩效目标申报表 the target form, checked as you type"),
-    ("/monitoring.html", "执行监控表 a department's monitoring report"),
-    ("/monitoring-board.html", "监控看板 the bureau's board and coverage"),
-    ("/evaluation.html", "绩效自评表 a department's self-evaluation"),
-    ("/results.html", "评价结果 results, zero scores, next year's budget"),
+    ("/declare.html", "the standalone target form (offline, JSON import/export, for developers)"),
     ("/docs/", "API documentation"),
 ];
 

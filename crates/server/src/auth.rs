@@ -221,17 +221,30 @@ pub async fn authenticate(db: &Database, secret: String) -> Result<Caller, ApiEr
     }
 }
 
-/// Failed bearer-token attempts per client address: past [`FailedAuth::LIMIT`] in a window
+/// Failed bearer-token attempts per client address: past the limit (`auth_failure_limit`, default [`FailedAuth::LIMIT`]) in a window
 /// of [`FailedAuth::WINDOW`], the address gets 429 with `Retry-After` until the window ends,
 /// so tokens cannot be guessed at network speed. Per process (each server counts its own).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct FailedAuth {
     by_address: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+    limit: u32,
+}
+
+impl Default for FailedAuth {
+    fn default() -> Self {
+        FailedAuth::new(Self::LIMIT)
+    }
 }
 
 impl FailedAuth {
-    /// Failures allowed per address and window.
+    /// Failures allowed per address and window by default (`auth_failure_limit`).
     pub const LIMIT: u32 = 30;
+
+    /// A limiter allowing `limit` failures per address and window.
+    pub fn new(limit: u32) -> Self {
+        FailedAuth { by_address: Default::default(), limit }
+    }
+
     /// The window.
     pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -243,7 +256,7 @@ impl FailedAuth {
     pub fn check(&self, ip: Option<std::net::IpAddr>) -> Result<(), ApiError> {
         let Some(ip) = ip else { return Ok(()) };
         match self.map().get(&ip) {
-            Some((start, n)) if *n >= Self::LIMIT && start.elapsed() < Self::WINDOW => {
+            Some((start, n)) if *n >= self.limit && start.elapsed() < Self::WINDOW => {
                 Err(ApiError::TooManyRequests { retry_after: (Self::WINDOW - start.elapsed()).as_secs().max(1) })
             }
             _ => Ok(()),

@@ -270,6 +270,26 @@ pub fn undeserializable(e: &serde_json::Error) -> ApiError {
 pub trait BodySchema: DeserializeOwned + utoipa::ToSchema + 'static {}
 impl<T: DeserializeOwned + utoipa::ToSchema + 'static> BodySchema for T {}
 
+/// JSON Schema counts `2019.0` as an integer and serde does not: a number with a zero
+/// fraction becomes the integer it equals, so what passed the schema also deserializes.
+fn integral_numbers(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(f) = n.as_f64() {
+                // Only integers that f64 holds exactly (|f| < 2^53).
+                if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
+                    #[allow(clippy::cast_possible_truncation)]
+                    let i = f as i64;
+                    *v = Value::from(i);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers),
+        _ => {}
+    }
+}
+
 /// A body validated against `T`'s JSON Schema, then deserialized.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Valid<T>(pub T);
@@ -318,6 +338,8 @@ impl<T: BodySchema> FromRequest for Valid<T> {
             let value = fut.await?.into_inner();
             refuse_nul(&value)?;
             validate::<T>(&value)?;
+            let mut value = value;
+            integral_numbers(&mut value);
             serde_json::from_value(value).map(Valid).map_err(|e| {
                 // The schema and the struct should agree; if they do not, still answer 400.
                 tracing::warn!(error = %e, schema = T::name().as_ref(), "body passed its schema but not serde");

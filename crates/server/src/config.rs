@@ -37,6 +37,9 @@ pub struct Config {
     pub shutdown_timeout: u64,
     /// Log format: `text` or `json` (`JIXIAO_LOG_FORMAT`). Levels come from `RUST_LOG`.
     pub log_format: LogFormat,
+    /// Failed bearer-token attempts allowed per client address and minute before it gets 429
+    /// (`JIXIAO_AUTH_FAILURE_LIMIT`); default 30. Raise it for an API fuzzer on 127.0.0.1.
+    pub auth_failure_limit: u32,
 }
 
 /// How log lines are written.
@@ -64,12 +67,13 @@ impl Default for Config {
             workers: None,
             shutdown_timeout: 10,
             log_format: LogFormat::Text,
+            auth_failure_limit: 30,
         }
     }
 }
 
 /// The keys read from the environment (so unrelated `JIXIAO_*` variables are ignored).
-const ENV_KEYS: [&str; 11] = [
+const ENV_KEYS: [&str; 12] = [
     "host",
     "port",
     "database_url",
@@ -78,6 +82,7 @@ const ENV_KEYS: [&str; 11] = [
     "pool_size",
     "body_limit",
     "web_dir",
+    "auth_failure_limit",
     "workers",
     "shutdown_timeout",
     "log_format",

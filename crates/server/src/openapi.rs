@@ -105,12 +105,21 @@ fn declare_edge_answers(mut doc: OpenApiDoc) -> OpenApiDoc {
                 .build(),
         )
     };
-    for item in doc.paths.paths.values_mut() {
+    for (path, item) in doc.paths.paths.iter_mut() {
         let ops = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch, &mut item.head];
         for op in ops.into_iter().flatten() {
-            let takes_if_match =
-                op.parameters.as_ref().is_some_and(|ps| ps.iter().any(|p| p.name.eq_ignore_ascii_case("if-match")));
+            let mut takes_if_match = false;
+            for p in op.parameters.iter_mut().flatten() {
+                if p.name.eq_ignore_ascii_case("if-match") {
+                    takes_if_match = true;
+                    p.schema = Some(if_match_schema());
+                }
+            }
             let responses = &mut op.responses.responses;
+            if path.contains('{') {
+                // A path segment that names nothing, or does not parse (a year that is not a number).
+                responses.entry("404".into()).or_insert_with(|| problem("No such resource."));
+            }
             if takes_if_match {
                 responses.entry("412".into()).or_insert_with(|| {
                     problem("`If-Match` does not name the current ETag (the current one is in `current_etag`).")
@@ -130,6 +139,22 @@ fn declare_edge_answers(mut doc: OpenApiDoc) -> OpenApiDoc {
         }
     }
     doc
+}
+
+/// What `If-Match` should carry (`crate::service::targets::parse_if_match`): one or more
+/// quoted strong entity tags, comma-separated. `*` and an empty header are 428; a weak or
+/// malformed tag matches nothing (412).
+pub const IF_MATCH_PATTERN: &str = r#"^ *"[!#-~]*" *(, *"[!#-~]*" *)*$"#;
+
+fn if_match_schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+    utoipa::openapi::RefOr::T(Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .pattern(Some(IF_MATCH_PATTERN))
+            .description(Some("Quoted strong ETags, e.g. `\"3f2a…\"`"))
+            .build(),
+    ))
 }
 
 /// The profile schema split into OpenAPI components, or None if it cannot be converted

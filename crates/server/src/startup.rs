@@ -242,7 +242,7 @@ fn run(listener: TcpListener, db: Database, config: &Config) -> Result<Server, S
         web_dir: config.web_dir.clone(),
         profiles,
         routes,
-        failed_auth: crate::auth::FailedAuth::default(),
+        failed_auth: crate::auth::FailedAuth::new(config.auth_failure_limit),
     });
     let limit = config.body_limit;
     let mut server = HttpServer::new(move || {

@@ -118,3 +118,18 @@ export async function must<T>(call: Promise<{ data?: T; error?: unknown; respons
   }
   return r.data as T;
 }
+
+/** Every third-party assignment the caller may see, following `GET /assignments`'s cursor a
+ * page of 200 at a time (a bureau has tens to hundreds a year; the lists search and sort them
+ * in the page). */
+export async function allAssignments(): Promise<Schemas["AssignmentView"][]> {
+  const out: Schemas["AssignmentView"][] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 100; i++) {
+    const page = await must(api.GET("/api/v1/assignments", { params: { query: { limit: 200, cursor } } }));
+    out.push(...page.items);
+    if (!page.next_cursor) break;
+    cursor = page.next_cursor;
+  }
+  return out;
+}

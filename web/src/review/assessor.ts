@@ -1,13 +1,11 @@
-// The third-party assessor's page (委托第三方审核): its assignments, the assigned
+// The third-party assessor's older page (委托第三方审核): its assignments, the assigned
 // target (document and the WASM rule check) and the structured opinion form (a score and
-// remarks per 88号 criterion, findings, recommendation approve/revise); below them the
-// 复评任务, the filed self-evaluations assigned to it for re-evaluation
-// (evaluation/assessor-tasks.ts, sharing the re-evaluation form with finance's page).
+// remarks per 88号 criterion, findings, recommendation approve/revise). The app has all of
+// it (#/assignments); the 复评任务 moved to the app's #/re-evaluations.
 
 import { register } from "../lib/i18n";
 import { check, chrome, fill, h, opinionCard, problemDetails, problemText, renderDocument, request, statusBadge, t, violationList } from "./common";
 import type { Assignment, Opinion, TargetSummary } from "./common";
-import { reEvaluationTasks } from "../evaluation/assessor-tasks";
 
 register(
   {
@@ -51,12 +49,11 @@ const message = document.getElementById("message") as HTMLElement;
 const list = document.getElementById("assignments") as HTMLElement;
 const detail = document.getElementById("detail") as HTMLElement;
 let openId: string | undefined;
-const tasks = reEvaluationTasks(document.getElementById("eval-tasks") as HTMLElement, document.getElementById("eval-task-detail") as HTMLElement);
 
 async function loadAssignments(): Promise<void> {
   message.textContent = t("common.loading");
   try {
-    const items = await request<Assignment[]>("GET", "/assignments");
+    const items = (await request<{ items: Assignment[] }>("GET", "/assignments?limit=200")).items;
     message.textContent = "";
     if (items.length === 0) {
       fill(list, h("h2", {}, t("assessor.targets")), h("p", {}, t("common.empty")));
@@ -166,9 +163,8 @@ async function start(): Promise<void> {
   await chrome(true, () => {
     void loadAssignments();
     if (openId) void openAssignment(openId);
-    tasks.rerender();
   });
-  await Promise.all([loadAssignments(), tasks.load()]);
+  await loadAssignments();
   // ?assignment=<id> (the app's 我的评审任务 links here): open that assignment.
   const wanted = new URLSearchParams(location.search).get("assignment");
   if (wanted) await openAssignment(wanted);

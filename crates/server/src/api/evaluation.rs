@@ -292,7 +292,7 @@ pub struct NewEvaluationRectification {
     #[schema(min_length = 1, max_length = 2000)]
     pub requirement: String,
     /// 整改期限 `YYYY-MM-DD`.
-    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[schema(format = Date, pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub due: String,
 }
 
@@ -797,7 +797,7 @@ pub async fn assign_evaluation(
 #[serde(deny_unknown_fields)]
 pub struct EvaluationDeadline {
     /// The self-evaluation deadline, `YYYY-MM-DD`.
-    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$", example = "2018-12-20")]
+    #[schema(format = Date, pattern = r"^\d{4}-\d{2}-\d{2}$", example = "2018-12-20")]
     pub deadline: String,
 }
 
@@ -835,7 +835,7 @@ pub async fn set_evaluation_deadline(
 #[into_params(parameter_in = Query)]
 pub struct ProgressQuery {
     /// The date (`YYYY-MM-DD`, default today): the figures at its end, 24:00 China Standard Time.
-    #[param(example = "2018-06-30")]
+    #[param(example = "2018-06-30", format = Date)]
     pub as_of: Option<String>,
 }
 

@@ -59,7 +59,7 @@ pub struct RulesQuery {
     #[param(example = "artux-2018")]
     pub profile: Option<String>,
     /// Message locale: `zh-CN` (default) or `en`.
-    #[param(example = "zh-CN", pattern = "^(zh-CN|en)$")]
+    #[param(example = "zh-CN", pattern = "^(zh-CN|en)?$")]
     pub locale: Option<String>,
 }
 
@@ -68,7 +68,7 @@ pub struct RulesQuery {
 #[into_params(parameter_in = Query)]
 pub struct LocaleQuery {
     /// Message locale: `zh-CN` (default) or `en`.
-    #[param(example = "zh-CN", pattern = "^(zh-CN|en)$")]
+    #[param(example = "zh-CN", pattern = "^(zh-CN|en)?$")]
     pub locale: Option<String>,
 }
 
@@ -146,16 +146,15 @@ pub fn sorting(
 }
 
 /// The entity tags of `If-Match` (`None` when the header is absent): the one parser of the
-/// header for every route (`*` and weak tags are refused there).
+/// header for every route (`*` and an empty header are 428; weak, malformed or non-ASCII
+/// tags never match, so the write gets 412 with the current ETag).
 pub fn if_match(req: &actix_web::HttpRequest) -> Result<Option<Vec<String>>, ApiError> {
     match req.headers().get(actix_web::http::header::IF_MATCH) {
         None => Ok(None),
-        Some(v) => {
-            let s = v.to_str().map_err(|_| {
-                ApiError::InvalidHeader(text!("If-Match 请求头含有非 ASCII 字符", "If-Match is not ASCII"))
-            })?;
-            crate::service::targets::parse_if_match(s).map(Some)
-        }
+        Some(v) => match v.to_str() {
+            Ok(s) => crate::service::targets::parse_if_match(s).map(Some),
+            Err(_) => Ok(Some(Vec::new())),
+        },
     }
 }
 

@@ -320,7 +320,7 @@ pub struct NewRound {
     #[schema(minimum = 1, maximum = 12, example = 6)]
     pub through_month: i32,
     /// Due date `YYYY-MM-DD`.
-    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$", example = "2019-07-10")]
+    #[schema(format = Date, pattern = r"^\d{4}-\d{2}-\d{2}$", example = "2019-07-10")]
     pub deadline: String,
 }
 
@@ -367,7 +367,7 @@ pub struct NewRectification {
     #[schema(min_length = 1, max_length = 2000)]
     pub requirement: String,
     /// 整改期限 `YYYY-MM-DD`.
-    #[schema(pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[schema(format = Date, pattern = r"^\d{4}-\d{2}-\d{2}$")]
     pub due: String,
 }
 
@@ -643,6 +643,7 @@ pub async fn create_report(
 #[into_params(parameter_in = Query)]
 pub struct ReportsQuery {
     /// Only this round.
+    #[param(pattern = "^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?$")]
     pub round_id: Option<String>,
     /// Only this department (a department token only ever sees its own).
     pub department: Option<String>,
@@ -662,7 +663,7 @@ pub struct ReportsQuery {
 
 /// Reports per state under the filter.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct StatusCounts {
+pub struct ReportStatusCounts {
     /// 草稿.
     pub draft: i64,
     /// 已报送.
@@ -681,7 +682,7 @@ pub struct ReportPage {
     /// Next page.
     pub next_cursor: Option<String>,
     /// Per state (under the same filter, all pages).
-    pub counts: StatusCounts,
+    pub counts: ReportStatusCounts,
 }
 
 /// List reports (a department: its own), with counts per state.
@@ -703,7 +704,9 @@ pub async fn list_reports(
     caller: Caller,
     q: web::Query<ReportsQuery>,
 ) -> Result<web::Json<ReportPage>, ApiError> {
-    let q = q.into_inner();
+    let mut q = q.into_inner();
+    // An empty `round_id=` (a form's empty field) is every round.
+    q.round_id = q.round_id.filter(|r| !r.is_empty());
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     if let Some(r) = &q.round_id
         && uuid::Uuid::parse_str(r).is_err()
@@ -742,7 +745,7 @@ pub async fn list_reports(
             Ok((items, next, counts))
         })
         .await?;
-    let mut c = StatusCounts::default();
+    let mut c = ReportStatusCounts::default();
     for (s, n) in counts {
         match s.as_str() {
             "draft" => c.draft = n,

@@ -129,7 +129,7 @@ pub struct ReviewView {
 
 /// Counts of the caller's visible targets per status.
 #[derive(Debug, Clone, Default, Serialize, ToSchema)]
-pub struct StatusCounts {
+pub struct TargetStatusCounts {
     /// 草稿.
     pub draft: u64,
     /// 已提交.
@@ -144,7 +144,7 @@ pub struct StatusCounts {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ReviewListing {
     /// Counts per status (before the status filter), counted in SQL over every matching target.
-    pub counts: StatusCounts,
+    pub counts: TargetStatusCounts,
     /// One page of targets (after the status filter), most recently changed first.
     pub items: Vec<ReviewTarget>,
     /// Pass as `cursor` for the next page; null on the last page.

@@ -509,20 +509,20 @@ fn opinion_body(i: usize, rec: Recommendation) -> Value {
 /// Counts the review state of the database (all targets, not only the demo's).
 fn review_counts(conn: &mut AnyConnection) -> Result<ReviewCounts, SeedError> {
     let mut counts = ReviewCounts::default();
-    for r in store::targets::list(conn, &TargetFilter::default(), None, 1_000_000)? {
-        match Status::parse(&r.status) {
-            Some(Status::Draft) => counts.draft += 1,
-            Some(Status::Submitted) => counts.submitted += 1,
-            Some(Status::Returned) => counts.returned += 1,
-            Some(Status::Approved) => counts.approved += 1,
+    for (status, n) in store::targets::status_counts(conn, &TargetFilter::default())? {
+        let n = usize::try_from(n).unwrap_or_default();
+        match Status::parse(&status) {
+            Some(Status::Draft) => counts.draft += n,
+            Some(Status::Submitted) => counts.submitted += n,
+            Some(Status::Returned) => counts.returned += n,
+            Some(Status::Approved) => counts.approved += n,
             None => {}
         }
     }
-    let assignments = store::review::assignments_list(conn, None)?;
-    counts.assignments = assignments.len();
-    counts.assessor_assignments = assignments.iter().filter(|a| a.organisation == DEMO_ASSESSOR_ORG).count();
-    let ids: Vec<String> = assignments.into_iter().map(|a| a.id).collect();
-    counts.opinions = store::review::opinions_for_assignments(conn, &ids)?.len();
+    let count = |n: i64| usize::try_from(n).unwrap_or_default();
+    counts.assignments = count(store::review::assignments_count(conn, None)?);
+    counts.assessor_assignments = count(store::review::assignments_count(conn, Some(DEMO_ASSESSOR_ORG))?);
+    counts.opinions = count(store::review::opinions_count(conn)?);
     counts.public = usize::try_from(store::review::approved_public_count(conn)?).unwrap_or_default();
     Ok(counts)
 }

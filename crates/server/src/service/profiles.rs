@@ -153,6 +153,8 @@ pub async fn resolve_async(
     state: &actix_web::web::Data<crate::state::AppState>,
     id: Option<&str>,
 ) -> Result<ProfileRef, ApiError> {
+    // An empty `profile=` (a form's empty field) is the default profile, like an empty cursor.
+    let id = id.filter(|p| !p.is_empty());
     if let Some(p) = state.profiles.cached(id)? {
         return Ok(p);
     }

@@ -195,24 +195,24 @@ pub fn create(
     Ok(row)
 }
 
-/// Parses an `If-Match` header value: the listed strong ETags (without quotes).
-/// `*` and weak tags are not accepted: a writer must name the state it read.
+/// Parses an `If-Match` header value: the listed strong ETags (without quotes). `*` and an
+/// empty value are 428 (a writer must name the state it read); weak and malformed tags are
+/// left out, so they match nothing.
 pub fn parse_if_match(value: &str) -> Result<Vec<String>, ApiError> {
     let mut tags = Vec::new();
+    let mut listed = false;
     for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         if part == "*" {
             return Err(ApiError::PreconditionRequired);
         }
-        let tag =
-            part.strip_prefix('"').and_then(|p| p.strip_suffix('"')).filter(|t| !t.contains('"')).ok_or_else(|| {
-                ApiError::InvalidHeader(text!(
-                    "If-Match 须列出带引号的强 ETag，收到的是 `{part}`",
-                    "If-Match must list quoted strong ETags, got `{part}`"
-                ))
-            })?;
-        tags.push(tag.to_owned());
+        listed = true;
+        // A weak or malformed tag is listed but never matches (RFC 9110 §13.1.1 compares
+        // strongly): the write is refused with 412 and the current ETag, like a stale one.
+        if let Some(tag) = part.strip_prefix('"').and_then(|p| p.strip_suffix('"')).filter(|t| !t.contains('"')) {
+            tags.push(tag.to_owned());
+        }
     }
-    if tags.is_empty() {
+    if !listed {
         return Err(ApiError::PreconditionRequired);
     }
     Ok(tags)
@@ -423,8 +423,10 @@ mod tests {
         assert_eq!(parse_if_match(" \"a\", \"b\" ").ok(), Some(vec!["a".to_owned(), "b".to_owned()]));
         assert!(matches!(parse_if_match("*"), Err(ApiError::PreconditionRequired)));
         assert!(matches!(parse_if_match(""), Err(ApiError::PreconditionRequired)));
-        assert!(matches!(parse_if_match("abc"), Err(ApiError::InvalidHeader(_))));
-        assert!(matches!(parse_if_match("W/\"abc\""), Err(ApiError::InvalidHeader(_))));
+        // Weak and malformed tags never match: the caller gets 412 and the current ETag.
+        assert_eq!(parse_if_match("abc").ok(), Some(Vec::new()));
+        assert_eq!(parse_if_match("W/\"abc\"").ok(), Some(Vec::new()));
+        assert_eq!(parse_if_match("W/\"abc\", \"d\"").ok(), Some(vec!["d".to_owned()]));
     }
 
     #[test]

@@ -396,13 +396,41 @@ pub fn is_assigned(conn: &mut AnyConnection, target_id: &str, organisation: &str
     assignment_of(conn, target_id, organisation).map(|a| a.is_some())
 }
 
-/// Assignments, oldest first: all of them, or those of one organisation.
-pub fn assignments_list(conn: &mut AnyConnection, organisation: Option<&str>) -> QueryResult<Vec<AssignmentRow>> {
+/// A page of assignments, oldest first (`at`, then id), strictly after the assignment
+/// `cursor` (its position read from the table; an unknown cursor gives an empty page): all
+/// of them, or those of one organisation. Served by `assignments_at` / `assignments_org_at`.
+pub fn assignments_page(
+    conn: &mut AnyConnection,
+    organisation: Option<&str>,
+    cursor: Option<&str>,
+    limit: i64,
+) -> QueryResult<Vec<AssignmentRow>> {
     let mut q = assignments::table.select(AssignmentRow::as_select()).into_boxed();
     if let Some(o) = organisation {
         q = q.filter(assignments::organisation.eq(o.to_owned()));
     }
-    q.order((assignments::at.asc(), assignments::id.asc())).load(conn)
+    if let Some(c) = cursor {
+        let Some(at) = assignments::table.find(c).select(assignments::at).first::<NaiveDateTime>(conn).optional()?
+        else {
+            return Ok(Vec::new());
+        };
+        q = q.filter(assignments::at.gt(at).or(assignments::at.eq(at).and(assignments::id.gt(c.to_owned()))));
+    }
+    q.order((assignments::at.asc(), assignments::id.asc())).limit(limit).load(conn)
+}
+
+/// How many assignments there are: all of them, or those of one organisation.
+pub fn assignments_count(conn: &mut AnyConnection, organisation: Option<&str>) -> QueryResult<i64> {
+    let mut q = assignments::table.select(diesel::dsl::count_star()).into_boxed();
+    if let Some(o) = organisation {
+        q = q.filter(assignments::organisation.eq(o.to_owned()));
+    }
+    q.first(conn)
+}
+
+/// How many third-party opinions there are.
+pub fn opinions_count(conn: &mut AnyConnection) -> QueryResult<i64> {
+    opinions::table.select(diesel::dsl::count_star()).first(conn)
 }
 
 /// The assignments of one target, oldest first.

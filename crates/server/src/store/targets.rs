@@ -304,6 +304,14 @@ pub fn count_created_by_in_year(conn: &mut AnyConnection, created_by: &str, year
         .get_result(conn)
 }
 
+/// The given targets (by id), in no particular order; missing ids are skipped.
+pub fn get_many(conn: &mut AnyConnection, ids: &[String]) -> QueryResult<Vec<TargetRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    targets::table.filter(targets::id.eq_any(ids.to_vec())).select(TargetRow::as_select()).load(conn)
+}
+
 /// Project names of the given targets (by id).
 pub fn project_names(
     conn: &mut AnyConnection,

@@ -383,9 +383,10 @@ async fn demo_assessor_sees_exactly_its_assignments(app: &TestApp) {
     let mine = of_org(seed::DEMO_ASSESSOR_ORG);
     let others = of_org(seed::DEMO_OTHER_ORG);
     assert!(!mine.is_empty() && !others.is_empty());
-    let (status, _, list) = get(app, "/api/v1/assignments", Some(assessor)).await;
+    let (status, _, list) = get(app, "/api/v1/assignments?limit=200", Some(assessor)).await;
     assert_eq!(status, 200, "{list}");
-    let list = list.as_array().expect("assignments");
+    assert_eq!(list["next_cursor"], serde_json::Value::Null, "the demo's assignments fit one page");
+    let list = list["items"].as_array().expect("assignments");
     let seen: BTreeSet<&str> = list.iter().filter_map(|a| a["target_id"].as_str()).collect();
     assert_eq!(seen, mine);
     assert_eq!(list.len(), mine.len());
@@ -408,8 +409,8 @@ async fn demo_assessor_sees_exactly_its_assignments(app: &TestApp) {
             && p.assessment.is_some_and(|a| a.opinion == Some(Recommendation::Approve)))
     );
     // Finance sees both organisations' assignments; the assessor reads only its own targets.
-    let (_, _, all) = get(app, "/api/v1/assignments", Some(&l.tokens.finance.secret)).await;
-    assert_eq!(all.as_array().map(Vec::len), Some(mine.len() + others.len()));
+    let (_, _, all) = get(app, "/api/v1/assignments?limit=200", Some(&l.tokens.finance.secret)).await;
+    assert_eq!(all["items"].as_array().map(Vec::len), Some(mine.len() + others.len()));
     let own = mine.iter().next().expect("one");
     let (status, _, _) = get(app, &format!("/api/v1/targets/{own}/dossier"), Some(assessor)).await;
     assert_eq!(status, 200);

@@ -120,6 +120,52 @@ async fn lists_search_and_sort_in_sql(app: &TestApp) {
     assert_eq!((status, public["items"].clone()), (200, json!([])), "drafts are not public: {public}");
 }
 
+/// `GET /assignments` pages in SQL with the cursor contract of the other lists: every
+/// assignment once, oldest first, an assessor only its organisation's, bad cursors refused.
+async fn assignments_page_by_cursor(app: &TestApp) {
+    let finance = seed(app).await;
+    let (_, _, all) = get(app, "/api/v1/targets?limit=50", Some(&finance)).await;
+    let mut ids = Vec::new();
+    for t in all["items"].as_array().expect("items") {
+        let id = t["id"].as_str().expect("id").to_owned();
+        let dept = app.token(Role::Department, t["department_code"].as_str(), None).await;
+        let (status, _, out) = post_json(app, &format!("/api/v1/targets/{id}/submit"), Some(&dept), &json!({})).await;
+        assert_eq!(status, 200, "{out}");
+        ids.push(id);
+    }
+    // Seven to one organisation (in three requests), two to another.
+    for (chunk, org) in [(&ids[0..3], "甲所"), (&ids[3..6], "甲所"), (&ids[6..7], "甲所"), (&ids[7..9], "乙所")]
+    {
+        let body = json!({ "target_ids": chunk, "organisation": org, "due": "2019-03-30" });
+        let (status, _, out) = post_json(app, "/api/v1/assignments", Some(&finance), &body).await;
+        assert_eq!(status, 201, "{out}");
+    }
+    let every = all_pages(app, "/api/v1/assignments", &finance, 2).await;
+    assert_eq!(every.len(), 9, "every assignment once");
+    let keys: Vec<(String, String)> = every
+        .iter()
+        .map(|a| (a["at"].as_str().unwrap_or("").to_owned(), a["id"].as_str().unwrap_or("").to_owned()))
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "oldest first");
+    assert!(every.iter().all(|a| a["target"]["id"] == a["target_id"]), "each with its target");
+
+    let assessor = app.token(Role::Assessor, None, Some("甲所")).await;
+    let own = all_pages(app, "/api/v1/assignments", &assessor, 3).await;
+    assert_eq!(own.len(), 7);
+    assert!(own.iter().all(|a| a["organisation"] == "甲所"));
+    let (_, _, first) = get(app, "/api/v1/assignments?limit=7", Some(&assessor)).await;
+    assert_eq!(first["next_cursor"], Value::Null, "an exact last page says so: {first}");
+
+    for bad in ["/api/v1/assignments?limit=0", "/api/v1/assignments?limit=201", "/api/v1/assignments?cursor=tgt_1"] {
+        let (status, headers, body) = get(app, bad, Some(&finance)).await;
+        assert_problem(status, &headers, &body, 400, "invalid-parameter");
+    }
+    let dept = app.token(Role::Department, Some("101"), None).await;
+    assert_eq!(get(app, "/api/v1/assignments", Some(&dept)).await.0, 403);
+}
+
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| {
@@ -132,4 +178,4 @@ fn urlencode(s: &str) -> String {
         .collect()
 }
 
-crate::both_backends!(lists_search_and_sort_in_sql);
+crate::both_backends!(lists_search_and_sort_in_sql, assignments_page_by_cursor);

@@ -208,7 +208,7 @@ async fn problems_speak_the_requests_language(app: &TestApp) {
         probe("no If-Match", Method::PUT, format!("/api/v1/targets/{draft}"), 428, "precondition-required")
             .token(&dept)
             .json(&doc),
-        probe("weak If-Match", Method::PUT, format!("/api/v1/targets/{draft}"), 400, "invalid-header")
+        probe("weak If-Match", Method::PUT, format!("/api/v1/targets/{draft}"), 412, "precondition-failed")
             .token(&dept)
             .json(&doc)
             .if_match("W/\"x\""),

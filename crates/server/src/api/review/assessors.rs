@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use jixiao_rules::Violation;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::{ReviewTarget, service};
 use crate::api::{LocaleQuery, PROBLEM, locale};
@@ -16,19 +16,41 @@ use crate::auth::Caller;
 use crate::body::JsonObject;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
+use crate::text;
 
 /// Body of `POST /assignments` (JSON Schema `Assignment`).
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRequest {
-    /// Ids of submitted targets.
+    /// Ids of submitted targets (1–500, each once).
+    #[schema(schema_with = target_ids_schema)]
     pub target_ids: Vec<String>,
     /// The assessor organisation (the `--org` of its tokens).
-    #[schema(example = "新疆某某会计师事务所")]
+    #[schema(example = "新疆某某会计师事务所", min_length = 1, max_length = 200, pattern = r"\S")]
     pub organisation: String,
     /// Due date, `YYYY-MM-DD`.
-    #[schema(example = "2018-11-30")]
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2018-11-30")]
     pub due: String,
+}
+
+/// `target_ids` as `jixiao_rules::review::ASSIGNMENT_SCHEMA` checks it, so the published
+/// schema is the one the server applies.
+fn target_ids_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(64))
+                // No NUL, as in every string the server takes.
+                .pattern(Some("^[^\\u0000]*$")),
+        )
+        .min_items(Some(1))
+        .max_items(Some(500))
+        .unique_items(true)
+        .description(Some("Ids of submitted targets (1–500, each once)."))
+        .build()
 }
 
 /// An assignment.
@@ -126,13 +148,37 @@ pub async fn create_assignments(
     Ok(HttpResponse::Created().json(out))
 }
 
-/// List assignments: finance sees all, an assessor those of its organisation.
+/// One page of assignments.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct AssignmentPage {
+    /// Assignments, oldest first.
+    pub items: Vec<AssignmentView>,
+    /// Pass as `cursor` to get the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// Paging of `GET /assignments`.
+#[derive(Debug, Clone, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AssignmentParams {
+    /// `next_cursor` of the previous page.
+    #[param(pattern = "^(asg_[0-9a-f]{32})?$")]
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub limit: Option<u32>,
+}
+
+/// List assignments, a page at a time (oldest first): finance sees all, an assessor those
+/// of its organisation.
 #[utoipa::path(
     tag = "third-party review",
     operation_id = "list_assignments",
+    params(AssignmentParams),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "Assignments, oldest first.", body = Vec<AssignmentView>),
+        (status = 200, description = "A page of assignments, oldest first.", body = AssignmentPage),
+        (status = 400, description = "A bad cursor or limit.", body = Problem, content_type = PROBLEM),
         (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
         (status = 403, description = "Departments have no assignments.", body = Problem, content_type = PROBLEM),
     )
@@ -141,9 +187,27 @@ pub async fn create_assignments(
 pub async fn list_assignments(
     state: web::Data<AppState>,
     caller: Caller,
-) -> Result<web::Json<Vec<AssignmentView>>, ApiError> {
-    let out = state.db.run(move |conn| -> Result<_, ApiError> { service::assignments(conn, &caller) }).await?;
-    Ok(web::Json(out))
+    q: web::Query<AssignmentParams>,
+) -> Result<web::Json<AssignmentPage>, ApiError> {
+    let AssignmentParams { cursor, limit } = q.into_inner();
+    let limit = crate::api::page_size(limit)?;
+    let cursor = cursor.filter(|c| !c.is_empty());
+    if cursor.as_deref().is_some_and(|c| !is_assignment_id(c)) {
+        return Err(ApiError::InvalidParameter(text!(
+            "翻页游标（cursor）无效，请从第一页重新查询",
+            "cursor is not one this server issued"
+        )));
+    }
+    let (items, next_cursor) = state
+        .db
+        .read(move |conn| -> Result<_, ApiError> { service::assignments(conn, &caller, cursor.as_deref(), limit) })
+        .await?;
+    Ok(web::Json(AssignmentPage { items, next_cursor }))
+}
+
+/// `asg_` and 32 lowercase hex digits: the ids this server gives assignments.
+fn is_assignment_id(s: &str) -> bool {
+    s.strip_prefix("asg_").is_some_and(|h| h.len() == 32 && h.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
 }
 
 /// One assignment with the target's current document and violations.

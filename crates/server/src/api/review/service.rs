@@ -20,7 +20,7 @@ use super::assessors::{AssignmentDetail, AssignmentRequest, AssignmentView, Opin
 use super::public::{PublicListing, PublicTarget};
 use super::{
     AuditView, ChangesView, Dossier, ReviewListParams, ReviewListing, ReviewResult, ReviewTarget, ReviewView,
-    StatusCounts, VersionView,
+    TargetStatusCounts, VersionView,
 };
 use crate::auth::{Caller, Role};
 use crate::db::{AnyConnection, Money};
@@ -672,7 +672,7 @@ pub fn review_listing(conn: &mut AnyConnection, caller: &Caller, q: &ReviewListP
         q: crate::api::search(q.q.clone())?,
     };
     let (sort, order) = crate::api::sorting(q.sort, q.order);
-    let mut counts = StatusCounts::default();
+    let mut counts = TargetStatusCounts::default();
     for (status, n) in store::targets::status_counts(conn, &filter)? {
         let n = u64::try_from(n).unwrap_or_default();
         match status.as_str() {
@@ -871,7 +871,12 @@ pub fn reviews(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<Ve
 }
 
 /// Assignments: finance/admin all, an assessor its organisation's; departments 403.
-pub fn assignments(conn: &mut AnyConnection, caller: &Caller) -> Result<Vec<AssignmentView>> {
+pub fn assignments(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    cursor: Option<&str>,
+    limit: i64,
+) -> Result<(Vec<AssignmentView>, Option<String>)> {
     let org = match caller.role {
         Role::Finance | Role::Admin => None,
         Role::Assessor => Some(caller.org.clone().ok_or(ApiError::NotFound)?),
@@ -879,21 +884,29 @@ pub fn assignments(conn: &mut AnyConnection, caller: &Caller) -> Result<Vec<Assi
             return Err(ApiError::Forbidden(text!("部门没有第三方审核任务", "departments have no assignments")));
         }
     };
-    let rows = store::review::assignments_list(conn, org.as_deref())?;
+    // One row more than the page tells whether there is a next one.
+    let mut rows = store::review::assignments_page(conn, org.as_deref(), cursor, limit + 1)?;
+    let more = rows.len() > usize::try_from(limit).unwrap_or(usize::MAX);
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let ids: Vec<String> = rows.iter().map(|a| a.id.clone()).collect();
     let ops = store::review::opinions_for_assignments(conn, &ids)?;
+    let mut target_ids: Vec<String> = rows.iter().map(|a| a.target_id.clone()).collect();
+    target_ids.sort_unstable();
+    target_ids.dedup();
+    let targets: HashMap<String, TargetRow> =
+        store::targets::get_many(conn, &target_ids)?.into_iter().map(|t| (t.id.clone(), t)).collect();
+    let states: HashMap<String, StateRow> =
+        store::review::states_of(conn, &target_ids)?.into_iter().map(|s| (s.target_id.clone(), s)).collect();
     let mut out = Vec::with_capacity(rows.len());
     for a in &rows {
-        let target = match store::targets::get(conn, &a.target_id)? {
-            Some(row) => {
-                let lc = lifecycle_of(&row, store::review::get_state(conn, &row.id)?.as_ref())?;
-                Some(view(&row, &lc, None)?)
-            }
+        let target = match targets.get(&a.target_id) {
+            Some(row) => Some(view(row, &lifecycle_of(row, states.get(&row.id))?, None)?),
             None => None,
         };
         out.push(assignment_view(a, ops.iter().filter(|o| o.assignment_id == a.id).count(), target));
     }
-    Ok(out)
+    let next = if more { rows.last().map(|a| a.id.clone()) } else { None };
+    Ok((out, next))
 }
 
 /// One assignment with its target's document (finance/admin, or the assessor it names).
