@@ -59,7 +59,7 @@ pub struct TargetLine {
     pub project_code: String,
     /// 项目名称.
     pub project_name: String,
-    /// `project` / `department`.
+    /// `project` / `department` (blank when not known).
     pub kind: String,
     /// 年度资金总额 (万元).
     pub annual_total: Option<Decimal>,
@@ -249,7 +249,11 @@ impl BureauWorkbook {
         ws.write_string_with_format(r, 2, &t.department_name, &text)?;
         ws.write_string_with_format(r, 3, &t.project_code, &center)?;
         ws.write_string_with_format(r, 4, &t.project_name, &text)?;
-        let kind = if t.kind == "department" { "部门整体" } else { "项目" };
+        let kind = match t.kind.as_str() {
+            "department" => "部门整体",
+            "project" => "项目",
+            _ => "",
+        };
         ws.write_string_with_format(r, 5, kind, &center)?;
         match f(t.annual_total) {
             Some(v) => ws.write_number_with_format(r, 6, v, &money)?,

@@ -216,8 +216,9 @@ pub fn workbook_with_progress(
                 review_grade: grades.get(&t.id).map(|(_, g)| g.clone()),
                 department_code: t.department_code,
                 project_code: t.project_code.unwrap_or_default(),
+                // Only a project document has a project name (the list row carries no kind).
+                kind: if t.project_name.is_some() { "project".to_owned() } else { String::new() },
                 project_name: t.project_name.unwrap_or_default(),
-                kind: String::new(),
                 annual_total: t.annual_total.map(|m| m.0),
                 status: t.status,
                 errors: i64::from(t.error_count),
