@@ -219,7 +219,7 @@ pub async fn export_evaluation_xlsx(
 #[utoipa::path(
     tag = "sheets",
     operation_id = "export_workbook",
-    params(("year" = i32, Path, description = "Fiscal year"), WorkbookQuery),
+    params(("year" = i32, Path, minimum = 2000, maximum = 2100, description = "Fiscal year"), WorkbookQuery),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The workbook (xlsx).", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
@@ -280,7 +280,7 @@ async fn read_capped(req: &HttpRequest, mut payload: web::Payload, limit: usize)
     tag = "sheets",
     operation_id = "import_target",
     params(RulesQuery),
-    request_body(content = Vec<u8>, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", description = "The xlsx file's bytes."),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The xlsx file's bytes (sent as `application/octet-stream` or `application/vnd.openxmlformats-officedocument.spreadsheetml.sheet`)."),
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The document read and its violations (with cells).", body = ImportedTarget),
