@@ -14,6 +14,7 @@ macro_rules! out_raw {
 
 mod rules_cmd;
 mod server_cmd;
+mod sheets_cmd;
 
 use std::process::ExitCode;
 use std::time::Instant;
@@ -36,6 +37,10 @@ enum Command {
     Score(rules_cmd::ScoreArgs),
     /// Check a monitoring report (绩效运行监控) against its approved target: lights and violations.
     Monitor(rules_cmd::MonitorArgs),
+    /// Write a national form or the bureau's workbook as xlsx (项目支出绩效目标申报表, 执行监控表, 自评表).
+    Export(sheets_cmd::ExportArgs),
+    /// Read a 申报表 from xlsx: prints {document, valid, violations (each with its cell), …}.
+    Import(sheets_cmd::ImportArgs),
     /// Run the REST server (API under /api/v1, docs at /docs, web form at /).
     Serve(server_cmd::ServeArgs),
     /// Create, revoke or list API tokens.
@@ -71,6 +76,8 @@ fn main() -> ExitCode {
         Command::Check(a) => return rules_cmd::check(a),
         Command::Score(a) => return rules_cmd::score(a),
         Command::Monitor(a) => return rules_cmd::monitor(a),
+        Command::Import(a) => return sheets_cmd::import(a),
+        Command::Export(a) => sheets_cmd::export(a),
         Command::Serve(a) => server_cmd::serve(a, started),
         Command::Token(a) => server_cmd::token(a),
         Command::User(a) => server_cmd::user(a),

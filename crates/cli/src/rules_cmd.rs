@@ -107,7 +107,7 @@ fn load_profile_file(registry: &Registry, path: &Path) -> Result<Profile, String
 }
 
 /// Reads a whole input (file or `-`) as UTF-8 text with a clear reason on failure.
-fn read_input(file: &str) -> Result<String, String> {
+pub fn read_input(file: &str) -> Result<String, String> {
     let mut bytes = Vec::new();
     if file == "-" {
         std::io::stdin().read_to_end(&mut bytes).map_err(|e| format!("cannot read standard input: {e}"))?;

@@ -24,7 +24,7 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    fn load(&self) -> Result<Config> {
+    pub fn load(&self) -> Result<Config> {
         let mut c = Config::load(self.config.as_deref()).context("reading the configuration")?;
         if let Some(url) = &self.database {
             c.database_url = Some(url.clone());
@@ -185,7 +185,7 @@ pub struct DemoArgs {
     pub config: ConfigArgs,
 }
 
-fn open_db(config: &Config) -> Result<Database> {
+pub fn open_db(config: &Config) -> Result<Database> {
     let url = config.database_url();
     Database::open(&url, 2).with_context(|| {
         format!(

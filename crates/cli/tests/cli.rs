@@ -408,3 +408,61 @@ fn monitor_refuses_a_profile_file_with_unordered_thresholds() {
         assert!(out.stdout.is_empty(), "{name}");
     }
 }
+
+/// `jixiao export target` then `jixiao import`: the same document; violations on stderr
+/// with their cells; exit 1 on errors, 0 without, 2 for a file that is not a spreadsheet.
+#[test]
+fn export_then_import_round_trips_with_cells_and_exit_codes() {
+    let doc = fixture("targets/indicator-field-errors.json")["document"].clone();
+    let input = tmp("errors.json", doc.to_string().as_bytes());
+    let xlsx = input.with_extension("xlsx");
+    let out = jixiao(&["export", "target", input.to_str().unwrap(), "-o", xlsx.to_str().unwrap()], b"");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = jixiao(&["import", xlsx.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(got["document"]["indicators"], doc["indicators"]);
+    assert_eq!(got["violations"][0]["cell"], json!("申报表!G17"));
+    assert_eq!(got["violations"][0]["path"], json!("/indicators/1/unit"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("申报表!G17\tIND_UNIT_REQUIRED\t/indicators/1/unit"), "{stderr}");
+
+    let valid = fixture("targets/orphan-clothing-valid.json")["document"].clone();
+    let input = tmp("valid.json", valid.to_string().as_bytes());
+    let xlsx = input.with_extension("xlsx");
+    assert!(jixiao(&["export", "target", input.to_str().unwrap(), "-o", xlsx.to_str().unwrap()], b"").status.success());
+    let out = jixiao(&["import", "--document-only", xlsx.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let back: Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The document checks clean with `jixiao check`, as the original.
+    let out = jixiao(&["check", "-"], back.to_string().as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
+
+    let out = jixiao(&["import", input.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not an xlsx"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `jixiao export report` and `jixiao export evaluation` write their forms.
+#[test]
+fn export_report_and_evaluation() {
+    let m = fixture("monitoring/over-run-blue.json");
+    let t = tmp("m-target.json", m["target"].to_string().as_bytes());
+    let r = tmp("m-report.json", m["report"].to_string().as_bytes());
+    let o = t.with_file_name("m.xlsx");
+    let out = jixiao(
+        &["export", "report", "--target", t.to_str().unwrap(), r.to_str().unwrap(), "-o", o.to_str().unwrap()],
+        b"",
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&o).unwrap().starts_with(b"PK"));
+    let e = fixture("evaluations/orphan-clothing-2019.json");
+    let t = tmp("e-target.json", e["target"].to_string().as_bytes());
+    let o = t.with_file_name("e.xlsx");
+    let out = jixiao(
+        &["export", "evaluation", "--target", t.to_str().unwrap(), "-", "-o", o.to_str().unwrap()],
+        e["evaluation"].to_string().as_bytes(),
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(std::fs::read(&o).unwrap().starts_with(b"PK"));
+}

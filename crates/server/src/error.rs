@@ -188,6 +188,9 @@ pub enum ApiError {
     /// An uploaded file is of a type not accepted here, or its content does not match its
     /// name (415 `unsupported-file`).
     UnsupportedFile(Text),
+    /// An uploaded spreadsheet that is one but cannot be read: password protected, a zip
+    /// bomb, damaged, or without the form (422 `unreadable-file`). Nothing is stored.
+    UnreadableFile(Text),
     /// Review input refused by a rule of `jixiao_rules::review` (422 `review-<code>`), with
     /// the field it is about.
     Refused {
@@ -265,6 +268,7 @@ impl ApiError {
             ApiError::PayloadTooLarge { .. } => "payload-too-large",
             ApiError::InvalidFile(_) => "invalid-file",
             ApiError::UnsupportedFile(_) => "unsupported-file",
+            ApiError::UnreadableFile(_) => "unreadable-file",
             ApiError::Violations { .. } => "violations",
             ApiError::Refused { .. } => "review-refused",
             ApiError::TooManyRequests { .. } => "too-many-requests",
@@ -286,6 +290,7 @@ impl ApiError {
             | ApiError::Conflict(t)
             | ApiError::InvalidFile(t)
             | ApiError::UnsupportedFile(t)
+            | ApiError::UnreadableFile(t)
             | ApiError::Violations { detail: t, .. }
             | ApiError::Refused { message: t, .. } => t.clone(),
             ApiError::ContentType => text!(
@@ -415,6 +420,7 @@ fn title(slug: &str, status: StatusCode) -> Text {
         "conflict" => ("操作与当前状态不符", "Conflict with the resource's state"),
         "invalid-file" => ("文件无效", "Invalid file"),
         "unsupported-file" => ("不接受此类文件", "File type not accepted"),
+        "unreadable-file" => ("无法读取该电子表格", "Spreadsheet cannot be read"),
         "csrf" => ("缺少或不符的防跨站令牌", "Missing or wrong CSRF token"),
         "review-refused" => ("审核内容不符合审核规则", "The review input is refused by the review rules"),
         _ => {
@@ -502,7 +508,9 @@ impl ResponseError for ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::PreconditionFailed { .. } => StatusCode::PRECONDITION_FAILED,
             ApiError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::Violations { .. } | ApiError::Refused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Violations { .. } | ApiError::Refused { .. } | ApiError::UnreadableFile(_) => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -689,6 +697,7 @@ mod tests {
             ApiError::PayloadTooLarge { limit: 1024 },
             ApiError::InvalidFile(t()),
             ApiError::UnsupportedFile(t()),
+            ApiError::UnreadableFile(t()),
             ApiError::from_review(jixiao_rules::review::ReviewError::OpinionRequired, Vec::new()),
             ApiError::Violations { detail: t(), violations: Vec::new() },
             ApiError::TooManyRequests { retry_after: 30 },
@@ -725,6 +734,7 @@ mod tests {
                 | ApiError::PayloadTooLarge { .. }
                 | ApiError::InvalidFile(_)
                 | ApiError::UnsupportedFile(_)
+                | ApiError::UnreadableFile(_)
                 | ApiError::Refused { .. }
                 | ApiError::Violations { .. }
                 | ApiError::TooManyRequests { .. }

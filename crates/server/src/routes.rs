@@ -50,8 +50,10 @@ impl RouteTable {
     /// The methods allowed on `path`, if it is a documented path.
     pub fn allowed(&self, path: &str) -> Option<Vec<String>> {
         let mut found: Option<Vec<String>> = None;
+        // A literal path (`/targets/import`) is its own resource, not `/targets/{id}` too.
+        let literal = self.entries.iter().any(|(def, _)| is_literal(def) && def.is_match(path));
         for (def, methods) in &self.entries {
-            if def.is_match(path) {
+            if def.is_match(path) && (!literal || is_literal(def)) {
                 let all = found.get_or_insert_with(Vec::new);
                 for m in methods {
                     if !all.contains(m) {
@@ -79,4 +81,9 @@ pub async fn fallback(req: HttpRequest) -> Result<HttpResponse, ApiError> {
         return Err(ApiError::MethodNotAllowed(vec!["GET".into(), "HEAD".into()]));
     }
     Err(ApiError::NotFound)
+}
+
+/// Whether a route's pattern has no `{parameter}`.
+fn is_literal(def: &ResourceDef) -> bool {
+    def.pattern().is_some_and(|p| !p.contains('{'))
 }

@@ -13,6 +13,7 @@ pub mod profiles;
 pub mod review;
 pub mod score;
 pub mod session;
+pub mod sheets;
 pub mod targets;
 pub mod tokens;
 
@@ -47,6 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     evaluation::configure(cfg);
     evidence::configure(cfg);
     session::configure(cfg);
+    sheets::configure(cfg);
 }
 
 /// `?profile=&locale=`: which rule profile to apply and the language of messages.

@@ -63,6 +63,7 @@ async fn bad_requests_are_problems(app: &TestApp) {
         case("unknown route", "GET", "/api/v1/nope", 404, "not-found"),
         case("unknown version", "GET", "/api/v2/profiles", 404, "not-found"),
         case("wrong method", "DELETE", "/api/v1/check", 405, "method-not-allowed"),
+        case("wrong method on a literal path", "OPTIONS", "/api/v1/targets/import", 405, "method-not-allowed"),
         case(
             "wrong method on item",
             "POST",
@@ -128,6 +129,10 @@ async fn bad_requests_are_problems(app: &TestApp) {
         assert_problem(status, &headers, &body, c.status, c.slug);
         if c.status == 405 {
             assert!(headers.get("allow").is_some(), "{}: Allow header", c.name);
+        }
+        if c.name == "wrong method on a literal path" {
+            // `/targets/import` is its own resource, not also `/targets/{id}`.
+            assert_eq!(headers.get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
         }
         if c.name == "wrong method on item" {
             assert_eq!(headers.get("allow").and_then(|v| v.to_str().ok()), Some("GET, PUT, DELETE, HEAD"));

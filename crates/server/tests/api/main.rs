@@ -16,5 +16,6 @@ mod openapi;
 mod profiles;
 mod score;
 mod session;
+mod sheets;
 mod targets;
 mod tokens;
