@@ -325,7 +325,7 @@ test("the public table is searchable, sorted and paged, and opens a detail view 
   await context.close();
 });
 
-test("a department's targets, the older pages with the session cookie, the assessor's tasks and 用户管理", async () => {
+test("a department's targets, the form with the session cookie, the assessor's tasks and 用户管理", async () => {
   const d = await open(1280, 800); // a 10-inch tablet, landscape
   await signIn(d.page, "minzheng");
   await d.page.locator('[data-test="greeting"]').waitFor();
@@ -351,21 +351,20 @@ test("a department's targets, the older pages with the session cookie, the asses
   await d.page.locator('[data-test="indicators"] tbody tr').first().waitFor();
   await axe(d.page, "我的绩效目标（详情）");
   await shot(d.page, "mine-detail");
-  // 修改内容 opens the older page, with the cookie: the signed-in user instead of the token box.
+  // 修改内容 opens the target in the app's form (#/declare/:id), signed in with the cookie.
   await d.page.locator('[data-test="edit"]').click();
-  await d.page.waitForURL(/my-targets\.html\?id=/);
-  await d.page.locator("#signed-in").waitFor();
-  assert.match(await d.page.locator("#signed-in").innerText(), /民政局填报员/);
-  assert.equal(await d.page.locator("#token").count(), 0);
-  await shot(d.page, "legacy-my-targets");
-  // A write from the older page with the cookie carries the session's X-CSRF-Token.
+  await d.page.waitForFunction(() => /^#\/declare\/[0-9a-f-]{36}$/.test(location.hash));
+  await d.page.locator("#submit").waitFor();
+  assert.equal(await d.page.locator("#submit").innerText(), "重新提交审核");
+  assert.equal(await d.page.locator("#token").count(), 0, "no token box in the app");
+  // The resubmission with the cookie carries the session's X-CSRF-Token, no bearer token.
   const writes = [];
   d.page.on("request", (r) => {
     if (r.method() === "POST" && new URL(r.url()).pathname.endsWith("/submit")) writes.push(r.headers());
   });
-  const returnedId = new URL(d.page.url()).searchParams.get("id");
-  await d.page.locator("#submit").click();
-  await d.page.waitForFunction(() => document.getElementById("detail-status")?.textContent === "已提交审核");
+  const returnedId = (await d.page.evaluate(() => location.hash)).split("/").pop();
+  await d.page.click("#submit");
+  await d.page.waitForFunction(() => /已提交审核/.test(document.getElementById("submit-status")?.textContent ?? ""));
   assert.equal(writes.length, 1);
   assert.ok(writes[0]["x-csrf-token"], "the CSRF token is sent");
   assert.equal(writes[0].authorization, undefined, "no bearer token");
@@ -374,6 +373,7 @@ test("a department's targets, the older pages with the session cookie, the asses
   await d.page.setViewportSize({ width: 800, height: 1280 });
   await d.page.evaluate(() => localStorage.removeItem("jixiao.menu.collapsed"));
   await d.page.goto(`${base}/#/mine`);
+  await d.page.reload(); // a fresh start at this width (the menu's state is read at start)
   await d.page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length > 0);
   assert.ok((await d.page.locator("#side-menu").boundingBox()).width < 80);
   await shot(d.page, "mine-tablet-portrait");
@@ -410,10 +410,6 @@ test("a department's targets, the older pages with the session cookie, the asses
   await a.page.locator('[data-test="opinion-done"]').waitFor();
   await a.page.locator('[data-test="opinion"]').first().waitFor();
   assert.match(await a.page.locator('[data-test="opinion"]').first().innerText(), /建议通过 · 平均分 85\.88/);
-  // The older page still opens an assignment by its id (the 复评任务 moved to #/re-evaluations).
-  const first = made.body[0].id;
-  await a.page.goto(`${base}/assessor.html?assignment=${first}`);
-  await a.page.locator("#assignment-detail").waitFor();
   assert.deepEqual(a.problems, []);
   await a.context.close();
 
