@@ -243,7 +243,7 @@ test("the review queue searches, sorts by the server, pages by cursor and keeps 
   await page.locator('[data-test="search"]').click();
   await page.waitForURL(/q=%E5%AD%A6/);
   await page.waitForFunction(() => [...document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr')].every((r) => r.textContent.includes("学生营养餐")));
-  const names = await rows.locator("td:first-child").allInnerTexts();
+  const names = await rows.locator("td.col-name").allInnerTexts();
   assert.ok(names.length > 0 && names.every((n) => n.includes("学生营养餐")));
   assert.match(await page.locator('[data-test="tab-all"]').innerText(), /全部\s*32/);
 
@@ -251,10 +251,10 @@ test("the review queue searches, sorts by the server, pages by cursor and keeps 
   await page.locator('[data-test="table"] th:has-text("项目名称") .sort-caret.ascending').click();
   await page.waitForFunction(() => /sort=name/.test(location.hash) && /order=asc/.test(location.hash));
   await page.waitForFunction(() => {
-    const n = [...document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr td:first-child')].map((c) => c.textContent.trim());
+    const n = [...document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr td.col-name')].map((c) => c.textContent.trim());
     return n.length > 1 && n.every((x, i) => i === 0 || n[i - 1] <= x);
   });
-  const asc = await rows.locator("td:first-child").allInnerTexts();
+  const asc = await rows.locator("td.col-name").allInnerTexts();
   assert.deepEqual(asc, [...asc].sort());
 
   // A reload (or a bookmark) gives the same list: filters, search and sort come from the URL.
@@ -263,7 +263,7 @@ test("the review queue searches, sorts by the server, pages by cursor and keeps 
   await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length > 0);
   assert.equal(page.url(), url);
   assert.equal(await page.locator(Q).inputValue(), "学生营养餐");
-  assert.deepEqual(await rows.locator("td:first-child").allInnerTexts(), asc);
+  assert.deepEqual(await rows.locator("td.col-name").allInnerTexts(), asc);
   assert.match(await page.locator(".state-tabs .is-active").innerText(), /已提交/);
 
   // Sort by 年度资金 descending through the URL: the largest amount first.
@@ -456,7 +456,7 @@ test("finance decides in the app: 88号 refusals in Chinese, 委托第三方审�
   await page.locator('[data-test="greeting"]').waitFor();
   await page.goto(`${base}/#/review?status=submitted`);
   await page.waitForFunction(() => document.querySelectorAll('[data-test="table"] .el-table__body-wrapper tbody tr').length > 0);
-  const rowName = (await page.locator('[data-test="table"] .el-table__body-wrapper tbody tr').first().locator("td").first().innerText()).trim();
+  const rowName = (await page.locator('[data-test="table"] .el-table__body-wrapper tbody tr').first().locator("td.col-name").innerText()).trim();
   await page.locator('[data-test="table"] .row-action').first().click();
   await page.waitForFunction(() => /^#\/review\/[0-9a-f-]{36}$/.test(location.hash));
   const id = page.url().split("/").pop();
