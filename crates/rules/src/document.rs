@@ -89,6 +89,17 @@ impl Operator {
         })
     }
 
+    /// The wire code: `ge`, `gt`, `eq`, `le`, `lt`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Operator::Ge => "ge",
+            Operator::Gt => "gt",
+            Operator::Eq => "eq",
+            Operator::Le => "le",
+            Operator::Lt => "lt",
+        }
+    }
+
     /// Whether this is a reverse (≤, <) operator.
     pub fn is_reverse(self) -> bool {
         matches!(self, Operator::Le | Operator::Lt)

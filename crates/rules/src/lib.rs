@@ -14,6 +14,7 @@
 pub mod check;
 pub mod document;
 pub mod evaluation;
+pub mod library;
 pub mod messages;
 pub mod monitoring;
 pub mod profile;
@@ -28,6 +29,7 @@ pub use check::{
     CheckReport, InputError, TreeCounts, check, check_parsed, check_str, has_errors, parse_object, tree_counts,
 };
 pub use document::TargetDocument;
+pub use library::{Library, PastIndicator, Suggestion, past_indicators};
 pub use messages::Locale;
 pub use monitoring::{Light, MonitorReport, monitor};
 pub use profile::{DEFAULT_PROFILE, Framework, Profile, ProfileError, Registry, ScoringParams};

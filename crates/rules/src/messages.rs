@@ -148,6 +148,161 @@ fn template(code: Code, locale: Locale) -> &'static str {
     }
 }
 
+/// How to fix a violation of `code`, in one sentence a department clerk understands
+/// (shown under the message in the forms; FORMATS.md §3 gives the codes).
+pub fn hint(code: Code, locale: Locale) -> &'static str {
+    use Code::*;
+    match (code, locale) {
+        (DocFieldRequired, Locale::ZhCn) => "在标红的栏目中填写内容后即可通过。",
+        (DocFieldRequired, Locale::En) => "Fill in the highlighted field.",
+        (DocFieldInvalid, Locale::ZhCn) => {
+            "按栏目要求的格式填写：年度填4位数字，日期填YYYY-MM-DD，选项从下拉列表中选择。"
+        }
+        (DocFieldInvalid, Locale::En) => {
+            "Use the field's format: a 4-digit year, a YYYY-MM-DD date, or a choice from the list."
+        }
+        (AmountInvalid, Locale::ZhCn) => "以万元为单位填写数字，最多两位小数，不要带“万元”“，”等字符，例如 86.40。",
+        (AmountInvalid, Locale::En) => {
+            "Enter the amount in 10k yuan with at most two decimals and no unit or commas, e.g. 86.40."
+        }
+        (FundsSourcesSum, Locale::ZhCn) => "核对各项资金来源金额，使其合计等于年度资金总额；或修改年度资金总额。",
+        (FundsSourcesSum, Locale::En) => {
+            "Adjust the source amounts so they add up to the annual total, or correct the total."
+        }
+        (FundsAnnualExceedsMidTerm, Locale::ZhCn) => {
+            "中期资金总额应包含本年度资金：调高中期资金总额，或核减年度资金总额。"
+        }
+        (FundsAnnualExceedsMidTerm, Locale::En) => {
+            "The mid-term total includes this year: raise it or lower the annual total."
+        }
+        (TreeLevel1Min, Locale::ZhCn) => "从产出、效益、满意度等一级指标中补充设置指标，每类至少一条。",
+        (TreeLevel1Min, Locale::En) => {
+            "Add indicators under the missing level-1 categories (output, benefit, satisfaction …)."
+        }
+        (TreeLevel2Min, Locale::ZhCn) => "在已有一级指标下增加其他二级指标（如数量、质量、时效、成本、社会效益）。",
+        (TreeLevel2Min, Locale::En) => {
+            "Add indicators under further level-2 categories (quantity, quality, timeliness, cost, social …)."
+        }
+        (TreeLevel3Min, Locale::ZhCn) => "增加三级指标，使指标能够全面反映项目的产出和效果。",
+        (TreeLevel3Min, Locale::En) => "Add more level-3 indicators so they cover the project's outputs and effects.",
+        (TreeQuantRatioMin, Locale::ZhCn) => {
+            "把定性指标改写为可以计量的指标（填写计算符号、数值和单位），或增加定量指标。"
+        }
+        (TreeQuantRatioMin, Locale::En) => {
+            "Rewrite qualitative indicators as measurable ones (operator, number, unit) or add quantitative ones."
+        }
+        (TreeLevel1Required, Locale::ZhCn) => "该一级指标为必设项，请在其下至少设置一条三级指标。",
+        (TreeLevel1Required, Locale::En) => "This level-1 category is required: add at least one indicator under it.",
+        (PointsTotal, Locale::ZhCn) => "调整各指标分值，使合计等于规定总分。",
+        (PointsTotal, Locale::En) => "Adjust the indicators' points so they add up to the required total.",
+        (IndIdDuplicate, Locale::ZhCn) => "每条指标的编号须唯一：删除重复的行，或重新导入。",
+        (IndIdDuplicate, Locale::En) => "Each indicator needs its own id: remove the duplicate row or import again.",
+        (IndLevel1Unknown, Locale::ZhCn) => "从下拉列表中选择所用指标体系的一级指标。",
+        (IndLevel1Unknown, Locale::En) => "Choose a level-1 category of the framework from the list.",
+        (IndLevel2Invalid, Locale::ZhCn) => "先选定一级指标，再从其下的二级指标中选择。",
+        (IndLevel2Invalid, Locale::En) => "Choose the level 1 first, then one of its level-2 categories.",
+        (IndNameRequired, Locale::ZhCn) => "填写具体的三级指标名称，如“保障孤儿人数”；输入时可从共性指标库中选择。",
+        (IndNameRequired, Locale::En) => {
+            "Name the indicator, e.g. “children supported”; suggestions appear as you type."
+        }
+        (IndNameTooLong, Locale::ZhCn) => "精简指标名称，把解释性文字移到“指标解释”中。",
+        (IndNameTooLong, Locale::En) => "Shorten the name and move the explanation to 指标解释.",
+        (IndNameDuplicate, Locale::ZhCn) => "修改其中一条指标的名称以示区别，或删除重复的指标。",
+        (IndNameDuplicate, Locale::En) => "Rename one of the two indicators or delete the duplicate.",
+        (IndNatureInvalid, Locale::ZhCn) => "选择“定量”（有数值和单位）或“定性”（文字描述）。",
+        (IndNatureInvalid, Locale::En) => "Choose quantitative (a number and unit) or qualitative (text).",
+        (IndOperatorRequired, Locale::ZhCn) => "为定量指标选择计算符号：数量多多益善选“≥”，成本、时间越少越好选“≤”。",
+        (IndOperatorRequired, Locale::En) => "Choose an operator: ≥ when more is better, ≤ for costs and deadlines.",
+        (IndOperatorInvalid, Locale::ZhCn) => "定性指标不设计算符号：清空计算符号，或把指标改为定量。",
+        (IndOperatorInvalid, Locale::En) => "Clear the operator, or make the indicator quantitative.",
+        (IndValueRequired, Locale::ZhCn) => {
+            "填写本年度要达到的指标值，定量指标填数字，定性指标填文字（如“明显改善”）。"
+        }
+        (IndValueRequired, Locale::En) => "Enter this year's target: a number, or text such as “clearly improved”.",
+        (IndValuePlaceholder, Locale::ZhCn) => "用实际目标值替换“**”“-”“无”等占位符。",
+        (IndValuePlaceholder, Locale::En) => "Replace the placeholder with the real target value.",
+        (IndValueInvalid, Locale::ZhCn) => {
+            "只填数字（单位写在“计量单位”栏，≥等符号选在“计算符号”栏）或日期YYYY-MM-DD。"
+        }
+        (IndValueInvalid, Locale::En) => {
+            "Enter only the number (unit and operator have their own columns) or a YYYY-MM-DD date."
+        }
+        (IndUnitRequired, Locale::ZhCn) => "填写计量单位，如人、万元、%、公里、平方米。",
+        (IndUnitRequired, Locale::En) => "Enter the unit, e.g. 人, 万元, %, 公里.",
+        (IndPointsInvalid, Locale::ZhCn) => "填写大于0的分值，如 10。",
+        (IndPointsInvalid, Locale::En) => "Enter points greater than 0, e.g. 10.",
+        (IndPercentRange, Locale::ZhCn) => "百分比不超过100%；如确属增长率等可超过100的指标，可忽略本提示。",
+        (IndPercentRange, Locale::En) => {
+            "Percentages stay within 100; ignore this for growth rates that may exceed it."
+        }
+        (IndSatisfactionLow, Locale::ZhCn) => "满意度目标一般不低于规定比例，请核实是否填写有误。",
+        (IndSatisfactionLow, Locale::En) => {
+            "Satisfaction targets are normally at least the stated share: check the value."
+        }
+        (IndDateOutOfPeriod, Locale::ZhCn) => "日期应在项目起止时间内；请核对日期或项目期。",
+        (IndDateOutOfPeriod, Locale::En) => "Use a date inside the project period, or correct the period.",
+        (EvalResultMissing, Locale::ZhCn) => "为每条绩效指标填写全年实际完成值或完成档次。",
+        (EvalResultMissing, Locale::En) => "Give the year's actual value or tier for every indicator.",
+        (EvalResultUnknown, Locale::ZhCn) => "删除该行：它对应的指标已不在批复的绩效目标中。",
+        (EvalResultUnknown, Locale::En) => "Remove the row: its indicator is no longer in the approved target.",
+        (EvalPointsMissing, Locale::ZhCn) => "该指标在绩效目标中未设分值，请联系财政部门调整绩效目标。",
+        (EvalPointsMissing, Locale::En) => {
+            "The target gives this indicator no points: ask the bureau to adjust the target."
+        }
+        (EvalActualInvalid, Locale::ZhCn) => "实际完成值只填数字（单位与目标一致），日期型指标填YYYY-MM-DD。",
+        (EvalActualInvalid, Locale::En) => "Enter only the number (in the target's unit), or a YYYY-MM-DD date.",
+        (EvalTierInvalid, Locale::ZhCn) => "对照目标选择达成、部分达成或未达成。",
+        (EvalTierInvalid, Locale::En) => "Compare with the target and choose achieved, partial or not achieved.",
+        (EvalScoreOutOfTier, Locale::ZhCn) => "在所选档次的分数区间内打分，或改选档次。",
+        (EvalScoreOutOfTier, Locale::En) => "Score within the chosen tier's range, or choose another tier.",
+        (EvalReasonRequired, Locale::ZhCn) => "说明未完成的原因（经费、制度、人员、硬件等）和下一步改进措施。",
+        (EvalReasonRequired, Locale::En) => {
+            "Say why the target was missed (funding, rules, staff, equipment …) and what will change."
+        }
+        (EvalOverrideReasonRequired, Locale::ZhCn) => "写明调整得分的依据，如核查发现的问题。",
+        (EvalOverrideReasonRequired, Locale::En) => "State the grounds for the new score, e.g. what the check found.",
+        (EvalOverrideOutOfRange, Locale::ZhCn) => "得分不超过该项分值，且小数位数不超过规定。",
+        (EvalOverrideOutOfRange, Locale::En) => "Keep the score within the item's points and the allowed decimals.",
+        (MonPeriodInvalid, Locale::ZhCn) => "选择绩效目标的预算年度，截止月份选1至12月。",
+        (MonPeriodInvalid, Locale::En) => "Choose the target's fiscal year and a month from 1 to 12.",
+        (MonExecutedExceedsBudget, Locale::ZhCn) => {
+            "核对执行数（万元）：不能超过全年预算数；如预算已调整，请先调整绩效目标。"
+        }
+        (MonExecutedExceedsBudget, Locale::En) => {
+            "Check the executed amount: it cannot exceed the budget; adjust the target first if the budget changed."
+        }
+        (MonReasonRequired, Locale::ZhCn) => "说明执行进度偏慢的原因，如资金未到位、项目未开工。",
+        (MonReasonRequired, Locale::En) => "Say why execution is behind, e.g. funds not arrived or work not started.",
+        (MonResultMissing, Locale::ZhCn) => "为每条指标填写截至本月的完成情况。",
+        (MonResultMissing, Locale::En) => "Report each indicator's progress to date.",
+        (MonResultUnknown, Locale::ZhCn) => "删除该行：它对应的指标已不在绩效目标中。",
+        (MonResultUnknown, Locale::En) => "Remove the row: its indicator is no longer in the target.",
+        (MonActualInvalid, Locale::ZhCn) => "只填数字（单位与目标一致），日期型指标填YYYY-MM-DD。",
+        (MonActualInvalid, Locale::En) => "Enter only the number (in the target's unit), or a YYYY-MM-DD date.",
+        (MonLikelihoodInvalid, Locale::ZhCn) => "从确定能、有可能、完全不可能中选择。",
+        (MonLikelihoodInvalid, Locale::En) => "Choose certain, possible or impossible.",
+        (MonCauseInvalid, Locale::ZhCn) => "从列出的五类原因中勾选。",
+        (MonCauseInvalid, Locale::En) => "Tick one of the five listed causes.",
+        (MonCausesRequired, Locale::ZhCn) => "勾选造成偏差的原因（可多选）。",
+        (MonCausesRequired, Locale::En) => "Tick the causes of the deviation (one or more).",
+        (MonMeasuresRequired, Locale::ZhCn) => "写明纠偏措施和完成时间。",
+        (MonMeasuresRequired, Locale::En) => "Describe the corrective measures and when they will be done.",
+        (MonExecutionDecreased, Locale::ZhCn) => "执行数是累计数，一般不应少于上期；如确有退款等原因，请在原因中说明。",
+        (MonExecutionDecreased, Locale::En) => "Execution is cumulative; if money was returned, say so in the reason.",
+        (MonLikelihoodInconsistent, Locale::ZhCn) => {
+            "预计完成值达不到目标时，完成可能性应选“有可能”或“完全不可能”并说明原因。"
+        }
+        (MonLikelihoodInconsistent, Locale::En) => {
+            "If the forecast misses the target, choose possible or impossible and explain."
+        }
+    }
+}
+
+/// Every code's hint in `locale`, keyed by wire name (for the browser forms).
+pub fn hints(locale: Locale) -> Map<String, Value> {
+    Code::ALL.iter().map(|&c| (c.as_str().to_owned(), Value::from(hint(c, locale)))).collect()
+}
+
 /// Renders the message of `code` in `locale`, substituting `{name}` from `params`.
 pub fn render(code: Code, params: &Map<String, Value>, locale: Locale) -> String {
     let tpl = template(code, locale);
@@ -191,5 +346,18 @@ mod tests {
         let p: Map<String, Value> =
             [("min".to_owned(), Value::from(3)), ("actual".to_owned(), Value::from(2))].into_iter().collect();
         assert_eq!(render(Code::TreeLevel1Min, &p, Locale::En), "2 level-1 indicators; at least 3 are required");
+    }
+
+    #[test]
+    fn every_code_has_a_hint_in_both_locales_that_differs_from_its_message() {
+        for &code in Code::ALL {
+            for locale in [Locale::ZhCn, Locale::En] {
+                let h = hint(code, locale);
+                assert!(h.chars().count() >= 8, "{code:?} {locale:?}: hint too short");
+                assert_ne!(h, template(code, locale), "{code:?}: the hint repeats the message");
+            }
+        }
+        assert_eq!(hints(Locale::ZhCn).len(), Code::ALL.len());
+        assert!(hints(Locale::En)["IND_UNIT_REQUIRED"].as_str().is_some_and(|h| h.contains("unit")));
     }
 }

@@ -90,6 +90,29 @@ pub fn profiles() -> Result<String, String> {
     to_json(&Registry::builtin().profiles())
 }
 
+/// `hints`: every violation code's how-to-fix hint in `locale`, `{CODE: hint}`.
+pub fn hints(locale_tag: &str) -> Result<String, String> {
+    to_json(&jixiao_rules::messages::hints(locale(locale_tag)?))
+}
+
+/// `suggestIndicators`: the common-indicator library's entries for what the user typed
+/// (best first), placed in the profile's framework (the default profile when `profile_id`
+/// is empty) and filtered by `level1`/`level2` when they are not empty.
+pub fn suggest_indicators(
+    query: &str,
+    level1: &str,
+    level2: &str,
+    limit: usize,
+    profile_id: &str,
+) -> Result<String, String> {
+    let framework = if profile_id.trim().is_empty() {
+        Registry::builtin().default_profile().map(|p| &p.framework)
+    } else {
+        Some(&profile(profile_id)?.framework)
+    };
+    to_json(&jixiao_rules::Library::builtin().suggest(query, Some(level1), Some(level2), framework, limit))
+}
+
 /// An editing session: it keeps the parsed document and forwards each change to the
 /// incremental checker of `jixiao-rules` ([`CheckSession`]), which re-reads only what the
 /// change touched, so a keystroke costs no `JSON.stringify` of the whole form, no

@@ -10,6 +10,9 @@
 //! - `monitor(targetJson, reportJson, previousJson, profileId, locale)`: what `jixiao monitor`
 //!   prints (`previousJson` empty or `"null"` when there is no previous report);
 //! - `profiles()`: the built-in profiles with their frameworks, thresholds and labels;
+//! - `hints(locale)`: every violation code's how-to-fix hint;
+//! - `suggestIndicators(query, level1, level2, limit, profileId?)`: common-indicator library
+//!   suggestions for a typed indicator name;
 //! - `version()`: this crate's version;
 //! - `Session`: keeps a document, applies `set(pointer, valueJson)` / `remove(pointer)`
 //!   and returns the new report, so a keystroke re-parses no text.
@@ -71,6 +74,27 @@ pub fn monitor(
 #[wasm_bindgen(js_name = profiles)]
 pub fn profiles() -> Result<String, JsError> {
     js(engine::profiles())
+}
+
+/// Every violation code's how-to-fix hint: `{"IND_UNIT_REQUIRED": "填写计量单位……"}`.
+#[wasm_bindgen(js_name = hints)]
+pub fn hints(locale: &str) -> Result<String, JsError> {
+    js(engine::hints(locale))
+}
+
+/// Common-indicator library (共性指标库) suggestions for a typed indicator name:
+/// `[{name, level1, level2, nature, operator?, unit?, explanation, typical_value?, sector}]`,
+/// best first, at most `limit` (1–50). `level1`/`level2` empty = any; `profileId` empty or
+/// omitted = the default profile's framework.
+#[wasm_bindgen(js_name = suggestIndicators)]
+pub fn suggest_indicators(
+    query: &str,
+    level1: &str,
+    level2: &str,
+    limit: usize,
+    #[wasm_bindgen(js_name = profileId)] profile_id: Option<String>,
+) -> Result<String, JsError> {
+    js(engine::suggest_indicators(query, level1, level2, limit, profile_id.as_deref().unwrap_or("")))
 }
 
 /// The version of this module (the workspace version).

@@ -433,3 +433,28 @@ fn model_remove(doc: &mut Value, pointer: &str) {
         _ => {}
     }
 }
+
+#[test]
+fn hints_cover_every_code_in_both_locales() {
+    let zh: Value = serde_json::from_str(&engine::hints("zh-CN").unwrap()).unwrap();
+    let en: Value = serde_json::from_str(&engine::hints("en").unwrap()).unwrap();
+    assert_eq!(zh.as_object().unwrap().len(), jixiao_rules::Code::ALL.len());
+    assert!(zh["IND_UNIT_REQUIRED"].as_str().unwrap().contains("计量单位"));
+    assert!(en["FUNDS_SOURCES_SUM"].as_str().unwrap().contains("annual total"));
+    assert!(engine::hints("fr").unwrap_err().contains("fr"));
+}
+
+#[test]
+fn suggestions_come_from_the_library_in_the_profile_framework() {
+    let all: Value = serde_json::from_str(&engine::suggest_indicators("满意", "", "", 3, "").unwrap()).unwrap();
+    let first = &all[0];
+    assert_eq!(all.as_array().unwrap().len(), 3);
+    assert_eq!((first["level1"].as_str(), first["nature"].as_str()), (Some("satisfaction"), Some("quantitative")));
+    assert!(first["unit"].is_string() && first["explanation"].is_string() && first["operator"].is_string());
+    // national-2015 uses cn-2015, where 成本 is a level 2 of 产出.
+    let cost: Value =
+        serde_json::from_str(&engine::suggest_indicators("单位造价", "output", "", 5, "national-2015").unwrap())
+            .unwrap();
+    assert_eq!(cost[0]["level2"], "cost");
+    assert!(engine::suggest_indicators("x", "", "", 5, "no-such-profile").is_err());
+}

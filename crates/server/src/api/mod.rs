@@ -14,6 +14,7 @@ pub mod review;
 pub mod score;
 pub mod session;
 pub mod sheets;
+pub mod suggestions;
 pub mod targets;
 pub mod tokens;
 
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(targets::update_target)
         .service(targets::delete_target)
         .service(departments::list_departments)
+        .service(suggestions::indicator_suggestions)
         .service(tokens::create_token)
         .service(tokens::list_tokens)
         .service(tokens::revoke_token);

@@ -10,5 +10,6 @@ pub mod progress;
 pub mod rectifications;
 pub mod sheets;
 pub mod stage;
+pub mod suggestions;
 pub mod targets;
 pub mod users;

@@ -17,5 +17,6 @@ mod profiles;
 mod score;
 mod session;
 mod sheets;
+mod suggestions;
 mod targets;
 mod tokens;
