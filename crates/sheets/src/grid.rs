@@ -40,6 +40,10 @@ pub(crate) enum Style {
     Money,
     /// A plain number, centred.
     Number,
+    /// An indicator value a user may retype: centred, number format `@` (text), so that
+    /// `≥95%` or `98%` typed in a spreadsheet program stays the text the importer reads
+    /// instead of becoming 0.98 in a percent format (a number written here stays a number).
+    Value,
     /// A rate: `0.00%`.
     Percent,
     /// A light: centred with the light's colour.
@@ -248,6 +252,7 @@ pub(crate) fn format_of(style: Style, flagged: bool) -> Format {
         Style::Center => bordered().set_text_wrap().set_align(FormatAlign::Center),
         Style::Money => bordered().set_num_format(MONEY_FORMAT).set_align(FormatAlign::Right),
         Style::Number => bordered().set_align(FormatAlign::Center),
+        Style::Value => bordered().set_text_wrap().set_align(FormatAlign::Center).set_num_format("@"),
         Style::Percent => bordered().set_num_format("0.00%").set_align(FormatAlign::Right),
         Style::Light(c) => bordered().set_bold().set_align(FormatAlign::Center).set_background_color(match c {
             LightColor::Red => Color::RGB(0xF4_B0_B0),

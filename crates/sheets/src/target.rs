@@ -279,7 +279,7 @@ fn layout(doc: &Map<String, Value>, profile: &Profile) -> Grid {
             (2, "name", text(o.get("name")), Style::Text),
             (3, "nature", coded("nature", labels::nature_label), Style::Center),
             (4, "operator", coded("operator", labels::operator_label), Style::Center),
-            (5, "value", value, Style::Center),
+            (5, "value", value, Style::Value),
             (6, "unit", text(o.get("unit")), Style::Center),
             (7, "points", points, Style::Number),
             (8, "explanation", text(o.get("explanation")), Style::Text),

@@ -55,6 +55,10 @@ fn target_form_cells_merges_and_formats() {
     assert_eq!(nf(8, 2).as_deref(), Some("#,##0.00"), "C9 年度资金总额");
     assert_eq!(nf(9, 9).as_deref(), Some("#,##0.00"), "J10 source amount");
     assert!(part(b, "xl/styles.xml").contains(r##"formatCode="#,##0.00""##));
+    // The value column is formatted as text, so `98%` retyped in a spreadsheet program stays
+    // the text the importer reads (not 0.98 in a percent format); 360 is still a number.
+    assert_eq!(nf(15, 5).as_deref(), Some("@"), "F16 指标值");
+    assert_eq!(nf(19, 5).as_deref(), Some("@"), "F20 a date value");
 
     // Frozen header, A4 landscape fit to width, print area and print titles.
     let sheet = part(b, "xl/worksheets/sheet1.xml");
