@@ -1,4 +1,5 @@
-//! `GET /indicator-suggestions`: the department's own indicators from approved targets of
+//! `GET /indicator-suggestions`: the department's own indicators (for the bureau: any
+//! department's, or all) from approved targets of
 //! earlier years, for the form's suggestions while an indicator name is typed (the
 //! common-indicator library is offered offline by the WASM module). The use case is
 //! `service::suggestions`.
@@ -30,7 +31,8 @@ pub struct SuggestionParams {
     /// Only targets of fiscal years before this one (the year being declared).
     #[param(minimum = 2000, maximum = 2100)]
     pub fiscal_year: Option<i32>,
-    /// The department (finance and admin; a department token always gets its own).
+    /// The department (finance and admin; without it, every department's; a department
+    /// token always gets its own).
     pub department: Option<String>,
     /// 1–50 (default 10).
     #[param(minimum = 1, maximum = 50)]
@@ -52,7 +54,7 @@ pub struct IndicatorSuggestions {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "Indicators of the department's approved targets of earlier years, best first.", body = IndicatorSuggestions),
-        (status = 400, description = "A parameter is invalid, or finance named no department.", body = Problem, content_type = PROBLEM),
+        (status = 400, description = "A parameter is invalid.", body = Problem, content_type = PROBLEM),
         (status = 401, description = "No or bad token.", body = Problem, content_type = PROBLEM),
         (status = 403, description = "An assessor, or another department's indicators.", body = Problem, content_type = PROBLEM),
     )

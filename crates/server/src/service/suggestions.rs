@@ -25,7 +25,8 @@ pub struct SuggestionQuery {
     pub level2: Option<String>,
     /// Only targets of years before this one.
     pub before_year: Option<i32>,
-    /// `department` (finance and admin only; a department always gets its own).
+    /// `department` (finance and admin: one department, else all; a department always gets
+    /// its own).
     pub department: Option<String>,
     /// 1–50.
     pub limit: usize,
@@ -48,12 +49,8 @@ pub fn past_indicators(
             (Some(own), _) => own.clone(),
             (None, _) => return Err(ApiError::Forbidden(text!("令牌未绑定部门", "the token names no department"))),
         },
-        Role::Finance | Role::Admin => query.department.clone().ok_or_else(|| {
-            ApiError::InvalidParameter(text!(
-                "请用 department 参数指定部门",
-                "finance and admin name the department with ?department="
-            ))
-        })?,
+        // The bureau sees every department's history unless it names one.
+        Role::Finance | Role::Admin => query.department.clone().unwrap_or_default(),
         Role::Assessor => {
             return Err(ApiError::Forbidden(text!(
                 "评审机构不使用指标建议",
@@ -61,7 +58,8 @@ pub fn past_indicators(
             )));
         }
     };
-    let rows = store::targets::approved_documents(conn, &department, query.before_year, TARGETS_READ)?;
+    let department = Some(department).filter(|d| !d.is_empty());
+    let rows = store::targets::approved_documents(conn, department.as_deref(), query.before_year, TARGETS_READ)?;
     let docs: Vec<(Option<i32>, serde_json::Map<String, serde_json::Value>)> =
         rows.into_iter().filter_map(|(y, text)| jixiao_rules::parse_object(&text).ok().map(|d| (y, d))).collect();
     Ok(jixiao_rules::past_indicators(

@@ -327,20 +327,22 @@ pub fn project_names(
     Ok(rows.into_iter().collect())
 }
 
-/// The documents (with their fiscal years) of a department's approved targets, most recent
-/// year first, then most recently changed; only years before `before_year` when given; at
-/// most `limit`. Served by the `(department_code, …)` index.
+/// The documents (with their fiscal years) of the approved targets of a department (or of
+/// all), most recent year first, then most recently changed; only years before
+/// `before_year` when given; at most `limit`. Served by the `(department_code, …)` index.
 pub fn approved_documents(
     conn: &mut AnyConnection,
-    department: &str,
+    department: Option<&str>,
     before_year: Option<i32>,
     limit: i64,
 ) -> QueryResult<Vec<(Option<i32>, String)>> {
     let mut q = targets::table
-        .filter(targets::department_code.eq(department.to_owned()))
         .filter(targets::status.eq("approved"))
         .select((targets::fiscal_year, targets::document))
         .into_boxed::<crate::db::connection::MultiBackend>();
+    if let Some(d) = department {
+        q = q.filter(targets::department_code.eq(d.to_owned()));
+    }
     if let Some(y) = before_year {
         q = q.filter(targets::fiscal_year.lt(y));
     }
