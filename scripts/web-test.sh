@@ -2,7 +2,8 @@
 # Tests of the browser side: the wasm-bindgen-test smoke tests (wasm32, in Node), the
 # parity tests (the WASM module vs the `jixiao` CLI, in Node) and the Playwright
 # browser test in Debian's Chromium. Builds first (scripts/web-build.sh) unless
-# JIXIAO_WEB_BUILT=1; installs Chromium and a CJK font from apt when missing.
+# JIXIAO_WEB_BUILT=1; installs Chromium, a CJK font and poppler-utils (pdftotext and
+# pdftoppm, for the printed pages of print.test.mjs) from apt when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -13,10 +14,11 @@ if [ "${JIXIAO_WEB_BUILT:-}" != 1 ]; then
   scripts/web-build.sh
 fi
 
-step "Chromium and a CJK font (apt, when missing)"
+step "Chromium, a CJK font and poppler-utils (apt, when missing)"
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 fc-list 2>/dev/null | grep -qi 'wqy\|noto.*cjk' || missing+=(fonts-wqy-microhei)
+command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || missing+=(poppler-utils)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi

@@ -133,3 +133,18 @@ export async function allAssignments(): Promise<Schemas["AssignmentView"][]> {
   }
   return out;
 }
+
+/** The API's absolute base (`…/api/v1`), for the calls made with `fetch` itself (file downloads). */
+export function apiBase(): string {
+  return `${baseUrl()}/api/v1`;
+}
+
+/** The headers the client sends on a call made with `fetch` itself: the language, the bearer
+ * token when no cookie session exists, else the CSRF token on a write (the cookie goes by
+ * `credentials: "same-origin"`). */
+export function requestHeaders(method = "GET"): Record<string, string> {
+  const h: Record<string, string> = { "Accept-Language": "zh-CN" };
+  if (auth.bearer && devToken()) h.Authorization = `Bearer ${devToken()}`;
+  else if (WRITES.has(method.toUpperCase()) && auth.csrf) h["X-CSRF-Token"] = auth.csrf;
+  return h;
+}
