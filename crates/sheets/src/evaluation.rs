@@ -47,8 +47,7 @@ pub fn export(
     g.height(0, 32.0);
     g.at("", 0, 0);
     let year = target.get("fiscal_year").and_then(Value::as_u64).map_or_else(String::new, |y| format!("（{y}年度）"));
-    g.put(1, 0, 1, 7, Content::Text(year), Style::Subtitle);
-    g.put(1, 8, 1, LAST, Content::Text("金额单位：万元".into()), Style::Note);
+    let _ = g.subtitle_with_note(1, year, 8);
     g.freeze_rows = 2;
 
     let get = |o: Option<&Value>, k: &str| o.and_then(|o| o.get(k)).cloned();
@@ -85,13 +84,13 @@ pub fn export(
     g.cell(5, 4, money(ex.and_then(|e| e.get("executed"))), Style::Money);
     g.cell(5, 5, num(Some(result.execution.points)), Style::Number);
     g.cell(5, 6, num(result.execution.rate), Style::Percent);
-    g.cell(5, 7, num(result.execution.score), Style::Number);
+    g.cell(5, 7, num(result.execution.score), Style::Score);
     let (formula, why) = if result.execution.overridden {
         (num(result.execution.formula_score), text(ex.and_then(|e| e.get("override")).and_then(|o| o.get("reason"))))
     } else {
         (Content::Blank, text(ex.and_then(|e| e.get("reason"))))
     };
-    g.cell(5, 8, formula, Style::Number);
+    g.cell(5, 8, formula, Style::Score);
     g.cell(5, 9, why, Style::Text);
     g.height(5, 30.0);
     g.at("/execution", 5, 3);
@@ -164,14 +163,9 @@ pub fn export(
         };
         g.cell(r, 4, actual, Style::Center);
         g.cell(r, 5, num(scored.and_then(|s| s.points)), Style::Number);
-        g.cell(r, 6, num(scored.and_then(|s| s.score)), Style::Number);
+        g.cell(r, 6, num(scored.and_then(|s| s.score)), Style::Score);
         let overridden = scored.is_some_and(|s| s.overridden);
-        g.cell(
-            r,
-            7,
-            if overridden { num(scored.and_then(|s| s.formula_score)) } else { Content::Blank },
-            Style::Number,
-        );
+        g.cell(r, 7, if overridden { num(scored.and_then(|s| s.formula_score)) } else { Content::Blank }, Style::Score);
         let why = if overridden {
             text(res.and_then(|x| x.get("override")).and_then(|o| o.get("reason")))
         } else {
@@ -216,12 +210,12 @@ pub fn export(
     let points_total = result.execution.points + result.indicators.iter().filter_map(|s| s.points).sum::<Decimal>();
     g.put(r, 0, r, 4, Content::Text("总分".into()), Style::Label);
     g.cell(r, 5, num(Some(points_total)), Style::Number);
-    g.cell(r, 6, num(result.total), Style::Number);
+    g.cell(r, 6, num(result.total), Style::Score);
     let formula_total = any_override.then(|| {
         result.execution.formula_score.or(result.execution.score).unwrap_or_default()
             + result.indicators.iter().map(|s| s.formula_score.or(s.score).unwrap_or_default()).sum::<Decimal>()
     });
-    g.cell(r, 7, num(formula_total), Style::Number);
+    g.cell(r, 7, num(formula_total), Style::Score);
     let grade = result.grade.map(|g| {
         labels::grade_label(
             &serde_json::to_value(g).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),

@@ -46,6 +46,8 @@ pub(crate) enum Style {
     Value,
     /// A rate: `0.00%`.
     Percent,
+    /// A score (分): `0.00`, centred, as the pages show it.
+    Score,
     /// A light: centred with the light's colour.
     Light(LightColor),
 }
@@ -126,6 +128,24 @@ impl Grid {
         self.cells.push(Placed { row, col, last_row, last_col, content, style });
     }
 
+    /// The line under the title: `text` centred on the page and `金额单位：万元` at the right
+    /// from `note_col`; the text's cells start as far from the left edge as the note's
+    /// cells are wide, so it sits under the title's centre.
+    /// Returns the text's first column.
+    pub(crate) fn subtitle_with_note(&mut self, row: u32, text: String, note_col: u16) -> u16 {
+        let w = |c: u16| self.widths.iter().rev().find(|(x, _)| *x == c).map_or(8.43, |(_, w)| *w);
+        let note: f64 = (note_col..=self.last_col).map(w).sum();
+        let mut first = 0;
+        let mut left = 0.0;
+        while first + 1 < note_col && left + w(first) / 2.0 < note {
+            left += w(first);
+            first += 1;
+        }
+        self.put(row, first, row, note_col - 1, Content::Text(text), Style::Subtitle);
+        self.put(row, note_col, row, self.last_col, Content::Text("金额单位：万元".into()), Style::Note);
+        first
+    }
+
     /// Places a one-cell value.
     pub(crate) fn cell(&mut self, row: u32, col: u16, content: Content, style: Style) {
         self.put(row, col, row, col, content, style);
@@ -153,6 +173,36 @@ impl Grid {
         located
     }
 
+    /// The row heights to write: the ones set, raised where wrapped text needs more lines
+    /// than fit (spreadsheet programs do not grow a row on opening a file, so text would be
+    /// drawn over the next row). Estimated from the merged width: a CJK character is two
+    /// width units, other characters one; a line of 10-point text is 13.5 points.
+    fn row_heights(&self) -> BTreeMap<u32, f64> {
+        const DEFAULT_WIDTH: f64 = 8.43;
+        let width_of = |col: u16| self.widths.iter().rev().find(|(c, _)| *c == col).map_or(DEFAULT_WIDTH, |(_, w)| *w);
+        let mut heights = self.heights.clone();
+        for c in &self.cells {
+            let Content::Text(text) = &c.content else { continue };
+            if matches!(c.style, Style::Title | Style::Subtitle | Style::Note) {
+                continue;
+            }
+            let width: f64 = (c.col..=c.last_col).map(width_of).sum::<f64>();
+            let lines = lines_needed(text, width);
+            let span = f64::from(c.last_row - c.row + 1);
+            let needed = (lines * LINE_HEIGHT + 3.0) / span;
+            if needed <= DEFAULT_HEIGHT {
+                continue;
+            }
+            for row in c.row..=c.last_row {
+                let h = heights.entry(row).or_insert(DEFAULT_HEIGHT);
+                if *h < needed {
+                    *h = needed.min(409.0);
+                }
+            }
+        }
+        heights
+    }
+
     /// Writes the grid onto a new worksheet of `wb`.
     pub(crate) fn render(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
         let ws = wb.add_worksheet();
@@ -166,7 +216,7 @@ impl Grid {
         for (col, w) in &self.widths {
             ws.set_column_width(*col, *w)?;
         }
-        for (row, h) in &self.heights {
+        for (row, h) in &self.row_heights() {
             ws.set_row_height(*row, *h)?;
         }
         for c in &self.cells {
@@ -254,6 +304,7 @@ pub(crate) fn format_of(style: Style, flagged: bool) -> Format {
         Style::Number => bordered().set_align(FormatAlign::Center),
         Style::Value => bordered().set_text_wrap().set_align(FormatAlign::Center).set_num_format("@"),
         Style::Percent => bordered().set_num_format("0.00%").set_align(FormatAlign::Right),
+        Style::Score => bordered().set_num_format("0.00").set_align(FormatAlign::Center),
         Style::Light(c) => bordered().set_bold().set_align(FormatAlign::Center).set_background_color(match c {
             LightColor::Red => Color::RGB(0xF4_B0_B0),
             LightColor::Yellow => Color::RGB(0xFF_E6_99),
@@ -314,8 +365,8 @@ pub(crate) fn text(v: Option<&serde_json::Value>) -> Content {
 
 /// Writes the violations sheet (`校验结果`): one row per violation, its cell as a link to it.
 pub(crate) fn violations_sheet(wb: &mut Workbook, form: &str, list: &[CellViolation]) -> Result<(), XlsxError> {
-    let mut g = Grid::new("校验结果", 5);
-    g.put(0, 0, 0, 5, Content::Text("校验结果".into()), Style::Title);
+    let mut g = Grid::new("校验结果", 6);
+    g.put(0, 0, 0, 6, Content::Text("校验结果".into()), Style::Title);
     g.height(0, 28.0);
     let errors = list.iter().filter(|v| v.violation.severity == jixiao_rules::Severity::Error).count();
     let summary = if list.is_empty() {
@@ -328,11 +379,12 @@ pub(crate) fn violations_sheet(wb: &mut Workbook, form: &str, list: &[CellViolat
             list.len() - errors
         )
     };
-    g.put(1, 0, 1, 5, Content::Text(summary), Style::Subtitle);
-    for (c, h) in ["序号", "单元格", "级别", "问题说明", "代码", "JSON 指针"].iter().enumerate() {
+    g.put(1, 0, 1, 6, Content::Text(summary), Style::Subtitle);
+    for (c, h) in ["序号", "单元格", "级别", "问题说明", "代码", "JSON 指针", "修改建议"].iter().enumerate()
+    {
         g.cell(2, c as u16, Content::Text((*h).into()), Style::Label);
     }
-    for (c, w) in [6.0, 16.0, 8.0, 60.0, 28.0, 28.0].iter().enumerate() {
+    for (c, w) in [6.0, 16.0, 8.0, 50.0, 24.0, 22.0, 50.0].iter().enumerate() {
         g.width(c as u16, *w);
     }
     g.freeze_rows = 3;
@@ -350,6 +402,8 @@ pub(crate) fn violations_sheet(wb: &mut Workbook, form: &str, list: &[CellViolat
         g.cell(r, 3, Content::Text(v.violation.message.clone()), Style::Text);
         g.cell(r, 4, Content::Text(v.violation.code.as_str().into()), Style::Center);
         g.cell(r, 5, Content::Text(v.violation.path.clone()), Style::Text);
+        let hint = jixiao_rules::messages::hint(v.violation.code, jixiao_rules::Locale::ZhCn);
+        g.cell(r, 6, Content::Text(hint.into()), Style::Text);
     }
     g.render(wb)?;
     // Links from the cell column to the cell itself.
@@ -420,5 +474,38 @@ pub(crate) fn target_value_text(ind: &serde_json::Map<String, serde_json::Value>
         Some("eq") | None => "",
         Some(o) => crate::labels::operator_label(o),
     };
-    format!("{op}{}{}", s("value"), s("unit"))
+    let value = s("value");
+    // A date value reads as the date: a unit such as `日期` or `日` is not appended.
+    let unit = if is_date(value) { "" } else { s("unit") };
+    format!("{op}{value}{unit}")
+}
+
+/// The default row height (points).
+pub(crate) const DEFAULT_HEIGHT: f64 = 15.0;
+/// One line of 10-point text (points).
+pub(crate) const LINE_HEIGHT: f64 = 13.5;
+
+/// How many lines `text` takes wrapped in a cell `width` units wide (a CJK character is two
+/// units, other characters one).
+pub(crate) fn lines_needed(text: &str, width: f64) -> f64 {
+    let width = (width - 1.0).max(1.0);
+    text.split('\n')
+        .map(|line| {
+            let units: f64 = line.chars().map(|ch| if (ch as u32) < 0x2E80 { 1.0 } else { 2.0 }).sum();
+            (units / width).ceil().max(1.0)
+        })
+        .sum()
+}
+
+/// The height a one-row line of cells `(text, width)` needs, when more than the default.
+pub(crate) fn fitted_height(cells: &[(&str, f64)]) -> Option<f64> {
+    let lines = cells.iter().map(|(t, w)| lines_needed(t, *w)).fold(1.0, f64::max);
+    let h = lines * LINE_HEIGHT + 3.0;
+    (h > DEFAULT_HEIGHT).then_some(h.min(409.0))
+}
+
+/// Whether `s` is a `YYYY-MM-DD` date as the documents write them.
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 10 && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() })
 }

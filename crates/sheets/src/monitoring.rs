@@ -59,9 +59,8 @@ pub fn export(
         Some(y) => format!("（{y}年1-{n}月）"),
         None => format!("（1-{n}月）"),
     };
-    g.put(1, 0, 1, 11, Content::Text(sub), Style::Subtitle);
-    g.at("/period", 1, 0);
-    g.put(1, 12, 1, LAST, Content::Text("金额单位：万元".into()), Style::Note);
+    let first = g.subtitle_with_note(1, sub, 12);
+    g.at("/period", 1, first);
     g.freeze_rows = 2;
 
     let get = |o: Option<&Value>, k: &str| o.and_then(|o| o.get(k)).cloned();

@@ -107,8 +107,7 @@ fn layout(doc: &Map<String, Value>, profile: &Profile) -> Grid {
         Some(Value::Number(n)) => format!("（{n}年度）"),
         _ => String::new(),
     };
-    g.put(1, 0, 1, 9, Content::Text(year), Style::Subtitle);
-    g.put(1, 10, 1, LAST_COL, Content::Text("金额单位：万元".into()), Style::Note);
+    let _ = g.subtitle_with_note(1, year, 10);
     g.freeze_rows = 2;
 
     let dept = obj(doc.get("department"));

@@ -146,7 +146,7 @@ pub struct BureauWorkbook {
     text: Format,
     center: Format,
     money: Format,
-    number: Format,
+    score: Format,
     percent: Format,
 }
 
@@ -234,7 +234,7 @@ impl BureauWorkbook {
             text: format_of(Style::Text, false),
             center: format_of(Style::Center, false),
             money: format_of(Style::Money, false),
-            number: format_of(Style::Number, false),
+            score: format_of(Style::Score, false),
             percent: format_of(Style::Percent, false),
         })
     }
@@ -289,6 +289,14 @@ impl BureauWorkbook {
             ws.write_string_with_format(r, c, l.as_deref().map_or("", labels::light_label), &fmt)?;
         }
         ws.write_string_with_format(r, 8, format!("{}/{}", m.red, m.yellow), &center)?;
+        let fit = [
+            (m.project_name.as_str(), MONITORING_HEADS[2].1),
+            (m.causes.as_str(), MONITORING_HEADS[9].1),
+            (m.measures.as_str(), MONITORING_HEADS[10].1),
+        ];
+        if let Some(h) = crate::grid::fitted_height(&fit) {
+            ws.set_row_height(r, h)?;
+        }
         ws.write_string_with_format(r, 9, &m.causes, &text)?;
         ws.write_string_with_format(r, 10, &m.measures, &text)?;
         self.monitoring.next_row += 1;
@@ -299,7 +307,7 @@ impl BureauWorkbook {
     pub fn push_evaluation(&mut self, e: &EvaluationLine) -> Result<(), SheetError> {
         let r = self.evaluations.next_row;
         let (text, center, money, number) =
-            (self.text.clone(), self.center.clone(), self.money.clone(), self.number.clone());
+            (self.text.clone(), self.center.clone(), self.money.clone(), self.score.clone());
         let ws = self.wb.worksheet_from_index(self.evaluations.index)?;
         ws.write_number_with_format(r, 0, f64::from(r - 1), &center)?;
         ws.write_string_with_format(r, 1, &e.department_name, &text)?;
@@ -318,6 +326,13 @@ impl BureauWorkbook {
         }
         ws.write_string_with_format(r, 4, labels::status_label(&e.status), &center)?;
         ws.write_string_with_format(r, 8, e.grade.as_deref().map_or("", labels::grade_label), &center)?;
+        let fit = [
+            (e.project_name.as_str(), EVALUATION_HEADS[2].1),
+            (e.zero_reason.as_deref().unwrap_or(""), EVALUATION_HEADS[9].1),
+        ];
+        if let Some(h) = crate::grid::fitted_height(&fit) {
+            ws.set_row_height(r, h)?;
+        }
         ws.write_string_with_format(r, 9, e.zero_reason.as_deref().unwrap_or(""), &text)?;
         self.evaluations.next_row += 1;
         Ok(())

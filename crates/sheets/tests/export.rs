@@ -9,6 +9,16 @@ use common::{cell, merges, part};
 use jixiao_rules::Locale;
 use jixiao_sheets::{evaluation, monitoring, target};
 
+/// The line under the title (row 2): its text and the column it starts in.
+fn subtitle(b: &[u8], sheet: &str) -> (String, char) {
+    ('A'..='L')
+        .find_map(|c| match cell(b, sheet, &format!("{c}2")) {
+            Data::String(s) => Some((s, c)),
+            _ => None,
+        })
+        .expect("a subtitle in row 2")
+}
+
 fn orphan() -> serde_json::Map<String, serde_json::Value> {
     common::load("targets/orphan-clothing-valid.json")["document"].as_object().unwrap().clone()
 }
@@ -21,7 +31,11 @@ fn target_form_cells_merges_and_formats() {
     let mut wb = common::open(b);
     assert_eq!(wb.sheet_names(), vec!["申报表", "校验结果"]);
     assert_eq!(cell(b, "申报表", "A1"), Data::String("项目支出绩效目标申报表".into()));
-    assert_eq!(cell(b, "申报表", "A2"), Data::String("（2019年度）".into()));
+    assert_eq!(
+        subtitle(b, "申报表"),
+        ("（2019年度）".to_owned(), 'C'),
+        "centred: as far from the left as 金额单位 is wide"
+    );
     assert_eq!(cell(b, "申报表", "K2"), Data::String("金额单位：万元".into()));
     assert_eq!(cell(b, "申报表", "A3"), Data::String("项目名称".into()));
     assert_eq!(cell(b, "申报表", "C3"), Data::String("2019年孤儿被装购置费".into()));
@@ -94,6 +108,7 @@ fn violations_sheet_and_notes() {
     assert_eq!(cell(b, "校验结果", "D4"), Data::String("定量指标必须填写计量单位".into()));
     assert_eq!(cell(b, "校验结果", "E4"), Data::String("IND_UNIT_REQUIRED".into()));
     assert_eq!(cell(b, "校验结果", "F4"), Data::String("/indicators/1/unit".into()));
+    assert!(matches!(cell(b, "校验结果", "G4"), Data::String(h) if h.contains("计量单位")), "the hint: how to fix it");
     // The message is also a note at the cell, and the cell is marked.
     let comments = part(b, "xl/comments1.xml");
     assert!(comments.contains(r#"ref="G17""#) && comments.contains("定量指标必须填写计量单位"), "{comments}");
@@ -126,7 +141,7 @@ fn monitoring_form() {
     let out = monitoring::export_checked(t, r, None, common::profile("artux-2018"), Locale::ZhCn).unwrap();
     let b = &out.bytes;
     assert_eq!(cell(b, "监控表", "A1"), Data::String("项目支出绩效目标执行监控表".into()));
-    assert_eq!(cell(b, "监控表", "A2"), Data::String("（2019年1-6月）".into()));
+    assert_eq!(subtitle(b, "监控表").0, "（2019年1-6月）");
     assert_eq!(cell(b, "监控表", "G5"), Data::String("1-6月执行数".into()));
     assert_eq!(cell(b, "监控表", "I9"), Data::String("经费保障".into()));
     assert_eq!(cell(b, "监控表", "C10"), Data::String("保障孤儿人数".into()));
@@ -163,4 +178,32 @@ fn evaluation_form_shows_formula_beside_override() {
     );
     assert!(matches!(cell(b, "自评表", "I11"), Data::String(s) if s.contains("被收养")));
     assert_eq!(cell(b, "自评表", "H10"), Data::Empty, "no formula column where they agree");
+    let mut wb = common::open(b);
+    let styles = wb.worksheet_style("自评表").unwrap();
+    let nf = |r, c| styles.get((r, c)).and_then(|s| s.number_format.clone()).map(|n| n.format_code);
+    assert_eq!(nf(10, 6).as_deref(), Some("0.00"), "G11 scores show two decimals, as the pages do");
+    assert_eq!(nf(10, 7).as_deref(), Some("0.00"), "H11 the formula's score");
+    // The override's reason wraps onto more lines than a default row holds: the row grows.
+    let sheet = part(b, "xl/worksheets/sheet1.xml");
+    let row11 = sheet.split("<row ").find(|r| r.starts_with(r#"r="11""#)).expect("row 11");
+    let ht: f64 =
+        row11.split(r#"ht=""#).nth(1).and_then(|h| h.split('"').next()).and_then(|h| h.parse().ok()).expect("a height");
+    assert!(ht > 15.0 && row11.contains(r#"customHeight="1""#), "row 11 is {ht} pt high");
+}
+
+#[test]
+fn a_date_target_value_reads_as_the_date_without_its_unit() {
+    let f = common::load("monitoring/over-run-blue.json");
+    let mut t = f["target"].as_object().unwrap().clone();
+    let r = f["report"].as_object().unwrap();
+    let list = t.get_mut("indicators").unwrap().as_array_mut().unwrap();
+    let k = list
+        .iter()
+        .position(|i| i["value"].as_str().is_some_and(|v| v.len() == 10 && v.as_bytes()[4] == b'-'))
+        .unwrap();
+    list[k]["unit"] = serde_json::json!("日期");
+    let value = list[k]["value"].as_str().unwrap().to_owned();
+    let out = monitoring::export_checked(&t, r, None, common::profile("artux-2018"), Locale::ZhCn).unwrap();
+    let row = 10 + k as u32;
+    assert_eq!(cell(&out.bytes, "监控表", &format!("D{row}")), Data::String(format!("≤{value}")));
 }
