@@ -305,7 +305,10 @@ macro_rules! report_filter {
             q = q.filter(monitoring_reports::round_id.eq(r.clone()));
         }
         if let Some(d) = &f.departments {
-            q = q.filter(monitoring_reports::department_code.eq_any(d.clone()));
+            q = match d.as_slice() {
+                [one] => q.filter(monitoring_reports::department_code.eq(one.clone())),
+                _ => q.filter(monitoring_reports::department_code.eq_any(d.clone())),
+            };
         }
         if let Some(s) = &f.status {
             q = q.filter(monitoring_reports::status.eq(s.clone()));
@@ -518,7 +521,10 @@ pub fn rectifications_page(
         q = q.filter(rectifications::due.lt(d.to_owned()));
     }
     if let Some(d) = departments {
-        q = q.filter(rectifications::department_code.eq_any(d.to_vec()));
+        q = match d {
+            [one] => q.filter(rectifications::department_code.eq(one.clone())),
+            _ => q.filter(rectifications::department_code.eq_any(d.to_vec())),
+        };
     }
     if let Some(s) = status {
         q = q.filter(rectifications::status.eq(s.to_owned()));

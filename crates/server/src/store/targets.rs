@@ -169,7 +169,11 @@ fn filtered<'a>(filter: &TargetFilter) -> targets::BoxedQuery<'a, crate::db::con
         q = q.filter(targets::fiscal_year.eq(y));
     }
     if let Some(d) = &filter.departments {
-        q = q.filter(targets::department_code.eq_any(d.clone()));
+        // One department is `=`, so its (department_code, …) index serves the page.
+        q = match d.as_slice() {
+            [one] => q.filter(targets::department_code.eq(one.clone())),
+            _ => q.filter(targets::department_code.eq_any(d.clone())),
+        };
     }
     if let Some(s) = &filter.status {
         q = q.filter(targets::status.eq(s.clone()));
@@ -193,7 +197,11 @@ pub fn status_counts(conn: &mut AnyConnection, filter: &TargetFilter) -> QueryRe
         q = q.filter(targets::fiscal_year.eq(y));
     }
     if let Some(d) = &filter.departments {
-        q = q.filter(targets::department_code.eq_any(d.clone()));
+        // One department is `=`, so its (department_code, …) index serves the page.
+        q = match d.as_slice() {
+            [one] => q.filter(targets::department_code.eq(one.clone())),
+            _ => q.filter(targets::department_code.eq_any(d.clone())),
+        };
     }
     if let Some(ids) = &filter.ids {
         q = q.filter(targets::id.eq_any(ids.clone()));
