@@ -142,7 +142,7 @@ test("提交审核 submits through the server: refused with its 422 violations a
   assert.deepEqual(shown, problem.violations.map((v) => `${v.code} ${v.path}`));
   const unit = page.locator(at("/indicators/0/unit"));
   assert.equal(await unit.getAttribute("aria-invalid"), "true");
-  assert.equal(await page.locator(`td:has(${at("/indicators/0/unit")}) li[data-code="IND_UNIT_REQUIRED"]`).innerText(), unitViolation.message);
+  assert.equal(await page.locator(`td:has(${at("/indicators/0/unit")}) li[data-code="IND_UNIT_REQUIRED"] .m`).innerText(), unitViolation.message);
   assert.equal(await page.evaluate(() => document.activeElement?.id), "summary", "focus moves to the check results");
   assert.equal(await page.locator("body").getAttribute("data-locked"), "false");
 

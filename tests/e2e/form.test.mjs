@@ -153,6 +153,32 @@ test("a department fills a valid target with live feedback, and the draft surviv
   await context.close();
 });
 
+test("standalone, with no server: the indicator name suggests from the offline library only; 打印预览 shows the paper form", async () => {
+  const context = await browser.newContext({ viewport: { width: 1500, height: 1000 }, locale: "zh-CN" });
+  const page = await context.newPage();
+  const api = [];
+  page.on("request", (r) => new URL(r.url()).pathname.startsWith("/api/") && api.push(r.url()));
+  await page.goto(`${server.url}declare.html`);
+  await page.waitForSelector("body[data-ready=true]");
+  await page.click('[data-add="satisfaction/beneficiary"]');
+  await page.keyboard.type("满意");
+  const options = page.locator('#suggest-list [role="option"]');
+  await options.first().waitFor();
+  assert.equal(await page.locator('#suggest-list [role="option"].own').count(), 0);
+  await page.keyboard.press("ArrowDown");
+  const chosen = await page.locator("#suggest-0 .sg-name").innerText();
+  await page.keyboard.press("Enter");
+  assert.equal(await page.inputValue(at("/indicators/0/name")), chosen);
+  assert.equal(await page.evaluate(() => document.activeElement?.dataset.pointer), "/indicators/0/value");
+  await page.waitForTimeout(400);
+  assert.deepEqual(api, [], "no server call from the standalone page");
+  await page.click("#print-preview");
+  await page.locator("#print-sheet table.paper-indicators").waitFor();
+  assert.match(await page.locator("#print-sheet table.paper-indicators tbody").innerText(), new RegExp(chosen));
+  await page.click("#preview-close");
+  await context.close();
+});
+
 test("import and export round-trip the canonical document", async () => {
   const context = await browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();

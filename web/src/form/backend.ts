@@ -4,6 +4,7 @@
 // (`app/views/declare/backend.ts`). Both throw a `Refusal` for a failed call.
 import * as api from "../lib/api";
 import type { Violation } from "../lib/rules";
+import type { Suggestion } from "./help";
 
 /** A refused or failed call: the HTTP status (0: no connection), the server's detail in the
  * request's language, and for a 422 the document's violations. */
@@ -63,7 +64,29 @@ export interface TargetState {
   returned?: unknown;
 }
 
-/** The server calls of the form. `load` and `adjust` exist in the app only. */
+/** A violation of an imported spreadsheet, with the cell it is about (`申报表!G17`), if any. */
+export interface LocatedViolation extends Violation {
+  cell?: string | null;
+}
+
+/** What `POST /targets/import` read from a spreadsheet (nothing is stored). */
+export interface ImportedTarget {
+  document: unknown;
+  valid: boolean;
+  violations: LocatedViolation[];
+  sheet: string;
+  /** `元` when the amounts were read in 元 and divided by 10,000. */
+  amount_unit: string;
+}
+
+/** A file the server sent, with the name it gave. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
+/** The server calls of the form. `load`, `adjust`, the spreadsheets and the department's own
+ * earlier indicators exist in the app only. */
 export interface Backend {
   create(doc: unknown, profile: string, locale: string): Promise<Stored>;
   update(id: string, etag: string, doc: unknown, profile: string, locale: string): Promise<Stored>;
@@ -72,6 +95,13 @@ export interface Backend {
   load?(id: string): Promise<TargetState>;
   /** POST /targets/{id}/adjust with If-Match: a new version, editable as a draft. */
   adjust?(id: string, etag: string): Promise<Stored>;
+  /** POST /targets/import: the 申报表 of an .xlsx read into a document and its violations. */
+  importXlsx?(file: Blob, profile: string, locale: string): Promise<ImportedTarget>;
+  /** GET /targets/{id}/xlsx: the stored target as the national form. */
+  downloadXlsx?(id: string, locale: string): Promise<Download>;
+  /** GET /indicator-suggestions: the department's own approved indicators of earlier years
+   * (before `fiscalYear`, when it is known). */
+  suggestIndicators?(query: string, level1: string, level2: string, limit: number, signal: AbortSignal, fiscalYear?: number): Promise<Suggestion[]>;
 }
 
 function refusal(e: unknown): Refusal {

@@ -21,14 +21,25 @@
 // live), a submitted or approved one read-only, and from an approved one 申请调整 (a new
 // version, edited here and reviewed again). Import/export of JSON, the language switch
 // and the token box are the standalone page's (developers').
+// For the clerk (issue 13): the 部门整体 form's 年度主要任务 rows with their sum against
+// 年度资金总额 (exact, BigInt hundredths; display only); each indicator's 评分标准 and
+// 指标值确定依据 in a detail row opened on request (the table keeps one row of inputs per
+// indicator); the rules' how-to-fix hint under every message and the summary grouped by
+// section; the meters in plain words (the profile's minima, the rules' counts); the name
+// cell a combobox over the common-indicator library (WASM, offline) and the department's own
+// earlier indicators (server, app only) that fills everything but the value; in the app
+// 从Excel导入 (the server reads the xlsx, the form shows its violations with their cells) and
+// 下载Excel; 打印预览 and print as the paper 申报表 (text only, A4 landscape).
 import "./style.css";
 import "./texts";
 import * as api from "../lib/api";
 import * as i18n from "../lib/i18n";
 import { get, parentPointer, pointer as ptr } from "../lib/pointer";
 import { Session, loadRules, profiles, type CheckReport, type Level1, type Profile, type TreeCounts, type Violation } from "../lib/rules";
-import { Refusal, type Backend, type Change, type ReturnNote, type Stored, type TargetState } from "./backend";
+import { Refusal, type Backend, type Change, type ImportedTarget, type LocatedViolation, type ReturnNote, type Stored, type TargetState } from "./backend";
+import { formatHundredths, hundredths, percent, sharePercent } from "./decimal";
 import { diff } from "./diff";
+import { hasLibrary, hints, librarySuggestions, type Suggestion } from "./help";
 
 export type { Backend, TargetState } from "./backend";
 
@@ -81,6 +92,26 @@ const MAX_DRAFT_CHARS = 2 * 1024 * 1024;
 /** The most indicators the form renders (the benchmarks measure 200); a draft or file
  * with more is not loaded. */
 const MAX_INDICATORS = 500;
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+/** The server refuses an upload above this (SHEETS-API.md); refused here before sending. */
+const MAX_XLSX_BYTES = 10 * 1024 * 1024;
+/** The bases of an indicator's value (指标值确定依据), FORMATS §1. */
+const BASES = ["plan", "industry", "history", "budget_standard", "other"];
+/** The form's sections, in its order, by a pointer's first segment (the summary's groups). */
+const SECTION_OF: Record<string, string> = {
+  fiscal_year: "basic",
+  kind: "basic",
+  region: "basic",
+  department: "basic",
+  unit: "basic",
+  project: "basic",
+  classified: "basic",
+  funds: "funds",
+  tasks: "tasks",
+  goals: "goals",
+  indicators: "indicators",
+};
+const SECTIONS = ["basic", "funds", "tasks", "goals", "indicators", "other"];
 const OPERATORS: [string, string][] = [
   ["ge", "≥"],
   ["gt", ">"],
@@ -172,6 +203,13 @@ function hasContent(v: unknown): boolean {
   return false;
 }
 
+/** A list in pieces of `n`. */
+function chunk<T>(xs: T[], n: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
 function download(blob: Blob, name: string): void {
   const a = h("a", { href: URL.createObjectURL(blob), download: name });
   document.body.append(a);
@@ -190,12 +228,20 @@ function skeleton(app: boolean): Node[] {
     h("label", { for: "profile", "data-i18n": "profile" }, "审核规则"),
     h("select", { id: "profile" }),
     ...(app
-      ? [h("button", { type: "button", id: "new", "data-i18n": "new_app" }, "清空重填")]
+      ? [
+          h("button", { type: "button", id: "import-xlsx-btn", "data-i18n": "import_xlsx", "aria-describedby": "import-xlsx-hint" }, "从Excel导入"),
+          h("span", { id: "import-xlsx-hint", class: "sr-only", "data-i18n": "import_xlsx_hint" }),
+          h("input", { type: "file", id: "import-xlsx", accept: `.xlsx,${XLSX}`, hidden: true }),
+          h("button", { type: "button", id: "export-xlsx", "data-i18n": "export_xlsx", hidden: true }, "下载Excel"),
+          h("button", { type: "button", id: "print-preview", "data-i18n": "print_preview" }, "打印预览"),
+          h("button", { type: "button", id: "new", "data-i18n": "new_app" }, "清空重填"),
+        ]
       : [
           h("button", { type: "button", id: "lang" }, "English"),
           h("button", { type: "button", id: "import-btn", "data-i18n": "import" }, "导入 JSON"),
           h("input", { type: "file", id: "import", accept: ".json,application/json", hidden: true }),
           h("button", { type: "button", id: "export", "data-i18n": "export" }, "导出 JSON"),
+          h("button", { type: "button", id: "print-preview", "data-i18n": "print_preview" }, "打印预览"),
           h("button", { type: "button", id: "new", "data-i18n": "new" }, "新建空白表"),
         ]),
   );
@@ -233,10 +279,32 @@ function skeleton(app: boolean): Node[] {
     ...(app ? [h("section", { id: "changes", "aria-labelledby": "changes-h", hidden: true })] : []),
     submitBox,
   );
+  // The paper form (打印预览 and print): the document as text, built when asked for.
+  const preview = h(
+    "div",
+    { id: "print-view", class: "print-view", hidden: true },
+    h(
+      "div",
+      { class: "preview-bar", role: "toolbar", "aria-label": t("print_preview") },
+      h("p", { class: "hint", "data-i18n": "preview_hint" }),
+      h("button", { type: "button", id: "print-now", class: "primary", "data-i18n": "print_now" }),
+      h("button", { type: "button", id: "preview-close", "data-i18n": "preview_close" }),
+    ),
+    h("div", { id: "print-sheet", class: "print-sheet" }),
+  );
   return [
     ...(app ? [] : [h("a", { class: "skip", href: "#summary", "data-i18n": "summary" })]),
     bar,
-    h(app ? "div" : "main", { class: "layout" }, h("form", { id: "form", novalidate: true }, h("p", { id: "loading", role: "status" }, t("loading")), h("div", { id: "form-root" })), side),
+    h(
+      app ? "div" : "main",
+      { class: "layout" },
+      h("form", { id: "form", novalidate: true }, h("p", { id: "loading", role: "status" }, t("loading")), h("section", { id: "import-report", hidden: true, "aria-labelledby": "import-report-h", tabindex: "-1" }), h("div", { id: "form-root" })),
+      side,
+    ),
+    preview,
+    // The indicator suggestions under the name being typed (one list for every row).
+    h("ul", { id: "suggest-list", role: "listbox", class: "suggest-list", hidden: true, "aria-label": t("suggest_label") }),
+    h("div", { id: "suggest-status", class: "sr-only", role: "status", "aria-live": "polite" }),
     h("div", { id: "live", class: "sr-only", role: "status", "aria-live": "polite" }),
   ];
 }
@@ -374,7 +442,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       sel.value = cur;
       control = sel;
     } else if (kind === "textarea") {
-      control = h("textarea", { ...common, rows: "3" });
+      control = h("textarea", { rows: "3", ...common });
       control.value = typeof current === "string" ? current : "";
     } else if (kind === "checkbox") {
       control = h("input", { ...common, type: "checkbox" });
@@ -425,6 +493,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
 
   function renderAll(focusPointer?: string): void {
     const active = focusPointer ?? (document.activeElement as HTMLElement | null)?.dataset?.pointer;
+    closeSuggest();
     fields.clear();
     resetShown();
     const d = doc();
@@ -441,9 +510,11 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       box("", t("location_document"), "doc-msg"),
       renderBasic(d),
       renderFunds(d),
+      ...(get(d, "/kind") === "department" ? [renderTasks(d)] : []),
       renderGoals(d),
       renderIndicators(d),
     );
+    updateTaskSum();
     reportText = "";
     countsText = "";
     refreshView();
@@ -569,7 +640,16 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       h(
         "div",
         { class: "grid" },
-        field(d, { p: "/funds/annual_total", label: t("annual_total"), aliases: ["/funds"], attrs: { inputmode: "decimal" } }),
+        field(d, {
+          p: "/funds/annual_total",
+          label: t("annual_total"),
+          aliases: ["/funds"],
+          attrs: { inputmode: "decimal" },
+          onChange: (v) => {
+            commit("/funds/annual_total", textValue(v));
+            updateTaskSum();
+          },
+        }),
         field(d, { p: "/funds/mid_term_total", label: t("mid_term_total"), attrs: { inputmode: "decimal" } }),
       ),
       h("h2", { class: "sub" }, t("sources")),
@@ -577,6 +657,122 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       h("div", { class: "sources" }, ...rows),
       add,
     );
+  }
+
+  /** 年度主要任务 (department kind): name, content and amount of each task, rows added and
+   * removed like the funding sources, and their sum against 年度资金总额. */
+  function renderTasks(d: Doc): HTMLElement {
+    const list = currentList(d, "/tasks");
+    const rows = list.map((_, i) => {
+      const n = i + 1;
+      const remove = h(
+        "button",
+        { type: "button", class: "icon", "aria-label": t("remove_task", { n }), title: t("remove_task", { n }), "data-action": "remove-task", "data-row": String(i) },
+        h("span", { "aria-hidden": "true" }, "✕"),
+      );
+      remove.addEventListener("click", () => {
+        const arr = currentList(doc(), "/tasks");
+        arr.splice(i, 1);
+        remapTouched("/tasks", (j) => (j === i ? undefined : j > i ? j - 1 : j));
+        const next = Math.min(i, arr.length - 1);
+        structural("/tasks", arr.length ? arr : undefined, next >= 0 ? ptr("tasks", next, "name") : undefined);
+        if (next < 0) $("form-root").querySelector<HTMLElement>('[data-action="add-task"]')?.focus();
+      });
+      const row = t("task_row", { n });
+      return h(
+        "div",
+        { class: "task-row", "data-task": String(i) },
+        field(d, { p: ptr("tasks", i, "name"), label: `${row} ${t("task_name")}`, compact: true, aliases: [ptr("tasks", i)], name: `${row} ${t("task_name")}` }),
+        field(d, { p: ptr("tasks", i, "content"), label: `${row} ${t("task_content")}`, compact: true, kind: "textarea", attrs: { rows: "2" } }),
+        field(d, {
+          p: ptr("tasks", i, "amount"),
+          label: `${row} ${t("task_amount")}`,
+          compact: true,
+          attrs: { inputmode: "decimal", "data-task-amount": String(i) },
+          onChange: (v) => {
+            commit(ptr("tasks", i, "amount"), textValue(v));
+            updateTaskSum();
+          },
+        }),
+        remove,
+      );
+    });
+    const add = h("button", { type: "button", "data-action": "add-task" }, `+ ${t("add_task")}`);
+    add.addEventListener("click", () => {
+      const arr = currentList(doc(), "/tasks");
+      structural("/tasks", [...arr, { name: "", content: "", amount: "" }], ptr("tasks", arr.length, "name"));
+    });
+    const head = list.length
+      ? h(
+          "div",
+          { class: "task-row task-head", "aria-hidden": "true" },
+          h("span", {}, t("task_name")),
+          h("span", {}, t("task_content")),
+          h("span", {}, `${t("task_amount")}（${t("wan_yuan")}）`),
+          h("span", {}),
+        )
+      : null;
+    return h(
+      "fieldset",
+      { class: "section", id: "tasks-section" },
+      h("legend", {}, t("tasks")),
+      h("p", { class: "hint" }, t("tasks_hint")),
+      box("/tasks", t("tasks")),
+      h("div", { class: "tasks" }, ...(head ? [head] : []), ...rows),
+      add,
+      h("p", { id: "task-sum", class: "task-sum", "data-state": "info" }),
+    );
+  }
+
+  /** The sum of the task amounts against 年度资金总额, exactly (BigInt hundredths), from the
+   * inputs as typed: display only, the rules decide what is an error. */
+  function updateTaskSum(): void {
+    const out = document.getElementById("task-sum");
+    if (!out || !root.contains(out)) return;
+    const inputs = $("form-root").querySelectorAll<HTMLInputElement>("input[data-task-amount]");
+    let sum = 0n;
+    const bad: number[] = [];
+    let filled = 0;
+    inputs.forEach((el, i) => {
+      if (el.value.trim() === "") return;
+      filled++;
+      const v = hundredths(el.value);
+      if (v === undefined) bad.push(i + 1);
+      else sum += v;
+    });
+    const totalEl = $("form-root").querySelector<HTMLInputElement>('[data-pointer="/funds/annual_total"]');
+    const totalRaw = totalEl?.value ?? "";
+    const total = hundredths(totalRaw);
+    let text: string;
+    let state: "ok" | "bad" | "info";
+    if (inputs.length === 0) {
+      text = t("task_sum_none");
+      state = "info";
+    } else if (bad.length) {
+      text = t("task_sum_invalid", { rows: bad.join("、") });
+      state = "bad";
+    } else {
+      const s = formatHundredths(sum);
+      if (total === undefined) {
+        text = t(totalRaw.trim() === "" ? "task_sum_no_total" : "task_sum_bad_total", { sum: s });
+        state = "info";
+      } else if (total === sum) {
+        text = t("task_sum_match", { sum: s, total: formatHundredths(total) });
+        state = "ok";
+      } else {
+        const diffAbs = total > sum ? total - sum : sum - total;
+        text = t(total > sum ? "task_sum_less" : "task_sum_more", { sum: s, total: formatHundredths(total), diff: formatHundredths(diffAbs) });
+        state = filled ? "bad" : "info";
+      }
+    }
+    if (out.textContent !== text) out.textContent = text;
+    if (out.dataset.state !== state) out.dataset.state = state;
+  }
+
+  /** A list in the document as the session holds it now (a copy). */
+  function currentList(d: Doc, p: string): unknown[] {
+    const v = get(d, p);
+    return Array.isArray(v) ? [...(v as unknown[])] : [];
   }
 
   /** The funding sources as the session holds them now. */
@@ -629,6 +825,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     const ind: Indicator = { id: newId(list), level1: l1, level2: l2, nature: "quantitative", operator: "ge" };
     list.splice(at, 0, ind);
     remapTouched("/indicators", (j) => (j >= at ? j + 1 : j));
+    remapDetails((j) => (j >= at ? j + 1 : j));
     structural("/indicators", list, ptr("indicators", at, "name"));
   }
 
@@ -641,6 +838,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     if (j < 0 || j >= list.length) return;
     [list[i], list[j]] = [list[j], list[i]];
     remapTouched("/indicators", (k) => (k === i ? j : k === j ? i : k));
+    remapDetails((k) => (k === i ? j : k === j ? i : k));
     structural("/indicators", list, undefined);
     $("form-root").querySelector<HTMLElement>(`[data-move="${dir}"][data-row="${j}"]`)?.focus();
   }
@@ -649,6 +847,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     const list = indicators(doc());
     list.splice(i, 1);
     remapTouched("/indicators", (k) => (k === i ? undefined : k > i ? k - 1 : k));
+    remapDetails((k) => (k === i ? undefined : k > i ? k - 1 : k));
     structural("/indicators", list, undefined);
     $("form-root").querySelector<HTMLElement>(`[data-row="${Math.min(i, list.length - 1)}"][data-action="remove"]`)?.focus();
   }
@@ -698,17 +897,24 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
         );
         add.addEventListener("click", () => addIndicator(l1.code, l2.code));
         body.append(h("tr", { class: "l2" }, h("th", { colspan: "10", scope: "rowgroup" }, h("span", {}, i18n.label(l2.label)), add)));
-        for (const i of groups.get(`${l1.code}/${l2.code}`) ?? []) body.append(indicatorRow(d, list, i));
+        for (const i of groups.get(`${l1.code}/${l2.code}`) ?? []) appendRow(body, d, list, i);
       }
       table.append(body);
     }
     const stray = groups.get("") ?? [];
     if (stray.length) {
       const body = h("tbody", { "data-level1": "" }, h("tr", { class: "l1 stray" }, h("th", { colspan: "10" }, t("unclassified"))));
-      for (const i of stray) body.append(indicatorRow(d, list, i));
+      for (const i of stray) appendRow(body, d, list, i);
       table.append(body);
     }
     return section(t("indicators"), box("/indicators", t("indicators")), h("div", { class: "table-wrap" }, table));
+  }
+
+  /** An indicator's row, and its detail row when that is open. */
+  function appendRow(body: HTMLElement, d: Doc, list: unknown[], i: number): void {
+    const row = indicatorRow(d, list, i);
+    body.append(row);
+    if (openDetails.has(i) && row.dataset.row !== undefined) body.append(detailRow(d, i));
   }
 
   function indicatorRow(d: Doc, list: unknown[], i: number): HTMLElement {
@@ -789,7 +995,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       h("td", { class: "no" }, String(n), box(ptr("indicators", i), name, "row-msg"), idBox(i, name)),
       cell(level1),
       cell(level2),
-      cell(field(d, { p: base("name"), label: `${name} ${t("col_name")}`, compact: true })),
+      cell(nameField(d, i, name)),
       cell(operator),
       cell(field(d, { p: base("value"), label: `${name} ${t("col_value")}`, compact: true })),
       cell(field(d, { p: base("unit"), label: `${name} ${t("col_unit")}`, compact: true, attrs: { size: "6" } })),
@@ -798,12 +1004,354 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       h(
         "td",
         { class: "actions" },
+        detailToggle(obj, i, n),
         action("↑", t("move_up", { n }), i, "up", () => moveIndicator(i, -1), "-1"),
         action("↓", t("move_down", { n }), i, "down", () => moveIndicator(i, 1), "1"),
         action("✕", t("remove_indicator", { n }), i, "remove", () => removeIndicator(i)),
       ),
     );
     return tr;
+  }
+
+  // ---------------------------------------------------------------- indicator suggestions
+
+  /** How many suggestions the library gives, and the department's own (from the server). */
+  const LIBRARY_LIMIT = 8;
+  const OWN_LIMIT = 5;
+  /** The pause in typing before the library is asked, and before the server is. */
+  const LIBRARY_DELAY = 80;
+  const OWN_DELAY = 250;
+  const canSuggest = () => hasLibrary() || !!backend.suggestIndicators;
+
+  /** The name cell: a combobox over the suggestions when there are any to give. */
+  function nameField(d: Doc, i: number, name: string): HTMLElement {
+    const combo: Record<string, string> | undefined = canSuggest()
+      ? { role: "combobox", "aria-autocomplete": "list", "aria-expanded": "false", "aria-controls": "suggest-list", "data-suggest": String(i) }
+      : undefined;
+    return field(d, { p: ptr("indicators", i, "name"), label: `${name} ${t("col_name")}`, compact: true, attrs: combo });
+  }
+
+  /** The open suggestion list: the input it belongs to, its row, the items and the active one. */
+  let sg: { input: HTMLInputElement; row: number; query: string; level: string; items: Suggestion[]; active: number } | undefined;
+  let sgTimer: number | undefined;
+  let sgOwnTimer: number | undefined;
+  let sgAbort: AbortController | undefined;
+  /** The server's answers by query, level 1 and level 2 (a failed call is remembered as none). */
+  const ownCache = new Map<string, Suggestion[]>();
+
+  function cancelSuggestTimers(): void {
+    window.clearTimeout(sgTimer);
+    window.clearTimeout(sgOwnTimer);
+    sgTimer = sgOwnTimer = undefined;
+    sgAbort?.abort();
+    sgAbort = undefined;
+  }
+
+  /** Typing in a name: asks for suggestions once the typing pauses. */
+  function scheduleSuggest(input: HTMLInputElement): void {
+    cancelSuggestTimers();
+    if (input.readOnly) return;
+    sgTimer = window.setTimeout(() => runSuggest(input, false), LIBRARY_DELAY);
+  }
+
+  /** The row's level 1 and level 2 as chosen now (from its selects; "" when none). */
+  function rowLevels(i: number): [string, string] {
+    const formRoot = $("form-root");
+    const l1 = formRoot.querySelector<HTMLSelectElement>(`[data-pointer="${ptr("indicators", i, "level1")}"]`)?.value ?? "";
+    const l2 = formRoot.querySelector<HTMLSelectElement>(`[data-pointer="${ptr("indicators", i, "level2")}"]`)?.value ?? "";
+    return [l1, l2];
+  }
+
+  /** The library's suggestions at once, then the department's own when the server answers.
+   * `any`: also for an empty name (ArrowDown in an empty cell lists the group's). */
+  function runSuggest(input: HTMLInputElement, any: boolean): void {
+    cancelSuggestTimers();
+    if (!input.isConnected || input.readOnly || document.activeElement !== input) return closeSuggest();
+    const row = Number(input.dataset.suggest);
+    const query = input.value.trim();
+    if (!query && !any) return closeSuggest();
+    const [l1, l2] = rowLevels(row);
+    const level = `${l1}/${l2}`;
+    const library = librarySuggestions(query, l1, l2, LIBRARY_LIMIT, profile.id);
+    const key = `${query}\u0000${l1}\u0000${l2}\u0000${$("form-root").querySelector<HTMLInputElement>('[data-pointer="/fiscal_year"]')?.value ?? ""}`;
+    const own = ownCache.get(key);
+    showSuggestions(input, row, query, level, merge(library, own ?? []));
+    if (own || !backend.suggestIndicators || !query) return;
+    const ask = backend.suggestIndicators.bind(backend);
+    sgOwnTimer = window.setTimeout(() => {
+      const ctl = new AbortController();
+      sgAbort = ctl;
+      const year = Number($("form-root").querySelector<HTMLInputElement>('[data-pointer="/fiscal_year"]')?.value.trim());
+      ask(query, l1, l2, OWN_LIMIT, ctl.signal, Number.isInteger(year) && year >= 2000 && year <= 2100 ? year : undefined)
+        .then((items) => {
+          ownCache.set(key, items);
+          if (destroyed || ctl.signal.aborted || !sg || sg.input !== input || sg.query !== query || sg.level !== level) return;
+          const active = sg.items[sg.active];
+          showSuggestions(input, row, query, level, merge(library, items), active);
+        })
+        .catch(() => {
+          // Silent: the library's suggestions stay.
+          if (!ctl.signal.aborted) ownCache.set(key, []);
+        });
+    }, OWN_DELAY);
+  }
+
+  /** The library first, then the department's own ones that are not the same indicator. */
+  function merge(library: Suggestion[], own: Suggestion[]): Suggestion[] {
+    const same = (a: Suggestion, b: Suggestion) => a.name === b.name && (a.unit ?? "") === (b.unit ?? "") && (a.operator ?? "") === (b.operator ?? "");
+    return [...library, ...own.filter((o) => !library.some((l) => same(l, o)))];
+  }
+
+  function levelLabel(l1: string, l2: string): string {
+    const a = profile.framework.level1.find((l) => l.code === l1);
+    const b = a?.level2.find((l) => l.code === l2);
+    return [a ? i18n.label(a.label) : "", b ? i18n.label(b.label) : ""].filter(Boolean).join(" / ");
+  }
+
+  /** One option: the name, then what choosing it fills in and where it comes from. */
+  function suggestionOption(s: Suggestion, k: number): HTMLElement {
+    const op = OPERATORS.find(([c]) => c === s.operator)?.[1];
+    const what = s.nature === "qualitative" ? t("qualitative") : [op, s.unit].filter(Boolean).join(" ");
+    const seen = s.source === "own" ? s.value : s.typical_value;
+    const from =
+      s.source === "own"
+        ? t("suggest_own", { year: s.fiscal_year ?? "", project: s.project_name ?? "" })
+        : s.sector && t(`sector_${s.sector}`) !== `sector_${s.sector}`
+          ? t("suggest_library_sector", { sector: t(`sector_${s.sector}`) })
+          : t("suggest_library");
+    const meta = [what, seen ? t(s.source === "own" ? "suggest_value_then" : "suggest_typical", { v: seen }) : "", from].filter(Boolean).join(" · ");
+    return h(
+      "li",
+      { role: "option", id: `suggest-${k}`, class: `suggestion ${s.source}`, "aria-selected": "false", "data-index": String(k) },
+      h("span", { class: "sg-name" }, s.name),
+      h("span", { class: "sg-meta" }, meta),
+      s.explanation ? h("span", { class: "sg-expl" }, s.explanation) : null,
+    );
+  }
+
+  function showSuggestions(input: HTMLInputElement, row: number, query: string, level: string, items: Suggestion[], keep?: Suggestion): void {
+    const list = $("suggest-list");
+    if (items.length === 0) {
+      closeSuggest();
+      return;
+    }
+    const active = keep ? Math.max(-1, items.indexOf(keep)) : -1;
+    sg = { input, row, query, level, items, active };
+    const l = levelLabel(...(level.split("/") as [string, string]));
+    list.setAttribute("aria-label", l ? t("suggest_label_for", { level: l }) : t("suggest_label"));
+    list.replaceChildren(...items.map((s, k) => suggestionOption(s, k)));
+    // Placed under the input, in the form's root (position: relative); the CSSOM, not a style attribute.
+    const rr = root.getBoundingClientRect();
+    const ir = input.getBoundingClientRect();
+    list.style.top = `${Math.round(ir.bottom - rr.top + 2)}px`;
+    list.style.left = `${Math.round(Math.max(0, Math.min(ir.left - rr.left, rr.width - 420)))}px`;
+    list.style.minWidth = `${Math.round(Math.max(ir.width, 320))}px`;
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    setActive(active);
+    const status = t("suggest_count", { n: items.length });
+    const el = $("suggest-status");
+    if (el.textContent !== status) el.textContent = status;
+  }
+
+  function setActive(k: number): void {
+    if (!sg) return;
+    sg.active = k;
+    const list = $("suggest-list");
+    list.querySelectorAll<HTMLElement>('[role="option"]').forEach((o, j) => {
+      const on = j === k;
+      o.setAttribute("aria-selected", String(on));
+      o.classList.toggle("active", on);
+      if (on) o.scrollIntoView({ block: "nearest" });
+    });
+    if (k >= 0) sg.input.setAttribute("aria-activedescendant", `suggest-${k}`);
+    else sg.input.removeAttribute("aria-activedescendant");
+  }
+
+  function closeSuggest(): void {
+    cancelSuggestTimers();
+    const list = frame.get("suggest-list");
+    if (list && !list.hidden) {
+      list.hidden = true;
+      list.replaceChildren();
+    }
+    if (sg) {
+      sg.input.setAttribute("aria-expanded", "false");
+      sg.input.removeAttribute("aria-activedescendant");
+    }
+    sg = undefined;
+  }
+
+  /** The keys of a name combobox: ArrowDown/ArrowUp move (ArrowDown opens), Enter chooses,
+   * Escape closes; Tab leaves as usual. */
+  function suggestKey(e: KeyboardEvent, input: HTMLInputElement): void {
+    if (e.isComposing) return;
+    const open = sg && sg.input === input;
+    if (e.key === "ArrowDown") {
+      e.preventDefault();
+      if (!open) return runSuggest(input, true);
+      setActive((sg!.active + 1) % sg!.items.length);
+    } else if (e.key === "ArrowUp") {
+      if (!open) return;
+      e.preventDefault();
+      setActive(sg!.active <= 0 ? sg!.items.length - 1 : sg!.active - 1);
+    } else if (e.key === "Enter") {
+      if (!open || sg!.active < 0) return;
+      e.preventDefault();
+      chooseSuggestion(sg!.row, sg!.items[sg!.active]);
+    } else if (e.key === "Escape") {
+      if (!open) return;
+      e.preventDefault();
+      e.stopPropagation();
+      closeSuggest();
+    } else if (e.key === "Tab") {
+      closeSuggest();
+    }
+  }
+
+  /** Takes a suggestion over: name, nature, operator, unit, explanation (and 评分标准, 依据
+   * of the department's own, and the levels when the row has none) — never the value: the
+   * focus goes to the value cell for the user to type it. */
+  function chooseSuggestion(i: number, s: Suggestion): void {
+    closeSuggest();
+    touch(ptr("indicators", i, "name"));
+    rewriteIndicator(
+      i,
+      (x) => {
+        x.name = s.name;
+        if (s.nature === "qualitative") {
+          x.nature = "qualitative";
+          delete x.operator;
+        } else {
+          x.nature = "quantitative";
+          if (s.operator) x.operator = s.operator;
+        }
+        if (s.unit) x.unit = s.unit;
+        else delete x.unit;
+        if (s.explanation) x.explanation = s.explanation;
+        if (s.scoring_rule && !hasContent(x.scoring_rule)) x.scoring_rule = s.scoring_rule;
+        if (s.basis && BASES.includes(s.basis) && !hasContent(x.basis)) x.basis = s.basis;
+        if (!hasContent(x.level1) && s.level1) {
+          x.level1 = s.level1;
+          x.level2 = s.level2;
+        } else if (!hasContent(x.level2) && s.level2 && x.level1 === s.level1) x.level2 = s.level2;
+      },
+      ptr("indicators", i, "value"),
+    );
+    $("suggest-status").textContent = t("suggest_chosen", { name: s.name });
+  }
+
+  // ---------------------------------------------------------------- indicator details
+
+  /** Rows whose detail (评分标准, 指标值确定依据) is open, by index. Rendered only when open,
+   * so the table keeps one row of inputs per indicator. */
+  let openDetails = new Set<number>();
+
+  function detailToggle(obj: Indicator, i: number, n: number): HTMLElement {
+    const open = openDetails.has(i);
+    const filled = ["scoring_rule", "basis"].some((k) => hasContent(obj[k]));
+    const b = h(
+      "button",
+      {
+        type: "button",
+        class: filled ? "detail-toggle filled" : "detail-toggle",
+        "data-action": "detail",
+        "data-row": String(i),
+        "aria-expanded": String(open),
+        "aria-controls": open ? `detail-${i}` : undefined,
+        "aria-label": t(filled ? "detail_toggle_filled" : "detail_toggle", { n }),
+        title: t(filled ? "detail_toggle_filled" : "detail_toggle", { n }),
+      },
+      t("detail"),
+    );
+    b.addEventListener("click", () => {
+      if (openDetails.has(i)) closeDetail(i);
+      else openDetail(i, true);
+    });
+    return b;
+  }
+
+  /** Opens the detail row of indicator `i` under its row (focusing its first field when asked). */
+  function openDetail(i: number, focus: boolean): void {
+    const row = $("form-root").querySelector<HTMLElement>(`tr.row[data-row="${i}"]`);
+    if (!row) return;
+    openDetails.add(i);
+    if (!row.nextElementSibling?.matches(`tr.detail[data-detail="${i}"]`)) row.after(detailRow(doc(), i));
+    const b = row.querySelector<HTMLElement>('[data-action="detail"]');
+    b?.setAttribute("aria-expanded", "true");
+    b?.setAttribute("aria-controls", `detail-${i}`);
+    if (locked()) lockControls(row.nextElementSibling as HTMLElement);
+    messagesDirty = true;
+    if (focus) {
+      flushRender();
+      row.nextElementSibling?.querySelector<HTMLElement>("textarea, input, select")?.focus();
+    }
+  }
+
+  function closeDetail(i: number): void {
+    openDetails.delete(i);
+    const row = $("form-root").querySelector<HTMLElement>(`tr.row[data-row="${i}"]`);
+    const detail = $("form-root").querySelector<HTMLElement>(`tr.detail[data-detail="${i}"]`);
+    if (detail) {
+      detail.querySelectorAll<HTMLElement>("[data-pointer]").forEach((el) => {
+        const p = el.dataset.pointer;
+        if (p !== undefined && fields.get(p)?.control === el) fields.delete(p);
+      });
+      detail.remove();
+    }
+    const b = row?.querySelector<HTMLElement>('[data-action="detail"]');
+    b?.setAttribute("aria-expanded", "false");
+    b?.removeAttribute("aria-controls");
+    messagesDirty = true;
+    flushRender();
+  }
+
+  /** The second row of an indicator: its 评分标准 and 指标值确定依据, labelled for screen readers. */
+  function detailRow(d: Doc, i: number): HTMLElement {
+    const name = t("row", { n: i + 1 });
+    const base = (k: string) => ptr("indicators", i, k);
+    return h(
+      "tr",
+      { class: "detail", id: `detail-${i}`, "data-detail": String(i) },
+      h("td", { class: "no", "aria-hidden": "true" }),
+      h(
+        "td",
+        { class: "detail-cell", colspan: "9" },
+        h(
+          "div",
+          { class: "detail-grid" },
+          field(d, { p: base("scoring_rule"), label: `${name} ${t("col_scoring_rule")}`, kind: "textarea", attrs: { rows: "2" }, hint: t("scoring_rule_hint") }),
+          field(d, {
+            p: base("basis"),
+            label: `${name} ${t("col_basis")}`,
+            kind: "select",
+            options: BASES.map((b) => [b, t(`basis_${b}`)] as [string, string]),
+          }),
+        ),
+      ),
+    );
+  }
+
+  /** Opens the details that hold a message to show (a violation at 评分标准 or 依据), so the
+   * message is shown at its field. */
+  function openDetailsWithMessages(): void {
+    for (const v of report.violations) {
+      const m = /^\/indicators\/(\d+)\/(scoring_rule|basis)(?:\/|$)/.exec(v.path);
+      if (!m) continue;
+      const i = Number(m[1]);
+      if (openDetails.has(i)) continue;
+      if (revealAll || touchedUnder(ptr("indicators", i))) openDetail(i, false);
+    }
+  }
+
+  /** Keeps the open details in step when indicators move (`f` maps an old index to the new one). */
+  function remapDetails(f: (i: number) => number | undefined): void {
+    const next = new Set<number>();
+    for (const i of openDetails) {
+      const j = f(i);
+      if (j !== undefined) next.add(j);
+    }
+    openDetails = next;
   }
 
   /** The `id` of an indicator has no input (ids are generated); its messages show in the row. */
@@ -933,8 +1481,9 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
    * the fields whose messages changed, the summary entries that appeared or went away,
    * and the counts, submit button and live region when their text or state changed. */
   function renderMessages(): void {
+    openDetailsWithMessages();
     const next = new Map<Field, Shown>();
-    const entries: SummaryItem[] = [];
+    const bySection = new Map<string, SummaryItem[]>();
     const seen = new Map<Field, boolean>();
     let errors = 0;
     let warnings = 0;
@@ -956,9 +1505,20 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
         if (v.severity === "error") s.error = true;
         else s.warning = true;
       }
-      entries.push({ key, make: () => summaryItem(v, f) });
+      const sec = sectionOf(v.path);
+      let items = bySection.get(sec);
+      if (!items) bySection.set(sec, (items = []));
+      items.push({ key, make: () => summaryItem(v, f) });
     }
-    if (held > 0) entries.unshift({ key: `guide\u0000${i18n.currentLocale()}\u0000${held}`, make: () => guideItem(held) });
+    // The summary by section, in the form's order, each under its heading.
+    const locale = i18n.currentLocale();
+    const entries: SummaryItem[] = [];
+    if (held > 0) entries.push({ key: `guide\u0000${locale}\u0000${held}`, make: () => guideItem(held) });
+    for (const sec of SECTIONS) {
+      const items = bySection.get(sec);
+      if (!items) continue;
+      entries.push({ key: `section\u0000${locale}\u0000${sec}`, make: () => h("li", { class: "section-head", "data-section": sec }, h("h3", {}, t(`sec_${sec}`))) }, ...items);
+    }
     // Fields that no longer show anything.
     for (const [f] of shown) {
       if (next.has(f)) continue;
@@ -970,7 +1530,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     for (const [f, s] of next) {
       const before = shown.get(f);
       if (before && before.key === s.key) continue;
-      f.msg.replaceChildren(...s.items.map((v) => h("li", { class: v.severity, "data-code": v.code }, v.message)));
+      f.msg.replaceChildren(...s.items.map((v) => messageItem(v)));
       if (before?.error !== s.error) f.wrap.classList.toggle("has-error", s.error);
       if (before?.warning !== s.warning) f.wrap.classList.toggle("has-warning", s.warning);
       if (before?.error !== s.error) {
@@ -986,6 +1546,9 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     if (countsEl.textContent !== counts) countsEl.textContent = counts;
     const empty = $("summary-empty");
     if (empty.hidden !== entries.length > 0) empty.hidden = entries.length > 0;
+    const shownCount = String(errors + warnings);
+    const summaryEl = $("summary");
+    if (summaryEl.dataset.count !== shownCount) summaryEl.dataset.count = shownCount;
     // Errors do not disable 提交审核 (the server decides, and says why at the fields); they mark it.
     const blocked = report.valid ? "false" : "true";
     const submitBtn = $<HTMLButtonElement>("submit");
@@ -1043,16 +1606,45 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     return h("li", { class: "guide", id: "guide" }, h("p", {}, t("guide", { n: held })), all);
   }
 
+  /** The section of the form a pointer is in (its first segment). */
+  function sectionOf(path: string): string {
+    const first = path.split("/")[1] ?? "";
+    return SECTION_OF[first] ?? "other";
+  }
+
+  /** The how-to-fix sentence of a violation's code (from the rules), if there is one. */
+  function hintOf(v: Violation): string | undefined {
+    const text = hints(i18n.currentLocale())[v.code];
+    return typeof text === "string" && text.trim() !== "" ? text : undefined;
+  }
+
+  /** A message at its field: the message, and under it how to fix it. */
+  function messageItem(v: Violation): HTMLElement {
+    const fix = hintOf(v);
+    return h("li", { class: v.severity, "data-code": v.code }, h("span", { class: "m" }, v.message), fix ? h("span", { class: "fix" }, fix) : null);
+  }
+
+  /** Moves the focus to a field (a message box gets a tabindex to take it). */
+  function jumpTo(f: Field | undefined): void {
+    if (!f) return;
+    const target = f.control ?? f.wrap;
+    if (!f.control) f.wrap.setAttribute("tabindex", "-1");
+    target.scrollIntoView({ block: "center" });
+    target.focus();
+  }
+
   function summaryItem(v: Violation, f: Field | undefined): HTMLElement {
-    const b = h("button", { type: "button", class: `jump ${v.severity}`, "data-code": v.code, "data-path": v.path }, h("span", { class: "where" }, f?.name ?? v.path), " ", v.message);
-    b.addEventListener("click", () => {
-      if (!f) return;
-      const target = f.control ?? f.wrap;
-      if (!f.control) f.wrap.setAttribute("tabindex", "-1");
-      target.scrollIntoView({ block: "center" });
-      target.focus();
-    });
-    return h("li", {}, b);
+    const b = h("button", { type: "button", class: `jump ${v.severity}`, "data-code": v.code, "data-path": v.path }, h("span", { class: "where" }, placeName(v.path, f)), " ", v.message);
+    b.addEventListener("click", () => jumpTo(f));
+    const fix = hintOf(v);
+    return h("li", { class: "item", "data-code": v.code }, b, fix ? h("p", { class: "fix" }, fix) : null);
+  }
+
+  /** Where a violation is, for people: its field's name, else its section (never a pointer). */
+  function placeName(path: string, f: Field | undefined): string {
+    if (f && f.p !== "") return f.name;
+    if (path === "" || !f) return t(path === "" ? "location_document" : `sec_${sectionOf(path)}`);
+    return f.name;
   }
 
   // ---------------------------------------------------------------- meters
@@ -1062,13 +1654,14 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
   }
 
   /** What one meter shows; equal specs render equal elements. */
-  type MeterSpec = [key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number];
+  type MeterSpec = [key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number, explain?: string];
 
   /** The meters on screen, as their specs (JSON) and elements. */
   let metersShown: { spec: string; el: HTMLElement }[] = [];
 
-  function meter(key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number): HTMLElement {
+  function meter(key: string, label: string, text: string, ok: boolean | undefined, value?: number, max?: number, explain?: string): HTMLElement {
     const state = ok === undefined ? "info" : ok ? "ok" : "bad";
+    // The bar only draws (the numbers and the sentence say it): a share may be 72.5 of 70.
     const m = value !== undefined && max ? h("meter", { min: "0", max: String(max), low: String(max - 0.0001), optimum: String(max), value: String(Math.min(value, max)), "aria-hidden": "true" }) : null;
     return h(
       "div",
@@ -1077,6 +1670,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       m,
       h("span", { class: "meter-value" }, text),
       h("span", { class: "sr-only" }, ok === undefined ? "" : ok ? t("meter_ok") : t("meter_bad")),
+      explain ? h("p", { class: "meter-explain" }, explain) : null,
     );
   }
 
@@ -1100,36 +1694,77 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     });
   }
 
+  /** The tree counts as the rules give them (`counts()`), with the share when they say it. */
+  interface Counts extends TreeCounts {
+    /** The quantitative share in percent, as a decimal string (when the module gives it). */
+    quantitative_percent?: string;
+  }
+
+  /** The meters, each with a sentence in plain words: what the profile asks (its minima, read
+   * from the profile) and where the form is. Counts and pass/fail come from the rules (the
+   * counts and the report); the share is their exact ratio, never a float. */
   function renderMeters(): void {
-    const c = JSON.parse(countsText) as TreeCounts;
+    const c = JSON.parse(countsText) as Counts;
     const r = profile.review;
     const out: MeterSpec[] = [];
     const lv = (key: string, code: string, n: number, min: number | null) =>
-      out.push([key, t(`meter_${key}`), min === null ? String(n) : `${n} / ${min}`, min === null ? undefined : !has(code), n, min ?? undefined]);
+      out.push([
+        key,
+        t(`meter_${key}`),
+        min === null ? String(n) : `${n} / ${min}`,
+        min === null ? undefined : !has(code),
+        n,
+        min ?? undefined,
+        min === null ? t(`explain_${key}_free`, { n }) : t(`explain_${key}`, { n, min }),
+      ]);
     lv("level1", "TREE_LEVEL1_MIN", c.level1, r.min_level1);
     lv("level2", "TREE_LEVEL2_MIN", c.level2, r.min_level2);
     lv("level3", "TREE_LEVEL3_MIN", c.level3, r.min_level3);
-    const share = c.level3 ? (100 * c.quantitative) / c.level3 : 0;
-    const min = r.min_quantitative_share === null ? null : Number(r.min_quantitative_share) * 100;
+    const ratio = has("TREE_QUANT_RATIO_MIN");
+    const pct =
+      typeof ratio?.params.actual_percent === "string"
+        ? ratio.params.actual_percent
+        : typeof c.quantitative_percent === "string"
+          ? c.quantitative_percent
+          : percent(c.quantitative, c.level3);
+    const min = r.min_quantitative_share === null ? null : sharePercent(r.min_quantitative_share);
+    const explain =
+      c.level3 === 0
+        ? t(min === null ? "explain_share_free_none" : "explain_share_none", { min: min ?? "" })
+        : t(min === null ? "explain_share_free" : "explain_share", { min: min ?? "", n: c.level3, q: c.quantitative, p: pct });
     out.push([
       "share",
       t("meter_share"),
-      `${c.quantitative}/${c.level3} = ${share.toFixed(1)}%${min === null ? "" : ` / ≥ ${min}%`}`,
-      min === null ? undefined : c.level3 > 0 && !has("TREE_QUANT_RATIO_MIN"),
-      share,
-      min ?? undefined,
+      c.level3 ? `${c.quantitative}/${c.level3} = ${pct}%${min === null ? "" : ` / ≥ ${min}%`}` : `0/0${min === null ? "" : ` / ≥ ${min}%`}`,
+      min === null ? undefined : c.level3 > 0 && !ratio,
+      c.level3 ? Number(pct) : 0,
+      min === null ? undefined : Number(min),
+      explain,
     ]);
     if (r.required_level1.length) {
       const names = r.required_level1.map((code) => {
         const l = profile.framework.level1.find((x) => x.code === code);
         return l ? i18n.label(l.label) : code;
       });
-      out.push(["required", t("meter_required"), names.join("、"), !has("TREE_LEVEL1_REQUIRED")]);
+      const missing = report.violations.filter((v) => v.code === "TREE_LEVEL1_REQUIRED").map((v) => {
+        const code = String(v.params.level1 ?? "");
+        const l = profile.framework.level1.find((x) => x.code === code);
+        return l ? i18n.label(l.label) : code;
+      });
+      out.push([
+        "required",
+        t("meter_required"),
+        names.join("、"),
+        missing.length === 0,
+        undefined,
+        undefined,
+        missing.length ? t("explain_required_missing", { names: names.join("、"), missing: missing.join("、") }) : t("explain_required", { names: names.join("、") }),
+      ]);
     }
     if (r.points_total !== null) {
       const v = has("POINTS_TOTAL");
       const actual = v ? String(v.params.actual ?? "?") : r.points_total;
-      out.push(["points", t("meter_points"), `${actual} / ${r.points_total}`, !v]);
+      out.push(["points", t("meter_points"), `${actual} / ${r.points_total}`, !v, undefined, undefined, t(v ? "explain_points_bad" : "explain_points", { total: r.points_total, actual })]);
     }
     showMeters(out);
   }
@@ -1177,6 +1812,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
    * kept shows everything once it has content. */
   function restoreShown(d: Draft | undefined): void {
     touched.clear();
+    openDetails = new Set();
     for (const p of d?.touched ?? []) if (typeof p === "string") touched.add(p);
     revealAll = d ? d.revealed === true || (!Array.isArray(d.touched) && hasContent(doc())) : false;
   }
@@ -1332,6 +1968,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       session.load(text);
       server = undefined;
       touched.clear();
+      openDetails = new Set();
       revealAll = true;
       renderAll();
       saveNow();
@@ -1339,6 +1976,277 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     } catch (e) {
       setStatus(t("import_failed", { reason: e instanceof Error ? e.message : String(e) }), "error");
     }
+  }
+
+  // ---------------------------------------------------------------- spreadsheets (app)
+
+  /** 从Excel导入: the server reads the 申报表 (nothing is stored there); its document goes into
+   * the form — a new draft, or the content of the target open here — after the user agrees
+   * to replace what is in the form, and its violations are listed with their cells. */
+  async function importXlsx(file: File): Promise<void> {
+    if (!backend.importXlsx || busy || locked()) return;
+    if (file.size > MAX_XLSX_BYTES) {
+      setStatus(t("xlsx_too_large", { name: file.name, size: size(file.size), max: size(MAX_XLSX_BYTES) }), "error");
+      return;
+    }
+    let got: ImportedTarget;
+    setBusy(true);
+    setStatus(t("xlsx_reading", { name: file.name }));
+    try {
+      got = await backend.importXlsx(file, profile.id, i18n.currentLocale());
+    } catch (e) {
+      if (!destroyed) setStatus(xlsxRefusal(e, file.name), "error");
+      return;
+    } finally {
+      if (!destroyed) setBusy(false);
+    }
+    if (destroyed) return;
+    const body = got.document && typeof got.document === "object" && !Array.isArray(got.document) ? (got.document as Doc) : {};
+    const list = body.indicators;
+    if (Array.isArray(list) && list.length > MAX_INDICATORS) {
+      setStatus(t("import_too_many", { n: list.length, max: MAX_INDICATORS }), "error");
+      return;
+    }
+    // What the session put in a new draft (the department) is not the user's content.
+    const typed = doc();
+    delete typed.department;
+    if (hasContent(typed) && !(await ask(t(server ? "confirm_xlsx_target" : "confirm_xlsx", { name: file.name }), t("import_continue"), t("cancel")))) {
+      setStatus(t("import_cancelled"));
+      return;
+    }
+    if (destroyed) return;
+    try {
+      session.load(JSON.stringify(body));
+    } catch (e) {
+      setStatus(t("import_failed", { reason: e instanceof Error ? e.message : String(e) }), "error");
+      return;
+    }
+    // The department is the signed-in user's, whatever the file says.
+    applyDepartment();
+    touched.clear();
+    revealAll = true;
+    openDetails = new Set();
+    renderAll();
+    saveNow();
+    emitState();
+    renderImportReport(file.name, got);
+    setStatus(t(server ? "xlsx_loaded_target" : "xlsx_loaded", { name: file.name }), "ok");
+    $("import-report").focus();
+  }
+
+  /** A refused upload as a sentence a clerk can act on. */
+  function xlsxRefusal(e: unknown, name: string): string {
+    if (!(e instanceof Refusal)) return t("import_failed", { reason: e instanceof Error ? e.message : String(e) });
+    switch (e.status) {
+      case 400:
+        return t("xlsx_empty", { name });
+      case 413:
+        return t("xlsx_too_large", { name, size: "", max: size(MAX_XLSX_BYTES) });
+      case 415:
+        return t("xlsx_unsupported", { name });
+      case 422:
+        return t("xlsx_unreadable", { name, detail: e.detail });
+      default:
+        return problemText(e);
+    }
+  }
+
+  /** What the import read: the file and sheet, and each violation with its cell in the file
+   * (申报表!G17) beside the message, its field a click away. */
+  function renderImportReport(name: string, got: ImportedTarget): void {
+    const box = $("import-report");
+    const violations: LocatedViolation[] = Array.isArray(got.violations) ? got.violations : [];
+    const errors = violations.filter((v) => v.severity === "error").length;
+    const items = violations.map((v) => {
+      const f = fieldFor(v.path);
+      const b = h("button", { type: "button", class: `jump ${v.severity}`, "data-code": v.code, "data-path": v.path }, h("span", { class: "where" }, placeName(v.path, f)), " ", v.message);
+      // The form may have been rendered again since: the field is looked up on the click.
+      b.addEventListener("click", () => jumpTo(fieldFor(v.path)));
+      const fix = hintOf(v);
+      return h(
+        "li",
+        { class: "item", "data-code": v.code },
+        h("span", { class: "cell", "data-cell": v.cell ?? "" }, v.cell ? v.cell : t("cell_none")),
+        h("div", { class: "what" }, b, fix ? h("p", { class: "fix" }, fix) : null),
+      );
+    });
+    const close = h("button", { type: "button", id: "import-report-close" }, t("close"));
+    close.addEventListener("click", () => {
+      box.hidden = true;
+      box.replaceChildren();
+      $("import-xlsx-btn").focus();
+    });
+    const parts: (HTMLElement | null)[] = [
+      h("h2", { id: "import-report-h" }, t("xlsx_report_title")),
+      h("p", {}, t("xlsx_report_read", { name, sheet: got.sheet || "申报表" })),
+      got.amount_unit === "元" ? h("p", { class: "hint", "data-test": "yuan" }, t("xlsx_yuan")) : null,
+      h("p", { id: "import-report-count" }, violations.length ? t("xlsx_report_count", { e: errors, w: violations.length - errors }) : t("xlsx_report_none")),
+      items.length ? h("ul", { id: "import-list" }, ...items) : null,
+      h("p", { class: "hint" }, t("xlsx_report_live")),
+      close,
+    ];
+    box.replaceChildren(...parts.filter((x): x is HTMLElement => x !== null));
+    box.hidden = false;
+  }
+
+  /** 下载Excel: the saved target as the national form (what the server has). */
+  async function downloadXlsx(): Promise<void> {
+    if (!backend.downloadXlsx || !server) return;
+    const changed = unsaved();
+    try {
+      const f = await backend.downloadXlsx(server.id, i18n.currentLocale());
+      if (destroyed) return;
+      download(f.blob, f.filename);
+      setStatus(t(changed ? "xlsx_downloaded_unsaved" : "xlsx_downloaded", { name: f.filename }), "ok");
+    } catch (e) {
+      if (!destroyed) refusedStatus(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- print
+
+  /** 打印预览: the filled form as the paper 申报表, on screen, with 打印 and 返回编辑. */
+  function openPreview(): void {
+    closeSuggest();
+    renderPrintSheet();
+    $("print-view").hidden = false;
+    root.dataset.preview = "true";
+    $("print-now").focus();
+  }
+
+  function closePreview(): void {
+    $("print-view").hidden = true;
+    delete root.dataset.preview;
+    $("print-preview").focus();
+  }
+
+  /** The document as the paper 申报表 (text only; the print style shows only this). */
+  function renderPrintSheet(): void {
+    const d = doc();
+    const str = (p: string): string => {
+      const v = get(d, p);
+      return typeof v === "string" ? v : typeof v === "number" ? String(v) : "";
+    };
+    const dept = get(d, "/kind") === "department";
+    const year = str("/fiscal_year");
+    const party = (p: string) => {
+      const name = str(`${p}/name`);
+      const code = str(`${p}/code`);
+      return name && code ? `${name}（${code}）` : name || code;
+    };
+    const money = (p: string) => (str(p) ? `${str(p)} ${t("wan_yuan")}` : "");
+    const pairs: [string, string][] = dept
+      ? [
+          [t("paper_department"), party("/department")],
+          [t("unit_name"), party("/unit")],
+        ]
+      : [
+          [t("project_name"), str("/project/name")],
+          [t("project_code"), str("/project/code")],
+          [t("paper_department_code"), party("/department")],
+          [t("unit_name"), party("/unit")],
+          [t("attribute"), str("/project/attribute") ? t(`attribute_${str("/project/attribute")}`) : ""],
+          [t("paper_period"), str("/project/start") || str("/project/end") ? t("paper_period_value", { start: str("/project/start"), end: str("/project/end") }) : ""],
+        ];
+    if (str("/region")) pairs.push([t("region"), str("/region")]);
+    if (get(d, "/classified") === true) pairs.push([t("paper_classified"), t("value_yes")]);
+    const info = h("table", { class: "paper-info" }, h("tbody", {}, ...chunk(pairs, 2).map((row) => h("tr", {}, ...row.flatMap(([k, v]) => [h("th", { scope: "row" }, k), h("td", {}, v)]), ...(row.length < 2 ? [h("td", { colspan: "2" })] : [])))));
+    // Funds: the totals, then the sources.
+    const sources = currentList(d, "/funds/sources");
+    const fundRows: Node[] = [
+      h("tr", {}, h("th", { scope: "row" }, t("annual_total")), h("td", {}, money("/funds/annual_total")), h("th", { scope: "row" }, t("mid_term_total")), h("td", {}, money("/funds/mid_term_total"))),
+      ...sources.map((_, i) =>
+        h("tr", {}, h("th", { scope: "row" }, t("paper_source", { name: str(`/funds/sources/${i}/source`) })), h("td", { colspan: "3" }, money(`/funds/sources/${i}/amount`))),
+      ),
+    ];
+    const funds = h("table", { class: "paper-info" }, h("caption", {}, t("funds")), h("tbody", {}, ...fundRows));
+    const parts: Node[] = [h("h1", { class: "paper-title" }, t(dept ? "paper_title_department" : "paper_title_project")), h("p", { class: "paper-year" }, year ? t("paper_year", { year }) : ""), info, funds];
+    if (dept) {
+      const tasks = currentList(d, "/tasks");
+      let sum = 0n;
+      let exact = true;
+      for (let i = 0; i < tasks.length; i++) {
+        const a = hundredths(str(`/tasks/${i}/amount`));
+        if (a === undefined) exact = exact && str(`/tasks/${i}/amount`) === "";
+        else sum += a;
+      }
+      parts.push(
+        h(
+          "table",
+          { class: "paper-grid" },
+          h("caption", {}, t("tasks")),
+          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("col_no")), h("th", { scope: "col" }, t("task_name")), h("th", { scope: "col" }, t("task_content")), h("th", { scope: "col" }, `${t("task_amount")}（${t("wan_yuan")}）`))),
+          h(
+            "tbody",
+            {},
+            ...tasks.map((_, i) => h("tr", {}, h("td", {}, String(i + 1)), h("td", {}, str(`/tasks/${i}/name`)), h("td", { class: "text" }, str(`/tasks/${i}/content`)), h("td", { class: "num" }, str(`/tasks/${i}/amount`)))),
+            h("tr", { class: "total" }, h("th", { scope: "row", colspan: "3" }, t("paper_tasks_total")), h("td", { class: "num" }, exact && tasks.length ? formatHundredths(sum) : "")),
+          ),
+        ),
+      );
+    }
+    parts.push(
+      h(
+        "table",
+        { class: "paper-info" },
+        h("caption", {}, t("goals")),
+        h(
+          "tbody",
+          {},
+          h("tr", {}, h("th", { scope: "row" }, t("goal_annual")), h("td", { class: "text" }, str("/goals/annual"))),
+          ...(str("/goals/mid_term") ? [h("tr", {}, h("th", { scope: "row" }, t("goal_mid_term")), h("td", { class: "text" }, str("/goals/mid_term")))] : []),
+        ),
+      ),
+      paperIndicators(d),
+    );
+    $("print-sheet").replaceChildren(...parts);
+  }
+
+  /** The indicator table of the paper form: level 1 and level 2 merged down their rows, the
+   * header repeated on every page (print style), a row never split across pages. */
+  function paperIndicators(d: Doc): HTMLElement {
+    const list = indicators(d);
+    const fw = profile.framework.level1;
+    const cols = ["col_level1", "col_level2", "col_name", "col_value", "col_points", "col_explanation", "col_scoring_rule", "col_basis"];
+    const body = h("tbody", {});
+    const str = (x: Indicator, k: string) => (typeof x[k] === "string" ? (x[k] as string) : typeof x[k] === "number" ? String(x[k]) : "");
+    const valueText = (x: Indicator) => {
+      const v = str(x, "value");
+      if (x.nature === "qualitative" || !v) return v;
+      const op = x.operator === "eq" ? "" : (OPERATORS.find(([c]) => c === x.operator)?.[1] ?? "");
+      return `${op}${v}${str(x, "unit")}`;
+    };
+    const cells = (x: Indicator) => [
+      h("td", {}, str(x, "name")),
+      h("td", { class: "num" }, valueText(x)),
+      h("td", { class: "num" }, str(x, "points")),
+      h("td", { class: "text" }, str(x, "explanation")),
+      h("td", { class: "text" }, str(x, "scoring_rule")),
+      h("td", {}, BASES.includes(str(x, "basis")) ? t(`basis_${str(x, "basis")}`) : str(x, "basis")),
+    ];
+    const objs = list.map((x) => (x && typeof x === "object" && !Array.isArray(x) ? (x as Indicator) : undefined));
+    for (const l1 of fw) {
+      const groups = l1.level2.map((l2) => ({ l2, rows: objs.filter((x): x is Indicator => !!x && groupOf(x, fw) === `${l1.code}/${l2.code}`) })).filter((g) => g.rows.length);
+      const n1 = groups.reduce((a, g) => a + g.rows.length, 0);
+      groups.forEach((g, gi) =>
+        g.rows.forEach((x, ri) => {
+          const tr = h("tr", {});
+          if (gi === 0 && ri === 0) tr.append(h("th", { scope: "rowgroup", rowspan: String(n1) }, i18n.label(l1.label)));
+          if (ri === 0) tr.append(h("th", { scope: "rowgroup", rowspan: String(g.rows.length) }, i18n.label(g.l2.label)));
+          tr.append(...cells(x));
+          body.append(tr);
+        }),
+      );
+    }
+    const stray = objs.filter((x): x is Indicator => !!x && groupOf(x, fw) === "");
+    for (const x of stray) body.append(h("tr", {}, h("td", {}, str(x, "level1")), h("td", {}, str(x, "level2")), ...cells(x)));
+    return h(
+      "table",
+      { class: "paper-grid paper-indicators" },
+      h("caption", {}, t("paper_indicators")),
+      h("thead", {}, h("tr", {}, ...cols.map((k) => h("th", { scope: "col" }, t(k))))),
+      body,
+    );
   }
 
   /** Shows what became of a request; `tone` colours it (a refusal, a success). */
@@ -1405,7 +2313,11 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       }
     }
     $("submit-hint").hidden = lock;
-    if (app) $("new").hidden = !!server;
+    if (app) {
+      $("new").hidden = !!server;
+      $("import-xlsx-btn").hidden = lock || !backend.importXlsx;
+      $("export-xlsx").hidden = !server || !backend.downloadXlsx;
+    }
     $("submit-box").setAttribute("aria-busy", String(busy));
     $<HTMLSelectElement>("profile").disabled = lock;
     root.dataset.locked = String(lock);
@@ -1413,11 +2325,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     if (lock) {
       // The controls stay focusable and readable; nothing can be changed.
       const formRoot = $("form-root");
-      formRoot.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea").forEach((el) => {
-        if (el instanceof HTMLInputElement && el.type === "checkbox") el.disabled = true;
-        else el.readOnly = true;
-      });
-      formRoot.querySelectorAll<HTMLSelectElement | HTMLButtonElement>("select, button").forEach((el) => (el.disabled = true));
+      lockControls(formRoot);
     }
     const state = $("target-state");
     state.hidden = !server;
@@ -1439,6 +2347,16 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       children.push(h("p", { id: "locked-note", class: "locked", tabindex: "-1" }, t(app ? "approved_app" : "locked"), app ? "" : " ", app ? "" : link, app ? "" : t("locked_new")));
     }
     state.replaceChildren(...children);
+  }
+
+  /** Makes the controls under `el` read-only (still focusable and readable). */
+  function lockControls(el: HTMLElement): void {
+    el.querySelectorAll<HTMLInputElement | HTMLTextAreaElement>("input, textarea").forEach((c) => {
+      if (c instanceof HTMLInputElement && c.type === "checkbox") c.disabled = true;
+      else c.readOnly = true;
+    });
+    // The detail toggles stay usable: they only show more of a read-only row.
+    el.querySelectorAll<HTMLSelectElement | HTMLButtonElement>("select, button:not([data-action=detail])").forEach((c) => (c.disabled = true));
   }
 
   function setBusy(b: boolean): void {
@@ -1840,6 +2758,7 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       if (mine) restoreShown(local);
       else {
         touched.clear();
+        openDetails = new Set();
         revealAll = hasContent(doc());
       }
     } else {
@@ -1907,6 +2826,24 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       tokenInput.value = api.token();
       tokenInput.addEventListener("change", () => api.setToken(tokenInput.value));
     }
+    if (app) {
+      const xlsxInput = $<HTMLInputElement>("import-xlsx");
+      $("import-xlsx-btn").addEventListener("click", () => xlsxInput.click());
+      xlsxInput.addEventListener("change", () => {
+        const f = xlsxInput.files?.[0];
+        if (f) void importXlsx(f);
+        xlsxInput.value = "";
+      });
+      $("export-xlsx").addEventListener("click", () => void downloadXlsx());
+    }
+    $("print-preview").addEventListener("click", openPreview);
+    $("print-now").addEventListener("click", () => window.print());
+    $("preview-close").addEventListener("click", closePreview);
+    $("print-view").addEventListener("keydown", (e) => {
+      if (e.key === "Escape") closePreview();
+    });
+    // Printing without the preview (Ctrl+P) prints the form as it is now.
+    listen(window, "beforeprint", renderPrintSheet);
     $("new").addEventListener("click", () => {
       void (async () => {
         if (app && server) return;
@@ -1915,6 +2852,8 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
         session.load(BLANK);
         server = undefined;
         restoreShown(undefined);
+        $("import-report").hidden = true;
+        $("import-report").replaceChildren();
         if (app) applyDepartment();
         renderAll();
         saveNow();
@@ -1937,6 +2876,36 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
     };
     formRoot.addEventListener("focusout", touchTarget);
     formRoot.addEventListener("change", touchTarget);
+    // The name comboboxes (one listener for every row).
+    const comboOf = (e: Event) => {
+      const el = e.target as HTMLElement | null;
+      return el instanceof HTMLInputElement && el.dataset.suggest !== undefined ? el : undefined;
+    };
+    formRoot.addEventListener("input", (e) => {
+      const input = comboOf(e);
+      if (input && !(e as InputEvent).isComposing) scheduleSuggest(input);
+    });
+    formRoot.addEventListener("compositionend", (e) => {
+      const input = comboOf(e);
+      if (input) scheduleSuggest(input);
+    });
+    formRoot.addEventListener("keydown", (e) => {
+      const input = comboOf(e);
+      if (input) suggestKey(e, input);
+    });
+    formRoot.addEventListener("focusout", (e) => {
+      // Leaving a name closes its list and drops a pending look-up.
+      if (comboOf(e)) closeSuggest();
+    });
+    const suggestList = $("suggest-list");
+    // A press on an option keeps the focus in the name; the click chooses it.
+    suggestList.addEventListener("mousedown", (e) => e.preventDefault());
+    suggestList.addEventListener("click", (e) => {
+      const li = (e.target as HTMLElement).closest<HTMLElement>('[role="option"]');
+      if (!li || !sg) return;
+      const s = sg.items[Number(li.dataset.index)];
+      if (s) chooseSuggestion(sg.row, s);
+    });
     listen(window, "pagehide", saveNow);
     // While a held draft keeps changes from being saved locally, leaving asks first; in the
     // app, so do changes the server does not have (the local copy keeps them too).

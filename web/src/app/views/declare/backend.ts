@@ -2,8 +2,12 @@
 // session cookie with X-CSRF-Token, Accept-Language zh-CN). A target is opened from its
 // dossier (document, status, reviews, changes since the return) and, when it is returned,
 // the snapshot that was returned (GET …/versions), so the form shows the changes live.
-import { ApiError, api, must, problemMessage, type Schemas } from "../../api";
-import { Refusal, type Backend, type Stored, type TargetState } from "../../../form/backend";
+// The spreadsheet routes (the xlsx body in, a file out) and the department's own earlier
+// indicators are plain fetches with the same headers as the client: the session cookie,
+// X-CSRF-Token on the write, Accept-Language.
+import { ApiError, api, auth, devToken, must, problemMessage, type Schemas } from "../../api";
+import { Refusal, type Backend, type Download, type ImportedTarget, type Stored, type TargetState } from "../../../form/backend";
+import { isSuggestion, type Suggestion } from "../../../form/help";
 import type { Violation } from "../../../lib/rules";
 
 type Locale = "zh-CN" | "en";
@@ -66,6 +70,57 @@ export async function loadTarget(id: string): Promise<TargetState> {
   };
 }
 
+const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/** A URL under /api/v1 of the server the app was loaded from. */
+function apiUrl(path: string, query: Record<string, string | number> = {}): string {
+  const u = new URL(`api/v1${path}`, new URL(".", location.href));
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, String(v));
+  return u.href;
+}
+
+/** The client's headers for a plain fetch (a bearer token only when no cookie session is signed in). */
+function headers(write: boolean, extra: Record<string, string> = {}): Headers {
+  const h = new Headers({ "Accept-Language": "zh-CN", ...extra });
+  if (auth.bearer && devToken()) h.set("Authorization", `Bearer ${devToken()}`);
+  else if (write && auth.csrf) h.set("X-CSRF-Token", auth.csrf);
+  return h;
+}
+
+/** A plain fetch; a refusal (problem+json) or no connection becomes a Refusal. */
+async function fetchOk(url: string, init: RequestInit): Promise<Response> {
+  let r: Response;
+  try {
+    r = await fetch(url, { credentials: "same-origin", ...init });
+  } catch {
+    throw new Refusal(0, problemMessage(new ApiError(0, {})));
+  }
+  if (r.ok) return r;
+  if (r.status === 401) window.dispatchEvent(new CustomEvent("jixiao:unauthorized"));
+  let problem: Partial<Schemas["Problem"]> = {};
+  try {
+    problem = (await r.json()) as Partial<Schemas["Problem"]>;
+  } catch {
+    /* not JSON */
+  }
+  throw refusal(new ApiError(r.status, problem));
+}
+
+/** The file name of a Content-Disposition (RFC 6266: filename* in UTF-8 first). */
+function filenameOf(cd: string | null, fallback: string): string {
+  if (!cd) return fallback;
+  const star = /filename\*\s*=\s*UTF-8''([^;]+)/i.exec(cd);
+  if (star) {
+    try {
+      return decodeURIComponent(star[1].trim());
+    } catch {
+      /* a bad escape: the plain name */
+    }
+  }
+  const plain = /filename\s*=\s*"([^"]*)"|filename\s*=\s*([^;]+)/i.exec(cd);
+  return (plain?.[1] ?? plain?.[2]?.trim()) || fallback;
+}
+
 export const appBackend: Backend = {
   async create(doc, profile, locale) {
     return stored(await call(api.POST("/api/v1/targets", { params: { query: { profile, locale: loc(locale) } }, body: doc as Body })));
@@ -82,4 +137,26 @@ export const appBackend: Backend = {
     return stored(await call(api.POST("/api/v1/targets/{id}/adjust", { params: { path: { id }, query: { locale: "zh-CN" }, header: { "If-Match": etag } } })));
   },
   load: loadTarget,
+  async importXlsx(file, profile, locale) {
+    const r = await fetchOk(apiUrl("/targets/import", { profile, locale: loc(locale) }), {
+      method: "POST",
+      headers: headers(true, { "Content-Type": XLSX, Accept: "application/json" }),
+      body: file,
+    });
+    return (await r.json()) as ImportedTarget;
+  },
+  async downloadXlsx(id, locale): Promise<Download> {
+    const r = await fetchOk(apiUrl(`/targets/${encodeURIComponent(id)}/xlsx`, { locale: loc(locale) }), { headers: headers(false, { Accept: XLSX }) });
+    return { blob: await r.blob(), filename: filenameOf(r.headers.get("Content-Disposition"), "绩效目标申报表.xlsx") };
+  },
+  async suggestIndicators(q, level1, level2, limit, signal, fiscalYear): Promise<Suggestion[]> {
+    const query: Record<string, string | number> = { q: [...q].slice(0, 100).join(""), limit };
+    if (level1) query.level1 = level1;
+    if (level2) query.level2 = level2;
+    if (fiscalYear) query.fiscal_year = fiscalYear;
+    const r = await fetch(apiUrl("/indicator-suggestions", query), { credentials: "same-origin", headers: headers(false, { Accept: "application/json" }), signal });
+    if (!r.ok) return [];
+    const body = (await r.json()) as { items?: unknown };
+    return Array.isArray(body.items) ? body.items.filter(isSuggestion).map((s) => ({ ...s, source: "own" as const })) : [];
+  },
 };
