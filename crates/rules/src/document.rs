@@ -572,9 +572,28 @@ fn read_indicator(n: usize, o: &Map<String, Value>, framework: &Framework, sink:
         }
     }
 
+    // The optional fields (FORMATS §1): a text of another JSON type, an unknown basis or a
+    // `core` that is not a boolean is DOC_FIELD_INVALID at that field (blank means absent).
+    for key in ["explanation", "scoring_rule"] {
+        if o.get(key).is_some_and(|v| !v.is_null() && !v.is_string()) {
+            sink.push(Code::DocFieldInvalid, at(key));
+        }
+    }
+    match o.get("basis") {
+        None | Some(Value::Null) => {}
+        Some(Value::String(s)) if s.trim().is_empty() || BASES.contains(&s.as_str()) => {}
+        Some(_) => sink.push(Code::DocFieldInvalid, at("basis")),
+    }
+    if o.get("core").is_some_and(|v| !v.is_null() && !v.is_boolean()) {
+        sink.push(Code::DocFieldInvalid, at("core"));
+    }
     ind.core = matches!(o.get("core"), Some(Value::Bool(true)));
     (ind, name_at)
 }
+
+/// The bases of a target value (指标值确定依据, FORMATS §1): 计划标准, 行业标准, 历史标准,
+/// 预算支出标准, 其他.
+pub const BASES: [&str; 5] = ["plan", "industry", "history", "budget_standard", "other"];
 
 /// `IND_DATE_OUT_OF_PERIOD` for a date value outside the period.
 fn date_warning(ind: &Indicator, period: Option<(Date, Date)>, sink: &mut Sink) {

@@ -25,6 +25,33 @@ fn cases() -> Vec<Case> {
     let np = "national-2015";
     vec![
         case("valid as given", vec![], vec![]),
+        // the optional indicator fields: every basis of FORMATS §1 and blanks are fine
+        case(
+            "optional fields as the contract has them",
+            vec![
+                ("/indicators/0/basis", Some(json!("budget_standard"))),
+                ("/indicators/1/basis", Some(json!(" "))),
+                ("/indicators/2/scoring_rule", Some(json!("完成得满分，每少1%扣0.5分"))),
+                ("/indicators/3/core", Some(json!(true))),
+                ("/indicators/4/explanation", Some(Value::Null)),
+            ],
+            vec![],
+        ),
+        case(
+            "optional fields of the wrong type or an unknown basis",
+            vec![
+                ("/indicators/0/basis", Some(json!("计划标准"))),
+                ("/indicators/1/scoring_rule", Some(json!(5))),
+                ("/indicators/2/explanation", Some(json!(["a"]))),
+                ("/indicators/3/core", Some(json!("是"))),
+            ],
+            vec![
+                ("DOC_FIELD_INVALID", "/indicators/0/basis"),
+                ("DOC_FIELD_INVALID", "/indicators/1/scoring_rule"),
+                ("DOC_FIELD_INVALID", "/indicators/2/explanation"),
+                ("DOC_FIELD_INVALID", "/indicators/3/core"),
+            ],
+        ),
         case("kind missing", vec![("/kind", None)], vec![("DOC_FIELD_REQUIRED", "/kind")]),
         // an unknown kind: the project block is ignored entirely
         case(
