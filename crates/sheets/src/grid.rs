@@ -497,13 +497,6 @@ pub(crate) fn lines_needed(text: &str, width: f64) -> f64 {
         .sum()
 }
 
-/// The height a one-row line of cells `(text, width)` needs, when more than the default.
-pub(crate) fn fitted_height(cells: &[(&str, f64)]) -> Option<f64> {
-    let lines = cells.iter().map(|(t, w)| lines_needed(t, *w)).fold(1.0, f64::max);
-    let h = lines * LINE_HEIGHT + 3.0;
-    (h > DEFAULT_HEIGHT).then_some(h.min(409.0))
-}
-
 /// Whether `s` is a `YYYY-MM-DD` date as the documents write them.
 fn is_date(s: &str) -> bool {
     let b = s.as_bytes();

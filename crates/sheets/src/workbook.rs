@@ -267,7 +267,9 @@ impl BureauWorkbook {
         Ok(())
     }
 
-    /// Appends a row to `运行监控`.
+    /// Appends a row to `运行监控`. (Rows keep the default height: a height per row is kept
+    /// by rust_xlsxwriter for the whole sheet even in constant-memory mode — 5× the memory at
+    /// 100,000 rows, measured by benches/xlsx.sh — so long causes wrap inside their cell.)
     pub fn push_monitoring(&mut self, m: &MonitoringLine) -> Result<(), SheetError> {
         let r = self.monitoring.next_row;
         let (text, center, percent) = (self.text.clone(), self.center.clone(), self.percent.clone());
@@ -289,14 +291,6 @@ impl BureauWorkbook {
             ws.write_string_with_format(r, c, l.as_deref().map_or("", labels::light_label), &fmt)?;
         }
         ws.write_string_with_format(r, 8, format!("{}/{}", m.red, m.yellow), &center)?;
-        let fit = [
-            (m.project_name.as_str(), MONITORING_HEADS[2].1),
-            (m.causes.as_str(), MONITORING_HEADS[9].1),
-            (m.measures.as_str(), MONITORING_HEADS[10].1),
-        ];
-        if let Some(h) = crate::grid::fitted_height(&fit) {
-            ws.set_row_height(r, h)?;
-        }
         ws.write_string_with_format(r, 9, &m.causes, &text)?;
         ws.write_string_with_format(r, 10, &m.measures, &text)?;
         self.monitoring.next_row += 1;
@@ -326,13 +320,6 @@ impl BureauWorkbook {
         }
         ws.write_string_with_format(r, 4, labels::status_label(&e.status), &center)?;
         ws.write_string_with_format(r, 8, e.grade.as_deref().map_or("", labels::grade_label), &center)?;
-        let fit = [
-            (e.project_name.as_str(), EVALUATION_HEADS[2].1),
-            (e.zero_reason.as_deref().unwrap_or(""), EVALUATION_HEADS[9].1),
-        ];
-        if let Some(h) = crate::grid::fitted_height(&fit) {
-            ws.set_row_height(r, h)?;
-        }
         ws.write_string_with_format(r, 9, e.zero_reason.as_deref().unwrap_or(""), &text)?;
         self.evaluations.next_row += 1;
         Ok(())
