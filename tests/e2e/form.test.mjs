@@ -161,6 +161,8 @@ test("standalone, with no server: the indicator name suggests from the offline l
   await page.goto(`${server.url}declare.html`);
   await page.waitForSelector("body[data-ready=true]");
   await page.click('[data-add="satisfaction/beneficiary"]');
+  // The new row's name has the focus once the table is drawn again (not before, under load).
+  await page.waitForFunction(() => document.activeElement?.dataset.pointer === "/indicators/0/name");
   await page.keyboard.type("满意");
   const options = page.locator('#suggest-list [role="option"]');
   await options.first().waitFor();
