@@ -119,6 +119,11 @@ impl Grid {
         self.widths.push((col, w));
     }
 
+    /// The width of a column: the last one set, else the spreadsheet default (8.43).
+    fn col_width(&self, col: u16) -> f64 {
+        self.widths.iter().rev().find(|(c, _)| *c == col).map_or(8.43, |(_, w)| *w)
+    }
+
     pub(crate) fn height(&mut self, row: u32, h: f64) {
         self.heights.insert(row, h);
     }
@@ -133,7 +138,7 @@ impl Grid {
     /// cells are wide, so it sits under the title's centre.
     /// Returns the text's first column.
     pub(crate) fn subtitle_with_note(&mut self, row: u32, text: String, note_col: u16) -> u16 {
-        let w = |c: u16| self.widths.iter().rev().find(|(x, _)| *x == c).map_or(8.43, |(_, w)| *w);
+        let w = |c: u16| self.col_width(c);
         let note: f64 = (note_col..=self.last_col).map(w).sum();
         let mut first = 0;
         let mut left = 0.0;
@@ -178,15 +183,13 @@ impl Grid {
     /// drawn over the next row). Estimated from the merged width: a CJK character is two
     /// width units, other characters one; a line of 10-point text is 13.5 points.
     fn row_heights(&self) -> BTreeMap<u32, f64> {
-        const DEFAULT_WIDTH: f64 = 8.43;
-        let width_of = |col: u16| self.widths.iter().rev().find(|(c, _)| *c == col).map_or(DEFAULT_WIDTH, |(_, w)| *w);
         let mut heights = self.heights.clone();
         for c in &self.cells {
             let Content::Text(text) = &c.content else { continue };
             if matches!(c.style, Style::Title | Style::Subtitle | Style::Note) {
                 continue;
             }
-            let width: f64 = (c.col..=c.last_col).map(width_of).sum::<f64>();
+            let width: f64 = (c.col..=c.last_col).map(|col| self.col_width(col)).sum::<f64>();
             let lines = lines_needed(text, width);
             let span = f64::from(c.last_row - c.row + 1);
             let needed = (lines * LINE_HEIGHT + 3.0) / span;
