@@ -290,8 +290,7 @@ pub fn page(
     let mut q = evaluations::table.select(EvaluationRow::as_select()).into_boxed();
     match scope {
         Scope::All => {}
-        Scope::Departments([one]) => q = q.filter(evaluations::department_code.eq(one.clone())),
-        Scope::Departments(d) => q = q.filter(evaluations::department_code.eq_any(d.to_vec())),
+        Scope::Departments(d) => q = crate::store::filter_in!(q, evaluations::department_code, d),
         Scope::Assigned(org) => {
             let assigned = evaluation_assignments::table
                 .filter(evaluation_assignments::organisation.eq(org.to_owned()))

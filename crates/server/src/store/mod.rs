@@ -1,6 +1,20 @@
 //! Named query functions, one module per table group. Every function takes a
 //! `&mut AnyConnection` and works on both backends; handlers never build queries.
 
+/// Filters `$q` to `$col` in `$values`: `=` for one value, so that an index leading with
+/// the column serves the page (PostgreSQL's generic plan of `= ANY($1)` reads the primary key
+/// instead; `tests/plans.rs` checks it), `= ANY` for several.
+macro_rules! filter_in {
+    ($q:expr, $col:expr, $values:expr) => {{
+        let values: &[String] = $values;
+        match values {
+            [one] => $q.filter($col.eq(one.clone())),
+            _ => $q.filter($col.eq_any(values.to_vec())),
+        }
+    }};
+}
+pub(crate) use filter_in;
+
 pub mod audit;
 pub mod departments;
 pub mod evaluation;

@@ -305,10 +305,7 @@ macro_rules! report_filter {
             q = q.filter(monitoring_reports::round_id.eq(r.clone()));
         }
         if let Some(d) = &f.departments {
-            q = match d.as_slice() {
-                [one] => q.filter(monitoring_reports::department_code.eq(one.clone())),
-                _ => q.filter(monitoring_reports::department_code.eq_any(d.clone())),
-            };
+            q = $crate::store::filter_in!(q, monitoring_reports::department_code, d);
         }
         if let Some(s) = &f.status {
             q = q.filter(monitoring_reports::status.eq(s.clone()));
@@ -521,10 +518,7 @@ pub fn rectifications_page(
         q = q.filter(rectifications::due.lt(d.to_owned()));
     }
     if let Some(d) = departments {
-        q = match d {
-            [one] => q.filter(rectifications::department_code.eq(one.clone())),
-            _ => q.filter(rectifications::department_code.eq_any(d.to_vec())),
-        };
+        q = crate::store::filter_in!(q, rectifications::department_code, d);
     }
     if let Some(s) = status {
         q = q.filter(rectifications::status.eq(s.to_owned()));

@@ -169,11 +169,7 @@ fn filtered<'a>(filter: &TargetFilter) -> targets::BoxedQuery<'a, crate::db::con
         q = q.filter(targets::fiscal_year.eq(y));
     }
     if let Some(d) = &filter.departments {
-        // One department is `=`, so its (department_code, …) index serves the page.
-        q = match d.as_slice() {
-            [one] => q.filter(targets::department_code.eq(one.clone())),
-            _ => q.filter(targets::department_code.eq_any(d.clone())),
-        };
+        q = crate::store::filter_in!(q, targets::department_code, d);
     }
     if let Some(s) = &filter.status {
         q = q.filter(targets::status.eq(s.clone()));
@@ -197,11 +193,7 @@ pub fn status_counts(conn: &mut AnyConnection, filter: &TargetFilter) -> QueryRe
         q = q.filter(targets::fiscal_year.eq(y));
     }
     if let Some(d) = &filter.departments {
-        // One department is `=`, so its (department_code, …) index serves the page.
-        q = match d.as_slice() {
-            [one] => q.filter(targets::department_code.eq(one.clone())),
-            _ => q.filter(targets::department_code.eq_any(d.clone())),
-        };
+        q = crate::store::filter_in!(q, targets::department_code, d);
     }
     if let Some(ids) = &filter.ids {
         q = q.filter(targets::id.eq_any(ids.clone()));
