@@ -13,7 +13,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
+import { DECLARE_ACCOUNTS, ROOT, axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
 
 const FIXTURE = fixture();
 const LIBRARY = JSON.parse(readFileSync(join(ROOT, "crates/rules/data/library/common-indicators.json"), "utf8"));
@@ -21,14 +21,7 @@ let srv;
 const ids = {};
 
 before(async () => {
-  srv = await startServer({
-    prefix: "jixiao-app-declare-product-",
-    tokens: {
-      dept: ["--role", "department", "--department", "101", "--name", "民政局接口"],
-      finance: ["--role", "finance", "--name", "财政局绩效科"],
-    },
-    users: { minzheng: { role: "department", name: "民政局填报员", args: ["--department", "101"] } },
-  });
+  srv = await startServer({ prefix: "jixiao-app-declare-product-", ...DECLARE_ACCOUNTS });
   // An approved target of 2019: its indicators are the department's own suggestions later.
   const own = structuredClone(FIXTURE);
   own.indicators[0] = { ...own.indicators[0], explanation: "当年实际保障的孤儿人数", scoring_rule: "达到目标值得满分，每少1人扣0.5分", basis: "plan" };

@@ -10,7 +10,7 @@
 // Needs target/debug/jixiao and web/dist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
+import { DECLARE_ACCOUNTS, axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
 
 const FIXTURE = fixture();
 const OPINION = "人均被装购置成本测算依据不足，请补充测算说明后重新报送。";
@@ -19,14 +19,7 @@ let srv;
 const ids = {};
 
 before(async () => {
-  srv = await startServer({
-    prefix: "jixiao-app-declare-",
-    tokens: {
-      dept: ["--role", "department", "--department", "101", "--name", "民政局接口"],
-      finance: ["--role", "finance", "--name", "财政局绩效科"],
-    },
-    users: { minzheng: { role: "department", name: "民政局填报员", args: ["--department", "101"] } },
-  });
+  srv = await startServer({ prefix: "jixiao-app-declare-", ...DECLARE_ACCOUNTS });
   // The department's first target (through the API) names the department for the server.
   const seed = await srv.api("POST", "/targets", srv.tokens.dept, { ...FIXTURE, project: { ...FIXTURE.project, code: "P2019-000", name: "2019年孤儿生活补助" } });
   assert.equal(seed.status, 201, JSON.stringify(seed.body));

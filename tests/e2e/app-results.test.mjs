@@ -16,24 +16,15 @@
 // app-results*.png. Needs target/debug/jixiao and web/dist.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT, axe, fixture, shot, signIn, startServer, watchCsp } from "./harness.mjs";
+import { SELF_REPORT, asProject, axe, evaluationFixture, fixture, shot, signIn, startServer, watchCsp } from "./harness.mjs";
 
 const FIXTURE = fixture();
-const EVALUATION = JSON.parse(readFileSync(join(ROOT, "tests/fixtures/evaluations/orphan-clothing-2019.json"), "utf8")).evaluation;
-const REPORT = { basic: "项目于2019年1月启动，全年为358名孤儿配发四季被装", achievement: "年度绩效目标基本完成", deviation: "2名孤儿被收养", improvement: "加强保障对象动态管理" };
-const HEATING = {
-  ...FIXTURE,
-  project: { ...FIXTURE.project, code: "P2019-002", name: "2019年孤儿冬季取暖补助" },
-  funds: { annual_total: "50.00", mid_term_total: null, sources: [{ source: "本级财政", amount: "50.00" }] },
-};
+const EVALUATION = evaluationFixture();
+const HEATING = asProject(FIXTURE, "P2019-002", "2019年孤儿冬季取暖补助", "50.00");
 const MEALS = {
-  ...FIXTURE,
+  ...asProject(FIXTURE, "P2019-101", "2019年学生营养餐补助", "120.00"),
   department: { code: "102", name: "阿图什市教育局" },
   unit: { code: "102001", name: "阿图什市第一中学" },
-  project: { ...FIXTURE.project, code: "P2019-101", name: "2019年学生营养餐补助" },
-  funds: { annual_total: "120.00", mid_term_total: null, sources: [{ source: "本级财政", amount: "120.00" }] },
 };
 const OPINION = "请补充说明人均被装购置成本的测算依据";
 const ORG = "新疆信诚绩效评价事务所";
@@ -75,7 +66,7 @@ async function approvedTarget(tok, doc) {
 /** The department's self-evaluation of a target, filled with FORMATS §4's worked example and submitted. */
 async function submittedEvaluation(tok, targetId) {
   const draft = await call("POST", "/evaluations", tok, { target_id: targetId });
-  const put = await call("PUT", `/evaluations/${draft.id}`, tok, { ...draft.document, ...structuredClone(EVALUATION), report: REPORT }, { "If-Match": draft.etag });
+  const put = await call("PUT", `/evaluations/${draft.id}`, tok, { ...draft.document, ...structuredClone(EVALUATION), report: SELF_REPORT }, { "If-Match": draft.etag });
   assert.equal(put.total, "98.19");
   await call("POST", `/evaluations/${draft.id}/submit`, tok, undefined, { "If-Match": put.etag });
   return draft.id;
@@ -180,7 +171,7 @@ test("finance reads and acts on the year's evaluation results in the app", async
 
   // The department resubmits (through the API); finance files it.
   const back = await call("GET", `/evaluations/${ids.evalA}`, srv.tokens.d101);
-  const again = await call("PUT", `/evaluations/${ids.evalA}`, srv.tokens.d101, { ...back.document, report: { ...REPORT, improvement: "按季度核对保障对象名册" } }, { "If-Match": back.etag });
+  const again = await call("PUT", `/evaluations/${ids.evalA}`, srv.tokens.d101, { ...back.document, report: { ...SELF_REPORT, improvement: "按季度核对保障对象名册" } }, { "If-Match": back.etag });
   await call("POST", `/evaluations/${ids.evalA}/submit`, srv.tokens.d101, undefined, { "If-Match": again.etag });
   await f.locator('[data-test="refresh"]').click();
   await f.locator(`[data-open-eval="${ids.evalA}"]`).click();

@@ -21,6 +21,38 @@ export function fixture(name = "orphan-clothing-valid") {
   return JSON.parse(readFileSync(join(ROOT, `tests/fixtures/targets/${name}.json`), "utf8")).document;
 }
 
+/** The self-evaluation of an evaluation fixture (tests/fixtures/evaluations/<name>.json). */
+export function evaluationFixture(name = "orphan-clothing-2019") {
+  return JSON.parse(readFileSync(join(ROOT, `tests/fixtures/evaluations/${name}.json`), "utf8")).evaluation;
+}
+
+/** The 自评报告 texts the browser tests file with a self-evaluation. */
+export const SELF_REPORT = {
+  basic: "项目于2019年1月启动，全年为358名孤儿配发四季被装",
+  achievement: "年度绩效目标基本完成",
+  deviation: "2名孤儿被收养",
+  improvement: "加强保障对象动态管理",
+};
+
+/** `target` as another project of its department: its code, name and one-source annual total. */
+export function asProject(target, code, name, amount) {
+  return {
+    ...target,
+    project: { ...target.project, code, name },
+    funds: { annual_total: amount, mid_term_total: null, sources: [{ source: "本级财政", amount }] },
+  };
+}
+
+/** The accounts of the department-form tests: department 101's API token, finance's, and
+ * the clerk 民政局填报员 (user minzheng). */
+export const DECLARE_ACCOUNTS = {
+  tokens: {
+    dept: ["--role", "department", "--department", "101", "--name", "民政局接口"],
+    finance: ["--role", "finance", "--name", "财政局绩效科"],
+  },
+  users: { minzheng: { role: "department", name: "民政局填报员", args: ["--department", "101"] } },
+};
+
 /**
  * Starts a server on a new database. `tokens`: { key: [cli args after `token create`] },
  * `users`: { username: { role, name, args } } (password PASSWORD). Resolves to

@@ -19,21 +19,12 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, SHOTS, axe, fixture, signIn, startServer, watchCsp } from "./harness.mjs";
+import { SELF_REPORT, SHOTS, asProject, axe, evaluationFixture, fixture, signIn, startServer, watchCsp } from "./harness.mjs";
 
 const FIXTURE = fixture();
-const EVALUATION = JSON.parse(readFileSync(join(ROOT, "tests/fixtures/evaluations/orphan-clothing-2019.json"), "utf8")).evaluation;
-const REPORT = { basic: "项目于2019年1月启动，全年为358名孤儿配发四季被装", achievement: "年度绩效目标基本完成", deviation: "2名孤儿被收养", improvement: "加强保障对象动态管理" };
-const HEATING = {
-  ...FIXTURE,
-  project: { ...FIXTURE.project, code: "P2019-002", name: "2019年孤儿冬季取暖补助" },
-  funds: { annual_total: "50.00", mid_term_total: null, sources: [{ source: "本级财政", amount: "50.00" }] },
-};
-const SCHOOL = {
-  ...FIXTURE,
-  project: { ...FIXTURE.project, code: "P2019-003", name: "2019年孤儿助学补贴" },
-  funds: { annual_total: "30.00", mid_term_total: null, sources: [{ source: "本级财政", amount: "30.00" }] },
-};
+const EVALUATION = evaluationFixture();
+const HEATING = asProject(FIXTURE, "P2019-002", "2019年孤儿冬季取暖补助", "50.00");
+const SCHOOL = asProject(FIXTURE, "P2019-003", "2019年孤儿助学补贴", "30.00");
 const ORG = "新疆信诚绩效评价事务所";
 const MEASURES = "逐户核实孤儿人数，4月起按月补发被装";
 const BUTTONS = ["下载Excel", "打印", "返回", "提交", "加载更多"];
@@ -122,7 +113,7 @@ async function seed() {
 
   // The self-evaluation of the first target (98.19), submitted.
   const draft = await call("POST", "/evaluations", srv.tokens.d101, { target_id: ids.a });
-  const put = await call("PUT", `/evaluations/${draft.id}`, srv.tokens.d101, { ...draft.document, ...structuredClone(EVALUATION), report: REPORT }, { "If-Match": draft.etag });
+  const put = await call("PUT", `/evaluations/${draft.id}`, srv.tokens.d101, { ...draft.document, ...structuredClone(EVALUATION), report: SELF_REPORT }, { "If-Match": draft.etag });
   assert.equal(put.total, "98.19");
   await call("POST", `/evaluations/${draft.id}/submit`, srv.tokens.d101, undefined, { "If-Match": put.etag });
   ids.evaluation = draft.id;
