@@ -12,7 +12,7 @@ export type Paths = paths;
 export type SessionView = paths["/api/v1/session"]["get"]["responses"][200]["content"]["application/json"];
 export type User = SessionView["user"];
 export type Role = Schemas["Role"];
-export type Status = Schemas["Status"];
+export type Status = Schemas["TargetStatus"];
 export type ReviewTarget = Schemas["ReviewTarget"];
 export type PublicTarget = Schemas["PublicTarget"];
 

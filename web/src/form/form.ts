@@ -2894,8 +2894,14 @@ export function mountForm(root: HTMLElement, opts: FormOptions): FormHandle {
       if (input) suggestKey(e, input);
     });
     formRoot.addEventListener("focusout", (e) => {
-      // Leaving a name closes its list and drops a pending look-up.
-      if (comboOf(e)) closeSuggest();
+      // Leaving a name for another element closes its list and drops a pending look-up. The
+      // window losing the focus (another window, the browser's own UI) is not leaving: the
+      // name is still the document's active element and the list stays.
+      const input = comboOf(e);
+      if (!input) return;
+      window.setTimeout(() => {
+        if (document.activeElement !== input && (!sg || sg.input === input)) closeSuggest();
+      }, 0);
     });
     const suggestList = $("suggest-list");
     // A press on an option keeps the focus in the name; the click chooses it.

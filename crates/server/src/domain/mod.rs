@@ -1,9 +1,8 @@
-//! Server-side domain types that are not rules (those live in `jixiao-rules`): the
-//! life-cycle status of a stored target and its ETag.
+//! Server-side domain types that are not rules (those live in `jixiao-rules`): the ETag
+//! of a stored state. The status of a target is the review's own type (one status type:
+//! who may do what in which status is decided by `jixiao_rules::review::Lifecycle`).
 
-pub mod status;
-
-pub use status::TargetStatus;
+pub use jixiao_rules::review::Status as TargetStatus;
 
 use sha2::{Digest, Sha256};
 

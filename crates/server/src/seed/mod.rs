@@ -14,12 +14,12 @@ use jixiao_rules::review::{Recommendation, ReviewGrade, Status};
 use jixiao_rules::{Locale, Registry};
 use serde_json::{Value, json};
 
-use crate::api::review::service;
 use crate::auth::{Caller, NewToken, Role, generate_token};
 use crate::db::{AnyConnection, Database};
 use crate::demo::DemoDataset;
 use crate::domain::{self, TargetStatus};
 use crate::error::ApiError;
+use crate::service::review as service;
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{TargetFilter, TargetRow};

@@ -8,6 +8,7 @@ pub mod monitoring;
 pub mod profiles;
 pub mod progress;
 pub mod rectifications;
+pub mod review;
 pub mod sheets;
 pub mod stage;
 pub mod suggestions;

@@ -3,11 +3,12 @@
 //! draft, bumps version and ETag, and appends an audit event in the same transaction.
 
 use diesel::Connection;
+use jixiao_rules::review::{Action, Actor, Lifecycle, ReviewError};
 use jixiao_rules::{Locale, Profile, Registry, Violation, check_parsed};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
-use crate::auth::Caller;
+use crate::auth::{Caller, Role};
 use crate::db::{AnyConnection, Money};
 use crate::domain::{self, TargetStatus};
 use crate::error::ApiError;
@@ -107,9 +108,37 @@ pub fn get_visible(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Resul
     if can_read(conn, caller, &row)? { Ok(row) } else { Err(ApiError::NotFound) }
 }
 
-fn status_of(row: &TargetRow) -> Result<TargetStatus, ApiError> {
-    TargetStatus::parse(&row.status)
-        .ok_or_else(|| ApiError::internal(std::io::Error::other(format!("unknown stored status {}", row.status))))
+/// The caller as the lifecycle sees it when it creates a target of `department` (a new
+/// target is assigned to nobody yet).
+fn creator(caller: &Caller, department: Option<&str>) -> Actor {
+    match caller.role {
+        Role::Department => {
+            Actor::Department { own: department.is_some() && caller.department.as_deref() == department }
+        }
+        Role::Finance => Actor::Finance,
+        Role::Admin => Actor::Admin,
+        Role::Assessor => Actor::Assessor { assigned: false },
+    }
+}
+
+/// A create, edit or delete refused by the lifecycle, in words for the caller's role.
+fn write_refused(caller: &Caller, department: Option<&str>, e: ReviewError) -> ApiError {
+    let (who, role) = (caller.role.label_zh(), caller.role);
+    match e {
+        ReviewError::Forbidden if caller.role == Role::Department => {
+            let own = caller.department.as_deref().unwrap_or("-");
+            let other = department.unwrap_or("-");
+            ApiError::Forbidden(text!(
+                "该令牌属于部门 {own}，不能代部门 {other} 申报或修改",
+                "this token belongs to department {own}, not {other}"
+            ))
+        }
+        ReviewError::Forbidden => ApiError::Forbidden(text!(
+            "{who}角色不能申报或修改绩效目标，绩效目标由部门申报",
+            "the {role} role does not create or change targets; departments do"
+        )),
+        e => ApiError::from_review(e, Vec::new()),
+    }
 }
 
 /// Creates a draft from a canonical document (201). A draft may still have errors.
@@ -119,18 +148,15 @@ pub fn create(
     doc: &Map<String, Value>,
     profile: &Profile,
 ) -> Result<TargetRow, ApiError> {
-    if !matches!(caller.role, crate::auth::Role::Department | crate::auth::Role::Admin) {
-        let (who, role) = (caller.role.label_zh(), caller.role);
-        return Err(ApiError::Forbidden(text!(
-            "{who}角色不能申报绩效目标，绩效目标由部门申报",
-            "the {role} role does not create targets; departments do"
-        )));
-    }
     let checked = Checked::run(doc, profile)?;
-    let department_code = match (&checked.department_code, &caller.department) {
-        (Some(code), _) => code.clone(),
-        (None, Some(own)) => own.clone(),
-        (None, None) => {
+    // The department is the document's, else the caller's own.
+    let department = checked.department_code.clone().or_else(|| caller.department.clone());
+    Lifecycle::new()
+        .apply(creator(caller, department.as_deref()), Action::Create)
+        .map_err(|e| write_refused(caller, department.as_deref(), e))?;
+    let department_code = match department {
+        Some(code) => code,
+        None => {
             return Err(ApiError::Violations {
                 detail: text!(
                     "保存绩效目标须填写部门代码（/department/code）",
@@ -140,13 +166,6 @@ pub fn create(
             });
         }
     };
-    if !caller.may_write_department(&department_code) {
-        let own = caller.department.as_deref().unwrap_or("-");
-        return Err(ApiError::Forbidden(text!(
-            "该令牌属于部门 {own}，不能代部门 {department_code} 申报",
-            "this token belongs to department {own}, not {department_code}"
-        )));
-    }
     let id = uuid::Uuid::now_v7().to_string();
     let now = store::now();
     let (valid, error_count, warning_count) = checked.counts();
@@ -218,13 +237,14 @@ pub fn parse_if_match(value: &str) -> Result<Vec<String>, ApiError> {
     Ok(tags)
 }
 
-fn require_writable(caller: &Caller, row: &TargetRow) -> Result<(), ApiError> {
-    if caller.may_write_department(&row.department_code) {
-        Ok(())
-    } else {
-        let (who, role) = (caller.role.label_zh(), caller.role);
-        Err(ApiError::Forbidden(text!("{who}角色无权修改绩效目标", "the {role} role may not change targets")))
-    }
+/// A stored target the caller may `action` (edit or delete) in its current state, as the
+/// rules' lifecycle decides: 404 for a target the caller does not see, 403 for a role that
+/// may not, 409 for a state that does not allow it.
+fn writable(conn: &mut AnyConnection, caller: &Caller, id: &str, action: Action<'_>) -> Result<TargetRow, ApiError> {
+    let (row, lc) = crate::service::review::load(conn, id)?;
+    let actor = crate::service::review::actor_for(conn, caller, &row)?;
+    lc.apply(actor, action).map_err(|e| write_refused(caller, Some(&row.department_code), e))?;
+    Ok(row)
 }
 
 /// Replaces the document of a draft or returned target; `if_match` must name its
@@ -238,16 +258,9 @@ pub fn update(
     profile_id: Option<&str>,
     profiles: &Profiles,
 ) -> Result<TargetRow, ApiError> {
-    let row = get_visible(conn, caller, id)?;
-    require_writable(caller, &row)?;
-    let status = status_of(&row)?;
-    if !status.allows_edit() {
-        let (zh, en) = (status.label_zh(), status.as_str());
-        return Err(ApiError::Conflict(text!(
-            "绩效目标当前为“{zh}”，不能修改；只有草稿和已退回的绩效目标可以修改",
-            "a {en} target cannot be edited; only draft and returned targets can"
-        )));
-    }
+    let row = writable(conn, caller, id, Action::Edit)?;
+    let status =
+        TargetStatus::parse(&row.status).ok_or_else(|| ApiError::internal(std::io::Error::other("stored status")))?;
     if !if_match.contains(&row.etag) {
         return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) });
     }
@@ -312,24 +325,9 @@ pub fn delete(
     id: &str,
     if_match: Option<&[String]>,
 ) -> Result<(), ApiError> {
-    let row = get_visible(conn, caller, id)?;
-    require_writable(caller, &row)?;
-    let status = status_of(&row)?;
-    if !status.allows_delete() {
-        let (zh, en) = (status.label_zh(), status.as_str());
-        return Err(ApiError::Conflict(text!(
-            "绩效目标当前为“{zh}”，不能删除；只有草稿可以删除",
-            "a {en} target cannot be deleted; only drafts can"
-        )));
-    }
-    // Review work (issue 5): a draft that was ever submitted (e.g. an adjustment of an
-    // approved target) keeps its history; the database would refuse the delete anyway.
-    if store::review::get_state(conn, &row.id)?.is_some() {
-        return Err(ApiError::Conflict(text!(
-            "已提交过审核的绩效目标不能删除",
-            "a target that was submitted for review cannot be deleted"
-        )));
-    }
+    // An adjustment (a draft with a version in force) is refused by the lifecycle: the
+    // approved version and its history stay.
+    let row = writable(conn, caller, id, Action::Delete)?;
     if let Some(tags) = if_match
         && !tags.contains(&row.etag)
     {

@@ -133,6 +133,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
 }
 
 impl TestApp {
+    /// The database this test runs on.
+    pub fn backend(&self) -> Backend {
+        if self.pg_db.is_some() { Backend::Postgres } else { Backend::Sqlite }
+    }
+
     /// Full URL of a path.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)

@@ -14,6 +14,7 @@ mod locale;
 mod monitoring;
 mod openapi;
 mod profiles;
+mod review;
 mod score;
 mod session;
 mod sheets;

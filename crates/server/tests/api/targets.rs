@@ -162,46 +162,70 @@ async fn departments_see_only_their_own(app: &TestApp) {
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
 }
 
+/// A new valid draft of department 101: its id and (quoted) ETag.
+async fn new_draft(app: &TestApp, dept: &str) -> (String, String) {
+    let (s, headers, created) = post_json(app, "/api/v1/targets", Some(dept), &valid_doc()).await;
+    assert_eq!(s, 201, "{created}");
+    (created["id"].as_str().expect("id").to_owned(), etag_of(&headers))
+}
+
+/// A review action that must succeed; the target's new (quoted) ETag.
+async fn act(app: &TestApp, path: &str, token: &str, body: Value) -> String {
+    let (s, headers, body) = post_json(app, path, Some(token), &body).await;
+    assert_eq!(s, 200, "{path}: {body}");
+    etag_of(&headers)
+}
+
+/// PUT then DELETE with the current ETag: each either succeeds or is a 409.
+async fn edit_then_delete(
+    app: &TestApp,
+    dept: &str,
+    id: &str,
+    tag: String,
+    put_ok: bool,
+    delete_ok: bool,
+    label: &str,
+) {
+    let (s, headers, body) = put(app, id, dept, Some(&tag), &valid_doc()).await;
+    let tag = if put_ok {
+        assert_eq!(s, 200, "{label}: {body}");
+        etag_of(&headers)
+    } else {
+        assert_problem(s, &headers, &body, 409, "conflict");
+        tag
+    };
+    let (s, headers, body) = delete(app, id, dept, Some(&tag)).await;
+    if delete_ok {
+        assert_eq!(s, 204, "{label}: {body}");
+    } else {
+        assert_problem(s, &headers, &body, 409, "conflict");
+    }
+}
+
+/// The CRUD routes ask the review's lifecycle: through real submissions, decisions and an
+/// adjustment, PUT is allowed only for drafts and returned targets and DELETE only for drafts
+/// that were never approved (an adjustment keeps the approved version); the rest is 409.
 async fn only_drafts_are_deleted_and_only_drafts_or_returned_edited(app: &TestApp) {
     let dept = app.token(Role::Department, Some("101"), None).await;
-    let (_, _, created) = post_json(app, "/api/v1/targets", Some(&dept), &valid_doc()).await;
-    let id = created["id"].as_str().expect("id").to_owned();
-    let etag = created["etag"].as_str().expect("etag").trim_matches('"').to_owned();
-    for (status, put_ok) in [("submitted", false), ("approved", false), ("returned", true)] {
-        let db = app.db.clone();
-        let (id2, etag2, st) = (id.clone(), etag.clone(), status.to_owned());
-        let new_etag = format!("{etag}-{status}");
-        let ne = new_etag.clone();
-        actix_web::web::block(move || {
-            let mut c = db.conn().expect("conn");
-            let cur = jixiao_server::store::targets::get(&mut c, &id2).expect("q").expect("row");
-            assert!(
-                jixiao_server::store::targets::update_status(
-                    &mut c,
-                    &id2,
-                    &cur.etag,
-                    &st,
-                    &ne,
-                    cur.version + 1,
-                    jixiao_server::store::now()
-                )
-                .expect("update")
-            );
-            let _ = etag2;
-        })
-        .await
-        .expect("block");
-        let quoted = format!("\"{new_etag}\"");
-        let (s, headers, body) = delete(app, &id, &dept, Some(&quoted)).await;
-        assert_problem(s, &headers, &body, 409, "conflict");
-        let (s, headers, body) = put(app, &id, &dept, Some(&quoted), &valid_doc()).await;
-        if put_ok {
-            assert_eq!(s, 200, "{status}: {body}");
-            assert_eq!(body["status"], "returned");
-        } else {
-            assert_problem(s, &headers, &body, 409, "conflict");
-        }
-    }
+    let finance = app.token(Role::Finance, None, None).await;
+    let (id, _) = new_draft(app, &dept).await;
+    let tag = act(app, &format!("/api/v1/targets/{id}/submit"), &dept, json!({})).await;
+    edit_then_delete(app, &dept, &id, tag, false, false, "submitted").await;
+    let approve = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
+    let tag = act(app, &format!("/api/v1/targets/{id}/review"), &finance, approve).await;
+    edit_then_delete(app, &dept, &id, tag, false, false, "approved").await;
+    // An adjustment is a draft again, editable, but the approved version in force keeps it.
+    let tag = act(app, &format!("/api/v1/targets/{id}/adjust"), &dept, json!({})).await;
+    edit_then_delete(app, &dept, &id, tag, true, false, "adjustment").await;
+
+    let (id, _) = new_draft(app, &dept).await;
+    act(app, &format!("/api/v1/targets/{id}/submit"), &dept, json!({})).await;
+    let back = json!({ "decision": "return", "grade": "fair", "opinion": "请补充成本测算依据" });
+    let tag = act(app, &format!("/api/v1/targets/{id}/review"), &finance, back).await;
+    edit_then_delete(app, &dept, &id, tag, true, false, "returned").await;
+
+    let (id, tag) = new_draft(app, &dept).await;
+    edit_then_delete(app, &dept, &id, tag, true, true, "draft").await;
 }
 
 async fn fixtures_are_stored_with_the_cli_violations(app: &TestApp) {

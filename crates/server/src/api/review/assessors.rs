@@ -4,120 +4,17 @@
 //! assessor never sees a target that was not assigned to its organisation (404).
 
 use actix_web::{HttpResponse, get, post, web};
-use chrono::{DateTime, Utc};
-use jixiao_rules::Violation;
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
+use serde_json::Value;
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ReviewTarget, service};
 use crate::api::{LocaleQuery, PROBLEM, locale};
 use crate::auth::Caller;
 use crate::body::JsonObject;
 use crate::error::{ApiError, Problem};
+use crate::service::review::{self as service, AssignmentDetail, AssignmentRequest, AssignmentView, OpinionView};
 use crate::state::AppState;
 use crate::text;
-
-/// Body of `POST /assignments` (JSON Schema `Assignment`).
-#[derive(Debug, Clone, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AssignmentRequest {
-    /// Ids of submitted targets (1–500, each once).
-    #[schema(schema_with = target_ids_schema)]
-    pub target_ids: Vec<String>,
-    /// The assessor organisation (the `--org` of its tokens).
-    #[schema(example = "新疆某某会计师事务所", min_length = 1, max_length = 200, pattern = r"\S")]
-    pub organisation: String,
-    /// Due date, `YYYY-MM-DD`.
-    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", example = "2018-11-30")]
-    pub due: String,
-}
-
-/// `target_ids` as `jixiao_rules::review::ASSIGNMENT_SCHEMA` checks it, so the published
-/// schema is the one the server applies.
-fn target_ids_schema() -> utoipa::openapi::schema::Array {
-    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
-    ArrayBuilder::new()
-        .items(
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .min_length(Some(1))
-                .max_length(Some(64))
-                // No NUL, as in every string the server takes.
-                .pattern(Some("^[^\\u0000]*$")),
-        )
-        .min_items(Some(1))
-        .max_items(Some(500))
-        .unique_items(true)
-        .description(Some("Ids of submitted targets (1–500, each once)."))
-        .build()
-}
-
-/// An assignment.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AssignmentView {
-    /// Id.
-    pub id: String,
-    /// Target id.
-    pub target_id: String,
-    /// Assessor organisation.
-    pub organisation: String,
-    /// Due date.
-    pub due: String,
-    /// Who assigned (token name).
-    pub assigned_by: String,
-    /// When (UTC).
-    pub at: DateTime<Utc>,
-    /// Opinions posted for it.
-    pub opinion_count: u64,
-    /// The target (in lists).
-    pub target: Option<ReviewTarget>,
-}
-
-/// One assignment with the target's current document.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct AssignmentDetail {
-    /// The assignment.
-    pub assignment: AssignmentView,
-    /// The target.
-    pub target: ReviewTarget,
-    /// The current document.
-    #[schema(value_type = Object)]
-    pub document: Map<String, Value>,
-    /// Its violations (server check).
-    pub violations: Vec<Violation>,
-    /// Opinions already posted for this assignment.
-    pub opinions: Vec<OpinionView>,
-}
-
-/// A third-party opinion.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct OpinionView {
-    /// Id.
-    pub id: String,
-    /// Target id.
-    pub target_id: String,
-    /// The assignment it answers.
-    pub assignment_id: String,
-    /// Assessor organisation.
-    pub organisation: String,
-    /// The target version it is about.
-    pub revision: i32,
-    /// `[{criterion, score, remarks}]` for 完整性, 相关性, 适当性, 可行性.
-    #[schema(value_type = Vec<jixiao_rules::review::CriterionOpinion>)]
-    pub criteria: Value,
-    /// Findings.
-    pub findings: Vec<String>,
-    /// `approve` or `revise`.
-    pub recommendation: String,
-    /// Mean of the four scores.
-    #[schema(example = "81.63")]
-    pub average: String,
-    /// Author (token name).
-    pub author: String,
-    /// When (UTC).
-    pub at: DateTime<Utc>,
-}
 
 /// Assign one or many submitted targets to an assessor organisation (finance).
 #[utoipa::path(

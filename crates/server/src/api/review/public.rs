@@ -4,14 +4,12 @@
 //! version in force is shown.
 
 use actix_web::{get, web};
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::service;
 use crate::api::PROBLEM;
 use crate::error::{ApiError, Problem};
+use crate::service::review::{self as service, PublicListing};
 use crate::state::AppState;
 
 /// Filters of the public list.
@@ -40,44 +38,6 @@ pub struct PublicParams {
     /// Page size, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
-}
-
-/// A published target.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PublicTarget {
-    /// Target id.
-    pub id: String,
-    /// The 主管部门's name, when known.
-    #[schema(example = "阿图什市民政局")]
-    pub department_name: Option<String>,
-    /// Fiscal year.
-    pub fiscal_year: Option<i32>,
-    /// 主管部门 code.
-    pub department_code: String,
-    /// Project name.
-    pub project_name: Option<String>,
-    /// Rule profile (for the indicator labels).
-    pub profile: String,
-    /// The approved version shown.
-    pub revision: i32,
-    /// 批复金额 (万元).
-    #[schema(value_type = Option<String>, example = "86.40")]
-    pub approved_amount: Option<String>,
-    /// When it was approved (UTC).
-    pub approved_at: DateTime<Utc>,
-    /// The approved document: kind, year, region, department, unit, project, funds,
-    /// goals and indicators.
-    #[schema(value_type = Object)]
-    pub document: Map<String, Value>,
-}
-
-/// The public list.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct PublicListing {
-    /// One page of targets, by target id.
-    pub items: Vec<PublicTarget>,
-    /// Pass as `cursor` for the next page; null on the last page.
-    pub next_cursor: Option<String>,
 }
 
 /// List approved, non-classified performance targets (no login).

@@ -1,7 +1,5 @@
-//! HTTP tests of the review cycle (issue 5), against the real server on port 0 and a fresh
-//! database per test: SQLite always, PostgreSQL too when `JIXIAO_TEST_POSTGRES` names a
-//! server (e.g. `postgres://postgres@127.0.0.1:5432/postgres`; a uniquely named database
-//! is created per test and dropped after it; an unreachable server fails the test).
+//! HTTP tests of the review cycle, against the real server on port 0 and a fresh database
+//! per test (`helpers::spawn_app`: SQLite, and PostgreSQL when `JIXIAO_TEST_POSTGRES` is set).
 //!
 //! - the full cycle: draft → submit refused (422) → fix → submit → return with opinion →
 //!   fix → resubmit → third-party opinion → approve → public listing, then an adjustment
@@ -14,31 +12,21 @@
 
 use awc::http::Method;
 use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 use jixiao_server::auth::{Role, generate_token};
 use jixiao_server::db::Database;
-use jixiao_server::{Application, Config};
 use serde_json::{Value, json};
 
-const FIXTURE: &str = include_str!("../../../tests/fixtures/targets/orphan-clothing-valid.json");
+use crate::helpers::TestApp;
+
+const FIXTURE: &str = include_str!("../../../../tests/fixtures/targets/orphan-clothing-valid.json");
 const ORG_X: &str = "新疆甲会计师事务所";
 const ORG_Y: &str = "乙评估公司";
 
-/// A fresh PostgreSQL database, dropped with this guard.
-struct PgDb {
-    admin_url: String,
-    name: String,
-}
+crate::both_backends!(full_review_cycle, authorization_matrix, concurrent_decisions_record_one);
 
-impl Drop for PgDb {
-    fn drop(&mut self) {
-        if let Ok(mut c) = PgConnection::establish(&self.admin_url) {
-            let _ = c.batch_execute(&format!("DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)", self.name));
-        }
-    }
-}
-
-struct TestApp {
+/// The server of one test with the callers of the review: two departments, finance and two
+/// assessor organisations (named tokens, so the audit rows name them).
+struct ReviewApp {
     base: String,
     db: Database,
     client: awc::Client,
@@ -47,48 +35,10 @@ struct TestApp {
     finance: String,
     assessor_x: String,
     assessor_y: String,
-    _dir: tempfile::TempDir,
-    _pg: Option<PgDb>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq)]
-enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-fn backends() -> Vec<Backend> {
-    match std::env::var("JIXIAO_TEST_POSTGRES") {
-        Ok(url) if !url.trim().is_empty() => vec![Backend::Sqlite, Backend::Postgres],
-        _ => vec![Backend::Sqlite],
-    }
-}
-
-async fn spawn_app(backend: Backend) -> TestApp {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let (url, pg) = match backend {
-        Backend::Sqlite => (format!("sqlite://{}", dir.path().join("review.db").display()), None),
-        Backend::Postgres => {
-            let admin_url = std::env::var("JIXIAO_TEST_POSTGRES").expect("JIXIAO_TEST_POSTGRES");
-            let name = format!("jixiao_review_{}", uuid::Uuid::now_v7().simple());
-            let mut c = PgConnection::establish(&admin_url).expect("JIXIAO_TEST_POSTGRES is set but unreachable");
-            c.batch_execute(&format!("CREATE DATABASE \"{name}\"")).expect("create test database");
-            let base = admin_url.split('?').next().unwrap_or(&admin_url);
-            let cut = base.rfind('/').filter(|&i| i > "postgres://".len()).expect("database URL with a path");
-            (format!("{}/{name}", &base[..cut]), Some(PgDb { admin_url, name }))
-        }
-    };
-    let config = Config {
-        port: 0,
-        database_url: Some(url),
-        data_dir: dir.path().to_path_buf(),
-        workers: Some(2),
-        ..Config::default()
-    };
-    let app = Application::build(config).await.expect("server starts");
-    let base = format!("{}/api/v1", app.base_url());
-    let db = app.db().clone();
-    actix_rt::spawn(app.run_until_stopped());
+fn review_app(app: &TestApp) -> ReviewApp {
+    let db = app.db.clone();
     let mut conn = db.conn().expect("connection");
     let mut token = |name: &str, role: Role, dept: Option<&str>, org: Option<&str>| {
         let t = generate_token(name, role, dept, org).expect("token");
@@ -102,7 +52,7 @@ async fn spawn_app(backend: Backend) -> TestApp {
     let assessor_y = token("乙公司评审员", Role::Assessor, None, Some(ORG_Y));
     drop(conn);
     let client = awc::Client::builder().timeout(std::time::Duration::from_secs(60)).finish();
-    TestApp { base, db, client, dept_a, dept_b, finance, assessor_x, assessor_y, _dir: dir, _pg: pg }
+    ReviewApp { base: app.url("/api/v1"), db, client, dept_a, dept_b, finance, assessor_x, assessor_y }
 }
 
 struct Reply {
@@ -111,7 +61,7 @@ struct Reply {
     body: Value,
 }
 
-impl TestApp {
+impl ReviewApp {
     async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         self.call_with(method, path, token, body, None).await
     }
@@ -203,8 +153,9 @@ fn ids_in(items: &Value) -> Vec<String> {
     items.as_array().map(|a| a.iter().filter_map(|i| i["id"].as_str().map(str::to_owned)).collect()).unwrap_or_default()
 }
 
-async fn full_cycle(backend: Backend) {
-    let app = spawn_app(backend).await;
+async fn full_review_cycle(t: &TestApp) {
+    let backend = t.backend();
+    let app = review_app(t);
     let ctx = format!("[{backend:?}]");
 
     // A draft with an error: stored, but submission is refused with the violations.
@@ -451,13 +402,6 @@ async fn full_cycle(backend: Backend) {
     }
 }
 
-#[actix_rt::test]
-async fn full_review_cycle() {
-    for b in backends() {
-        full_cycle(b).await;
-    }
-}
-
 /// Who the matrix calls as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Who {
@@ -471,7 +415,7 @@ enum Who {
 
 const WHO: [Who; 6] = [Who::DeptA, Who::DeptB, Who::Finance, Who::Assigned, Who::Unassigned, Who::Anonymous];
 
-impl TestApp {
+impl ReviewApp {
     fn token_of(&self, w: Who) -> Option<&str> {
         match w {
             Who::DeptA => Some(&self.dept_a),
@@ -707,8 +651,9 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-async fn matrix(backend: Backend) {
-    let app = spawn_app(backend).await;
+async fn authorization_matrix(t: &TestApp) {
+    let backend = t.backend();
+    let app = review_app(t);
     let mut failures = Vec::new();
     for case in cases() {
         for (i, who) in WHO.into_iter().enumerate() {
@@ -765,17 +710,11 @@ async fn matrix(backend: Backend) {
     assert!(failures.is_empty(), "[{backend:?}] authorization matrix:\n{}", failures.join("\n"));
 }
 
-#[actix_rt::test]
-async fn authorization_matrix() {
-    for b in backends() {
-        matrix(b).await;
-    }
-}
-
 /// Two reviewers deciding the same submission at once: exactly one decision is recorded,
 /// the other gets 409 (already decided) or 412 (lost the race on the ETag).
-async fn concurrent_decisions(backend: Backend) {
-    let app = spawn_app(backend).await;
+async fn concurrent_decisions_record_one(t: &TestApp) {
+    let backend = t.backend();
+    let app = review_app(t);
     for _ in 0..5 {
         let (id, _) = app.target_in("submitted").await;
         let approve = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
@@ -789,12 +728,5 @@ async fn concurrent_decisions(backend: Backend) {
         let history = app.call(Method::GET, &format!("/targets/{id}/history"), Some(&app.finance), None).await;
         let decided = history.body.as_array().expect("history").iter().filter(|e| e["action"] == "review").count();
         assert_eq!(decided, 1);
-    }
-}
-
-#[actix_rt::test]
-async fn concurrent_decisions_record_one() {
-    for b in backends() {
-        concurrent_decisions(b).await;
     }
 }

@@ -16,21 +16,22 @@ use jixiao_rules::values::Amount;
 use jixiao_rules::{Locale, Violation};
 use serde_json::{Map, Value, json};
 
-use super::assessors::{AssignmentDetail, AssignmentRequest, AssignmentView, OpinionView};
-use super::public::{PublicListing, PublicTarget};
-use super::{
-    AuditView, ChangesView, Dossier, ReviewListParams, ReviewListing, ReviewResult, ReviewTarget, ReviewView,
-    TargetStatusCounts, VersionView,
-};
+pub mod views;
+
 use crate::auth::{Caller, Role};
 use crate::db::{AnyConnection, Money};
-use crate::domain::{self, TargetStatus};
+use crate::domain;
 use crate::error::{ApiError, FieldError, Text};
 use crate::store;
 use crate::store::audit::NewAuditEvent;
 use crate::store::review::{AssignmentRow, NewVersion, OpinionRow, ReviewRow, StateRow, VersionRow};
 use crate::store::targets::{TargetFilter, TargetRow, TargetSummaryRow};
 use crate::text;
+pub use views::{
+    AssignmentDetail, AssignmentRequest, AssignmentView, AuditView, ChangesView, Dossier, OpinionView, PublicListing,
+    PublicTarget, ReviewListParams, ReviewListing, ReviewResult, ReviewTarget, ReviewView, TargetStatusCounts,
+    VersionView,
+};
 
 type Result<T> = std::result::Result<T, ApiError>;
 
@@ -48,15 +49,6 @@ fn to_u32(v: i32) -> Result<u32> {
 
 fn to_i32(v: u32) -> Result<i32> {
     i32::try_from(v).map_err(|_| internal("revision out of range"))
-}
-
-fn target_status(s: Status) -> TargetStatus {
-    match s {
-        Status::Draft => TargetStatus::Draft,
-        Status::Submitted => TargetStatus::Submitted,
-        Status::Returned => TargetStatus::Returned,
-        Status::Approved => TargetStatus::Approved,
-    }
 }
 
 /// The caller as the state machine sees it, relative to one target.
@@ -77,7 +69,9 @@ pub fn actor_for(conn: &mut AnyConnection, caller: &Caller, row: &TargetRow) -> 
 }
 
 /// The stored target and its review state (a target never submitted has none: a new draft).
-fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
+/// Every write to a target (here and in `service::targets`) asks this state of the rules'
+/// lifecycle first.
+pub(crate) fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lifecycle)> {
     if uuid::Uuid::parse_str(id).is_err() {
         return Err(ApiError::NotFound);
     }
@@ -240,7 +234,7 @@ fn write_state(
     to: &Lifecycle,
     at: chrono::NaiveDateTime,
 ) -> Result<TargetRow> {
-    let status = target_status(to.status());
+    let status = to.status();
     let version = row.version + 1;
     let etag = domain::etag(&row.id, version, status, &row.document);
     if !store::targets::update_status(conn, &row.id, &row.etag, status.as_str(), &etag, version, at)? {
