@@ -54,25 +54,6 @@ pub const SESSION_COOKIE: &str = "jx_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 impl Caller {
-    /// Whether the caller may read targets of this department (assessors: see the
-    /// review work, which grants per-assignment access).
-    pub fn may_read_department(&self, code: &str) -> bool {
-        match self.role {
-            Role::Finance | Role::Admin => true,
-            Role::Department => self.department.as_deref() == Some(code),
-            Role::Assessor => false,
-        }
-    }
-
-    /// Whether the caller may create, edit or delete drafts of this department.
-    pub fn may_write_department(&self, code: &str) -> bool {
-        match self.role {
-            Role::Admin => true,
-            Role::Department => self.department.as_deref() == Some(code),
-            Role::Finance | Role::Assessor => false,
-        }
-    }
-
     /// Departments whose targets the caller may list: `None` = all, `Some(v)` = only `v`.
     pub fn readable_departments(&self) -> Option<Vec<String>> {
         match self.role {
@@ -441,9 +422,10 @@ mod tests {
             org: None,
             session: None,
         };
-        assert!(c.may_read_department("101") && c.may_write_department("101"));
-        assert!(!c.may_read_department("102") && !c.may_write_department("102"));
+        // Who may act on one target is the rules' lifecycle (`service::review::actor_for`);
+        // the caller only scopes lists.
+        assert_eq!(c.readable_departments(), Some(vec!["101".to_owned()]));
         let f = Caller { role: Role::Finance, department: None, ..c };
-        assert!(f.may_read_department("102") && !f.may_write_department("102"));
+        assert_eq!(f.readable_departments(), None);
     }
 }

@@ -564,6 +564,12 @@ impl From<crate::db::DbError> for ApiError {
 }
 
 impl ApiError {
+    /// 412: the write named a state that is no longer current; `current_etag` is the stored
+    /// tag (unquoted), sent back in its header form so the client can reload.
+    pub fn stale(current_etag: &str) -> ApiError {
+        ApiError::PreconditionFailed { current_etag: crate::domain::quoted(current_etag) }
+    }
+
     /// Maps a refusal of the review rules to the API's errors (the rules' message in both
     /// locales). `violations` is the check of the document (sent with a refused submission).
     pub fn from_review(e: jixiao_rules::review::ReviewError, violations: Vec<Violation>) -> ApiError {

@@ -9,7 +9,6 @@ use crate::api::PROBLEM;
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::store;
 
 /// A department.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -37,6 +36,6 @@ pub async fn list_departments(
     state: web::Data<AppState>,
     _caller: Caller,
 ) -> Result<web::Json<Vec<Department>>, ApiError> {
-    let rows = state.db.run(move |conn| -> Result<_, ApiError> { Ok(store::departments::list(conn)?) }).await?;
+    let rows = state.db.run(|conn| crate::service::departments::list(conn)).await?;
     Ok(web::Json(rows.into_iter().map(|d| Department { code: d.code, name: d.name }).collect()))
 }

@@ -93,7 +93,7 @@ impl EvaluationSummary {
                 .ok_or_else(|| ApiError::internal(std::io::Error::other("stored evaluation status")))?,
             grade: r.grade.as_deref().and_then(|g| serde_json::from_value(Value::String(g.to_owned())).ok()),
             total: r.total.map(|m| m.0),
-            etag: format!("\"{}\"", r.etag),
+            etag: crate::domain::quoted(&r.etag),
             id: r.id,
             target_id: r.target_id,
             department_code: r.department_code,

@@ -187,7 +187,7 @@ pub async fn download_evidence(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, meta.media_type))
         .insert_header(disposition)
-        .insert_header((header::ETAG, format!("\"{}\"", meta.sha256)))
+        .insert_header((header::ETAG, crate::domain::quoted(&meta.sha256)))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .body(bytes))

@@ -50,9 +50,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 
 pub use crate::api::IfMatch;
 
-fn quoted(etag: &str) -> String {
-    format!("\"{etag}\"")
-}
+use crate::domain::quoted;
 
 /// `?cursor=&limit=`.
 #[derive(Debug, Clone, Deserialize, IntoParams)]

@@ -2,23 +2,18 @@
 //! built-in ones and those a region uploads (`POST /profiles`, admin; the file is
 //! checked against the profile JSON Schema first, FORMATS.md: profiles are data).
 
-use std::sync::OnceLock;
-
 use actix_web::{HttpResponse, get, post, web};
-use jixiao_rules::profile::{Labels, PROFILE_SCHEMA};
+use jixiao_rules::profile::Labels;
 use jixiao_rules::{DEFAULT_PROFILE, Profile, Registry};
 use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::api::PROBLEM;
-use crate::auth::{Caller, Role};
-use crate::body::{JsonObject, validate_with};
-use crate::error::{ApiError, FieldError, Problem};
+use crate::auth::Caller;
+use crate::body::JsonObject;
+use crate::error::{ApiError, Problem};
 use crate::state::AppState;
-use crate::store;
-use crate::store::profiles::ProfileRow;
-use crate::text;
 
 /// A profile in the list.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -80,27 +75,6 @@ pub async fn get_profile(state: web::Data<AppState>, id: web::Path<String>) -> R
     }
 }
 
-/// Why a profile file does not parse, in both languages.
-fn profile_error_text(e: &jixiao_rules::ProfileError) -> crate::error::Text {
-    use jixiao_rules::ProfileError as P;
-    let zh = match e {
-        P::Shape(err) => format!("规则配置文件的结构不正确（第 {} 行第 {} 列）", err.line(), err.column()),
-        P::UnknownFramework(f) => format!("规则配置引用了未知的指标体系 `{f}`"),
-        P::Invalid(_) => "规则配置中有超出允许范围的取值（如占比大于 1）".to_owned(),
-    };
-    crate::error::Text::new(zh, e.to_string())
-}
-
-fn profile_validator() -> Result<&'static jsonschema::Validator, ApiError> {
-    static V: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-    V.get_or_init(|| {
-        let schema: Value = serde_json::from_str(PROFILE_SCHEMA).ok()?;
-        jsonschema::validator_for(&schema).ok()
-    })
-    .as_ref()
-    .ok_or_else(|| ApiError::internal(std::io::Error::other("the profile schema does not compile")))
-}
-
 /// Add a region's rule profile (admin).
 ///
 /// The body is a profile file (`crates/rules/data/profile.schema.json`, published here as
@@ -128,30 +102,9 @@ pub async fn create_profile(
     caller: Caller,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let value = Value::Object(body.0);
-    validate_with(profile_validator()?, &value)?;
-    let text = value.to_string();
-    let profile = Registry::builtin()
-        .parse_profile_json(&text)
-        .map_err(|e| ApiError::InvalidBody(vec![FieldError::new("", "profile", profile_error_text(&e))]))?;
-    if Registry::builtin().profile(&profile.id).is_some() {
-        let id = &profile.id;
-        return Err(ApiError::Conflict(text!("`{id}` 是内置规则配置，不能覆盖", "`{id}` is a built-in profile")));
-    }
-    let row = ProfileRow {
-        id: profile.id.clone(),
-        document: text,
-        created_at: store::now(),
-        created_by: caller.name.clone(),
-    };
-    let inserted =
-        state.db.run(move |conn| -> Result<bool, ApiError> { Ok(store::profiles::insert(conn, &row)?) }).await?;
-    if !inserted {
-        let id = &profile.id;
-        return Err(ApiError::Conflict(text!("规则配置 `{id}` 已存在", "a profile `{id}` exists already")));
-    }
-    tracing::info!(profile = %profile.id, by = %caller.name, "profile added");
-    state.profiles.add(profile.clone());
+    let st = state.clone();
+    let profile =
+        state.db.run(move |conn| crate::service::profiles::upload(conn, &caller, &value, &st.profiles)).await?;
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/profiles/{}", profile.id))).json(profile))
 }

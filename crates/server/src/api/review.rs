@@ -12,9 +12,7 @@
 mod assessors;
 mod public;
 
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
-use serde::Serialize;
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
@@ -45,18 +43,6 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(assessors::create_opinion)
         .service(assessors::list_opinions)
         .service(public::list_public_targets);
-}
-
-fn with_etag(
-    target: &ReviewTarget,
-    mut builder: actix_web::HttpResponseBuilder,
-    body: &impl Serialize,
-) -> HttpResponse {
-    if let Ok(v) = HeaderValue::from_str(&target.etag) {
-        builder.insert_header((header::ETAG, v));
-    }
-    builder.insert_header((header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
-    builder.json(body)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +111,7 @@ pub async fn submit_target(
         .db
         .run(move |conn| -> Result<_, ApiError> { service::submit(conn, &caller, &id, tags.as_deref(), locale) })
         .await?;
-    Ok(with_etag(&target, HttpResponse::Ok(), &target))
+    Ok(crate::api::with_etag(HttpResponse::Ok(), &target.etag, &target))
 }
 
 /// Record finance's review decision (同审核、同批复).
@@ -165,7 +151,7 @@ pub async fn review_target(
     let body = Value::Object(body.0);
     let result =
         state.db.run(move |conn| -> Result<_, ApiError> { service::review(conn, &caller, &id, body, locale) }).await?;
-    Ok(with_etag(&result.target, HttpResponse::Ok(), &result))
+    Ok(crate::api::with_etag(HttpResponse::Ok(), &result.target.etag, &result))
 }
 
 /// Start an adjustment (调整) of an approved target: a new version, editable as a draft
@@ -200,7 +186,7 @@ pub async fn adjust_target(
         .db
         .run(move |conn| -> Result<_, ApiError> { service::adjust(conn, &caller, &id, tags.as_deref(), locale) })
         .await?;
-    Ok(with_etag(&target, HttpResponse::Ok(), &target))
+    Ok(crate::api::with_etag(HttpResponse::Ok(), &target.etag, &target))
 }
 
 /// The review dossier of one target: state, document, violations, changes since the last

@@ -145,9 +145,7 @@ pub struct ListParams {
     pub limit: Option<u32>,
 }
 
-fn quoted(etag: &str) -> String {
-    format!("\"{etag}\"")
-}
+use crate::domain::quoted;
 
 fn status(s: &str) -> Result<TargetStatus, ApiError> {
     TargetStatus::parse(s).ok_or_else(|| ApiError::internal(std::io::Error::other(format!("stored status {s}"))))

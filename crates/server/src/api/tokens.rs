@@ -7,11 +7,11 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::api::PROBLEM;
-use crate::auth::{Caller, Role, generate_token};
+use crate::auth::{Caller, Role};
 use crate::body::Valid;
 use crate::error::{ApiError, Problem};
+use crate::service;
 use crate::state::AppState;
-use crate::store;
 use crate::store::tokens::TokenRow;
 
 /// Body of `POST /tokens`.
@@ -74,21 +74,6 @@ fn info(row: TokenRow) -> Result<TokenInfo, ApiError> {
     })
 }
 
-/// The scope refusals of `generate_token` in Chinese.
-fn scope_zh(msg: &str) -> &'static str {
-    match msg {
-        m if m.starts_with("a department token") => "部门令牌须填写部门代码（department）",
-        m if m.starts_with("an assessor token") => "第三方评价机构令牌须填写机构名称（org）",
-        m if m.starts_with("--org") => "只有第三方评价机构令牌才填写机构名称（org）",
-        m if m.starts_with("--department") => "只有部门令牌才填写部门代码（department）",
-        m if m.starts_with("finance and admin") => {
-            "财政局和系统管理员令牌不填写部门代码（department）和机构名称（org）"
-        }
-        m if m.contains("--name") => "令牌须填写名称（name）",
-        _ => "令牌的适用范围与角色不符",
-    }
-}
-
 /// Create a token (admin only).
 #[utoipa::path(
     tag = "admin",
@@ -108,22 +93,13 @@ pub async fn create_token(
     caller: Caller,
     body: Valid<CreateTokenRequest>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let b = body.0;
-    let new = generate_token(&b.name, b.role, b.department.as_deref(), b.org.as_deref()).map_err(|e| match e {
-        crate::auth::TokenError::Scope(msg) => ApiError::InvalidBody(vec![crate::error::FieldError::new(
-            "",
-            "scope",
-            crate::error::Text::new(
-                scope_zh(msg),
-                msg.replace("--department CODE", "`department`").replace("--org NAME", "`org`").replace("--", ""),
-            ),
-        )]),
-        other => ApiError::internal(other),
-    })?;
-    let row = new.row.clone();
-    state.db.run(move |conn| -> Result<(), ApiError> { Ok(store::tokens::insert(conn, &row)?) }).await?;
-    tracing::info!(token_id = %new.row.id, role = %new.row.role, by = %caller.name, "token created");
+    let new = state
+        .db
+        .run(move |conn| {
+            service::tokens::create(conn, &caller, &b.name, b.role, b.department.as_deref(), b.org.as_deref())
+        })
+        .await?;
     Ok(HttpResponse::Created().json(CreatedToken { secret: new.secret, token: info(new.row)? }))
 }
 
@@ -140,8 +116,7 @@ pub async fn create_token(
 )]
 #[get("/tokens")]
 pub async fn list_tokens(state: web::Data<AppState>, caller: Caller) -> Result<web::Json<Vec<TokenInfo>>, ApiError> {
-    caller.require(&[Role::Admin])?;
-    let rows = state.db.run(move |conn| -> Result<Vec<TokenRow>, ApiError> { Ok(store::tokens::list(conn)?) }).await?;
+    let rows = state.db.run(move |conn| service::tokens::list(conn, &caller)).await?;
     Ok(web::Json(rows.into_iter().map(info).collect::<Result<_, _>>()?))
 }
 
@@ -164,11 +139,7 @@ pub async fn revoke_token(
     caller: Caller,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    caller.require(&[Role::Admin])?;
     let id = id.into_inner();
-    let done = state
-        .db
-        .run(move |conn| -> Result<bool, ApiError> { Ok(store::tokens::revoke(conn, &id, store::now())?) })
-        .await?;
-    if done { Ok(HttpResponse::NoContent().finish()) } else { Err(ApiError::NotFound) }
+    state.db.run(move |conn| service::tokens::revoke(conn, &caller, &id)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -12,6 +12,12 @@ pub fn etag(id: &str, version: i64, status: TargetStatus, document: &str) -> Str
     etag_of(&[id.as_bytes(), version.to_string().as_bytes(), status.as_str().as_bytes(), document.as_bytes()])
 }
 
+/// An entity tag in its header form (`"…"`, RFC 9110 §8.8.3): how every view and `ETag`
+/// header shows a stored tag.
+pub fn quoted(etag: &str) -> String {
+    format!("\"{etag}\"")
+}
+
 /// The entity tag of any stored state given its parts (length-prefixed, SHA-256, 32 hex digits).
 pub fn etag_of(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();

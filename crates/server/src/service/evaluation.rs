@@ -286,7 +286,7 @@ pub(crate) fn write(c: &mut AnyConnection, old_etag: &str, row: &EvaluationRow) 
         Ok(())
     } else {
         let current = store::evaluation::get(c, &row.id)?.map(|r| r.etag).unwrap_or_default();
-        Err(ApiError::PreconditionFailed { current_etag: format!("\"{current}\"") })
+        Err(ApiError::stale(&current))
     }
 }
 

@@ -2,6 +2,7 @@
 //! store and appends to the audit trail, inside one transaction where it writes.
 //! Functions are blocking (diesel); handlers call them through `Database::run`.
 
+pub mod departments;
 pub mod evaluation;
 pub mod evidence;
 pub mod monitoring;
@@ -13,4 +14,5 @@ pub mod sheets;
 pub mod stage;
 pub mod suggestions;
 pub mod targets;
+pub mod tokens;
 pub mod users;

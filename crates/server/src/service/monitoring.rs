@@ -533,7 +533,7 @@ fn write(c: &mut AnyConnection, row: &ReportRow, changes: &ReportChanges) -> Res
         Ok(())
     } else {
         let current = store::monitoring::report(c, &row.id)?.map(|r| r.etag).unwrap_or_default();
-        Err(ApiError::PreconditionFailed { current_etag: format!("\"{current}\"") })
+        Err(ApiError::stale(&current))
     }
 }
 

@@ -14,6 +14,7 @@ use jixiao_rules::{Profile, Registry};
 use crate::db::AnyConnection;
 use crate::error::ApiError;
 use crate::store;
+use crate::text;
 
 /// A resolved profile: built-in (static) or uploaded (shared).
 #[derive(Debug, Clone)]
@@ -160,4 +161,59 @@ pub async fn resolve_async(
     }
     let (st, id) = (state.clone(), id.map(str::to_owned));
     actix_web::web::block(move || st.profiles.resolve(id.as_deref())).await?
+}
+
+/// Adds a region's profile file (admin): checked against the profile JSON Schema (400 with
+/// instance paths), parsed (an unknown framework or an out-of-range value is 400), stored
+/// once (a built-in or existing id is 409), then available to every route at once.
+pub fn upload(
+    conn: &mut AnyConnection,
+    caller: &crate::auth::Caller,
+    value: &serde_json::Value,
+    profiles: &Profiles,
+) -> Result<Profile, ApiError> {
+    caller.require(&[crate::auth::Role::Admin])?;
+    crate::body::validate_with(profile_validator()?, value)?;
+    let text = value.to_string();
+    let profile = Registry::builtin().parse_profile_json(&text).map_err(|e| {
+        ApiError::InvalidBody(vec![crate::error::FieldError::new("", "profile", profile_error_text(&e))])
+    })?;
+    if Registry::builtin().profile(&profile.id).is_some() {
+        let id = &profile.id;
+        return Err(ApiError::Conflict(text!("`{id}` 是内置规则配置，不能覆盖", "`{id}` is a built-in profile")));
+    }
+    let row = store::profiles::ProfileRow {
+        id: profile.id.clone(),
+        document: text,
+        created_at: store::now(),
+        created_by: caller.name.clone(),
+    };
+    if !store::profiles::insert(conn, &row)? {
+        let id = &profile.id;
+        return Err(ApiError::Conflict(text!("规则配置 `{id}` 已存在", "a profile `{id}` exists already")));
+    }
+    tracing::info!(profile = %profile.id, by = %caller.name, "profile added");
+    profiles.add(profile.clone());
+    Ok(profile)
+}
+
+/// Why a profile file does not parse, in both languages.
+fn profile_error_text(e: &jixiao_rules::ProfileError) -> crate::error::Text {
+    use jixiao_rules::ProfileError as P;
+    let zh = match e {
+        P::Shape(err) => format!("规则配置文件的结构不正确（第 {} 行第 {} 列）", err.line(), err.column()),
+        P::UnknownFramework(f) => format!("规则配置引用了未知的指标体系 `{f}`"),
+        P::Invalid(_) => "规则配置中有超出允许范围的取值（如占比大于 1）".to_owned(),
+    };
+    crate::error::Text::new(zh, e.to_string())
+}
+
+fn profile_validator() -> Result<&'static jsonschema::Validator, ApiError> {
+    static V: std::sync::OnceLock<Option<jsonschema::Validator>> = std::sync::OnceLock::new();
+    V.get_or_init(|| {
+        let schema: serde_json::Value = serde_json::from_str(jixiao_rules::profile::PROFILE_SCHEMA).ok()?;
+        jsonschema::validator_for(&schema).ok()
+    })
+    .as_ref()
+    .ok_or_else(|| ApiError::internal(std::io::Error::other("the profile schema does not compile")))
 }

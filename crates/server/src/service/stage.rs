@@ -64,6 +64,22 @@ pub(crate) fn audit(
     new_etag: Option<&str>,
     detail: Value,
 ) -> Result<()> {
+    audit_at(c, subject, caller, action, store::now(), old_etag, new_etag, detail)
+}
+
+/// The audit row of a caller's action at `at` (the time the write itself stores): the one
+/// place a use case builds an audit row.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit_at(
+    c: &mut AnyConnection,
+    subject: &str,
+    caller: &Caller,
+    action: &str,
+    at: chrono::NaiveDateTime,
+    old_etag: Option<&str>,
+    new_etag: Option<&str>,
+    detail: Value,
+) -> Result<()> {
     store::audit::append(
         c,
         &NewAuditEvent {
@@ -71,7 +87,7 @@ pub(crate) fn audit(
             actor: &caller.name,
             role: caller.role.as_str(),
             action,
-            at: store::now(),
+            at,
             old_etag,
             new_etag,
             detail,
@@ -125,11 +141,7 @@ pub(crate) fn round4(d: Decimal) -> Decimal {
 
 /// `If-Match` must name the stored ETag, else 412 with the current one.
 pub(crate) fn check_etag(current: &str, if_match: &[String]) -> Result<()> {
-    if if_match.iter().any(|t| t == current) {
-        Ok(())
-    } else {
-        Err(ApiError::PreconditionFailed { current_etag: format!("\"{current}\"") })
-    }
+    if if_match.iter().any(|t| t == current) { Ok(()) } else { Err(ApiError::stale(&current)) }
 }
 
 /// The entity tag of a stage's stored record: id, version, status and document.

@@ -13,8 +13,8 @@ use crate::db::{AnyConnection, Money};
 use crate::domain::{self, TargetStatus};
 use crate::error::ApiError;
 use crate::service::profiles::Profiles;
+use crate::service::stage::audit_at;
 use crate::store;
-use crate::store::audit::NewAuditEvent;
 use crate::store::targets::{DocumentChanges, TargetFilter, TargetRow, TargetSummaryRow};
 use crate::text;
 
@@ -95,11 +95,8 @@ pub fn violations_in(row: &TargetRow, locale: Locale, profiles: &Profiles) -> Re
 /// Whether `caller` may see `row`. The review work extends this for assessors
 /// (assignments); every read path goes through here.
 pub fn can_read(conn: &mut AnyConnection, caller: &Caller, row: &TargetRow) -> Result<bool, ApiError> {
-    // Review work (issue 5): an assessor reads exactly the targets assigned to its organisation.
-    if let (crate::auth::Role::Assessor, Some(org)) = (caller.role, caller.org.as_deref()) {
-        return Ok(store::review::is_assigned(conn, &row.id, org)?);
-    }
-    Ok(caller.may_read_department(&row.department_code))
+    // The rules decide (its department, finance, admin, an assessor it is assigned to).
+    Ok(crate::service::review::actor_for(conn, caller, row)?.can_read())
 }
 
 /// A target the caller may see, else 404 (never 403: ids of others do not leak).
@@ -196,18 +193,15 @@ pub fn create(
         if let Some(name) = checked.department_name.as_deref().filter(|n| !n.trim().is_empty()) {
             store::departments::ensure(c, &row.department_code, name, now)?;
         }
-        store::audit::append(
+        audit_at(
             c,
-            &NewAuditEvent {
-                target_id: &row.id,
-                actor: &caller.name,
-                role: caller.role.as_str(),
-                action: "create",
-                at: now,
-                old_etag: None,
-                new_etag: Some(&row.etag),
-                detail: json!({ "version": 1, "profile": row.profile, "valid": valid, "errors": error_count }),
-            },
+            &row.id,
+            caller,
+            "create",
+            now,
+            None,
+            Some(&row.etag),
+            json!({ "version": 1, "profile": row.profile, "valid": valid, "errors": error_count }),
         )?;
         Ok(())
     })?;
@@ -262,7 +256,7 @@ pub fn update(
     let status =
         TargetStatus::parse(&row.status).ok_or_else(|| ApiError::internal(std::io::Error::other("stored status")))?;
     if !if_match.contains(&row.etag) {
-        return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) });
+        return Err(ApiError::stale(&row.etag));
     }
     let profile = profiles.resolve(Some(profile_id.unwrap_or(&row.profile)))?;
     let checked = Checked::run(doc, &profile)?;
@@ -298,20 +292,17 @@ pub fn update(
     conn.transaction::<_, ApiError, _>(|c| {
         if !store::targets::update_document(c, &row.id, &row.etag, &changes)? {
             let current = store::targets::get(c, &row.id)?.ok_or(ApiError::NotFound)?;
-            return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", current.etag) });
+            return Err(ApiError::stale(&current.etag));
         }
-        store::audit::append(
+        audit_at(
             c,
-            &NewAuditEvent {
-                target_id: &row.id,
-                actor: &caller.name,
-                role: caller.role.as_str(),
-                action: "update",
-                at: now,
-                old_etag: Some(&row.etag),
-                new_etag: Some(&etag),
-                detail: json!({ "version": version, "profile": profile.id, "valid": valid, "errors": error_count }),
-            },
+            &row.id,
+            caller,
+            "update",
+            now,
+            Some(&row.etag),
+            Some(&etag),
+            json!({ "version": version, "profile": profile.id, "valid": valid, "errors": error_count }),
         )?;
         Ok(())
     })?;
@@ -331,29 +322,17 @@ pub fn delete(
     if let Some(tags) = if_match
         && !tags.contains(&row.etag)
     {
-        return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) });
+        return Err(ApiError::stale(&row.etag));
     }
     let now = store::now();
     conn.transaction::<_, ApiError, _>(|c| {
         if !store::targets::delete(c, &row.id, &row.etag)? {
             return Err(match store::targets::get(c, &row.id)? {
-                Some(current) => ApiError::PreconditionFailed { current_etag: format!("\"{}\"", current.etag) },
+                Some(current) => ApiError::stale(&current.etag),
                 None => ApiError::NotFound,
             });
         }
-        store::audit::append(
-            c,
-            &NewAuditEvent {
-                target_id: &row.id,
-                actor: &caller.name,
-                role: caller.role.as_str(),
-                action: "delete",
-                at: now,
-                old_etag: Some(&row.etag),
-                new_etag: None,
-                detail: json!({ "version": row.version }),
-            },
-        )?;
+        audit_at(c, &row.id, caller, "delete", now, Some(&row.etag), None, json!({ "version": row.version }))?;
         Ok(())
     })
 }

@@ -23,7 +23,6 @@ use crate::db::{AnyConnection, Money};
 use crate::domain;
 use crate::error::{ApiError, FieldError, Text};
 use crate::store;
-use crate::store::audit::NewAuditEvent;
 use crate::store::review::{AssignmentRow, NewVersion, OpinionRow, ReviewRow, StateRow, VersionRow};
 use crate::store::targets::{TargetFilter, TargetRow, TargetSummaryRow};
 use crate::text;
@@ -180,7 +179,7 @@ fn view(row: impl Into<Base>, lc: &Lifecycle, last_review: Option<ReviewView>) -
         classified: row.classified,
         valid: row.valid,
         error_count: row.error_count,
-        etag: format!("\"{}\"", row.etag),
+        etag: crate::domain::quoted(&row.etag),
         updated_at: row.updated_at.and_utc(),
         last_review,
     })
@@ -219,9 +218,7 @@ fn profile_of(conn: &mut AnyConnection, row: &TargetRow) -> Result<crate::servic
 
 fn check_if_match(row: &TargetRow, tags: Option<&[String]>) -> Result<()> {
     match tags {
-        Some(tags) if !tags.contains(&row.etag) => {
-            Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", row.etag) })
-        }
+        Some(tags) if !tags.contains(&row.etag) => Err(ApiError::stale(&row.etag)),
         _ => Ok(()),
     }
 }
@@ -239,7 +236,7 @@ fn write_state(
     let etag = domain::etag(&row.id, version, status, &row.document);
     if !store::targets::update_status(conn, &row.id, &row.etag, status.as_str(), &etag, version, at)? {
         let current = store::targets::get(conn, &row.id)?.ok_or(ApiError::NotFound)?;
-        return Err(ApiError::PreconditionFailed { current_etag: format!("\"{}\"", current.etag) });
+        return Err(ApiError::stale(&current.etag));
     }
     store::review::put_state(
         conn,
@@ -278,6 +275,7 @@ fn snapshot<'a>(
     }
 }
 
+/// The audit row of a review action (the one helper of every stage).
 #[allow(clippy::too_many_arguments)]
 fn audit(
     conn: &mut AnyConnection,
@@ -289,20 +287,7 @@ fn audit(
     new_etag: Option<&str>,
     detail: Value,
 ) -> Result<()> {
-    store::audit::append(
-        conn,
-        &NewAuditEvent {
-            target_id,
-            actor: &caller.name,
-            role: caller.role.as_str(),
-            action,
-            at,
-            old_etag,
-            new_etag,
-            detail,
-        },
-    )?;
-    Ok(())
+    crate::service::stage::audit_at(conn, target_id, caller, action, at, old_etag, new_etag, detail)
 }
 
 fn refused(e: ReviewError) -> ApiError {
@@ -841,7 +826,7 @@ pub fn versions(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<V
                 id: v.id,
                 revision: v.revision,
                 kind: v.kind,
-                etag: format!("\"{}\"", v.etag),
+                etag: crate::domain::quoted(&v.etag),
                 approved_amount: v.approved_amount.map(|m| m.0.to_string()),
                 at: v.at.and_utc(),
                 document,
