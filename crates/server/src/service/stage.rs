@@ -141,7 +141,7 @@ pub(crate) fn round4(d: Decimal) -> Decimal {
 
 /// `If-Match` must name the stored ETag, else 412 with the current one.
 pub(crate) fn check_etag(current: &str, if_match: &[String]) -> Result<()> {
-    if if_match.iter().any(|t| t == current) { Ok(()) } else { Err(ApiError::stale(&current)) }
+    if if_match.iter().any(|t| t == current) { Ok(()) } else { Err(ApiError::stale(current)) }
 }
 
 /// The entity tag of a stage's stored record: id, version, status and document.
