@@ -11,19 +11,22 @@
 //! same code. Dates, profiles and reference data come in as arguments.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic))]
 
-pub mod check;
-pub mod document;
+// The five stages of the cycle, each its own module.
 pub mod evaluation;
-pub mod library;
-pub mod messages;
 pub mod monitoring;
-pub mod profile;
 pub mod results;
 pub mod review;
-pub mod scoring;
-pub mod session;
+pub mod targets;
+
+// Shared by the stages: rule profiles, typed values, violations and the message catalogue.
+pub mod messages;
+pub mod profile;
 pub mod values;
 pub mod violation;
+
+// The paths every caller (server, CLI, WASM) already uses.
+pub use evaluation::scoring;
+pub use targets::{check, document, library, session};
 
 pub use check::{
     CheckReport, InputError, TreeCounts, check, check_parsed, check_str, has_errors, parse_object, tree_counts,

@@ -3,6 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use crate::evaluation::evidence::{EvidenceError, MAX_FILE_BYTES, MAX_NAME_CHARS};
+use crate::monitoring::lifecycle::LifecycleError;
+use crate::review::{ActionKind, ReviewError};
 use crate::violation::Code;
 
 /// A message locale.
@@ -330,6 +333,182 @@ pub fn render(code: Code, params: &Map<String, Value>, locale: Locale) -> String
     }
     out.push_str(rest);
     out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Refusals of the stages' actions (review, monitoring and evaluation life cycles, evidence)
+// ---------------------------------------------------------------------------------------------
+
+/// The message of a refused review action ([`ReviewError`]).
+pub fn review_refusal(e: &ReviewError, locale: Locale) -> String {
+    use ReviewError::*;
+    let zh = locale == Locale::ZhCn;
+    match e {
+        Unauthenticated => pick(zh, "请先登录", "Authentication required").into(),
+        NotFound => pick(zh, "未找到该绩效目标", "Target not found").into(),
+        Forbidden => pick(zh, "当前角色无权执行此操作", "Your role may not do this").into(),
+        WrongState { action, status } => {
+            // What would make the action possible, so the message says how to go on.
+            let (zh_when, en_when) = match action {
+                ActionKind::Edit => {
+                    ("只有草稿和已退回的绩效目标可以修改", "only draft and returned targets can be edited")
+                }
+                ActionKind::Submit => {
+                    ("只有草稿和已退回的绩效目标可以提交", "only draft and returned targets can be submitted")
+                }
+                ActionKind::Delete => {
+                    ("只有从未批复的草稿可以删除", "only drafts that were never approved can be deleted")
+                }
+                ActionKind::Adjust => ("只有已批复的绩效目标可以调整", "only approved targets can be adjusted"),
+                ActionKind::Approve | ActionKind::Return | ActionKind::Assign | ActionKind::Opinion => {
+                    ("只有已提交的绩效目标可以审核", "only submitted targets are reviewed")
+                }
+                ActionKind::Create => ("", ""),
+            };
+            let sep = if zh_when.is_empty() { "" } else { "；" };
+            if zh {
+                format!("绩效目标当前为“{}”，不能{}{sep}{zh_when}", status.label(locale), action_label_zh(*action))
+            } else {
+                let sep = if en_when.is_empty() { "" } else { "; " };
+                format!("Cannot {} a target that is {}{sep}{en_when}", action.as_str(), status.as_str())
+            }
+        }
+        Violations => {
+            pick(zh, "绩效目标仍有错误，不能提交", "The target still has errors and cannot be submitted").into()
+        }
+        OpinionRequired => pick(zh, "退回时必须填写审核意见", "An opinion is required when returning").into(),
+        ApprovedAmountRequired => {
+            pick(zh, "批复时必须填写批复金额（万元）", "The approved amount is required on approval").into()
+        }
+        ApprovedAmountInvalid => pick(
+            zh,
+            "批复金额须为不超过两位小数的非负数字字符串（万元）",
+            "The approved amount must be a string of digits with at most 2 decimals",
+        )
+        .into(),
+        ApprovedAmountOnReturn => {
+            pick(zh, "退回时不能填写批复金额", "No approved amount may be given when returning").into()
+        }
+        ApprovedAmountExceedsRequest => pick(
+            zh,
+            "批复金额不得超过申报的年度资金总额",
+            "The approved amount may not exceed the requested annual total",
+        )
+        .into(),
+        GradeRequiresReturn { grade } => {
+            if zh {
+                format!("审核结果为“{}”的绩效目标必须退回（财预〔2015〕88号）", grade.label_zh())
+            } else {
+                format!("A target graded {} must be returned (Cai Yu [2015] No. 88)", grade.as_str())
+            }
+        }
+        ScoreInvalid { criterion } => {
+            if zh {
+                format!("“{}”得分须为 0–100 之间、最多两位小数的数字", criterion.label_zh())
+            } else {
+                format!("The {} score must be a number from 0 to 100 with at most 2 decimals", criterion.as_str())
+            }
+        }
+        RemarksRequired { criterion } => {
+            if zh {
+                format!("“{}”必须填写评审意见", criterion.label_zh())
+            } else {
+                format!("Remarks on {} are required", criterion.as_str())
+            }
+        }
+        FindingsRequired => {
+            pick(zh, "建议修改时至少列出一条发现的问题", "A recommendation to revise needs at least one finding").into()
+        }
+        TooManyVersions => pick(zh, "版本数过多", "Too many versions").into(),
+    }
+}
+
+fn pick(zh: bool, a: &'static str, b: &'static str) -> &'static str {
+    if zh { a } else { b }
+}
+
+fn action_label_zh(k: ActionKind) -> &'static str {
+    match k {
+        ActionKind::Create => "创建",
+        ActionKind::Edit => "修改",
+        ActionKind::Submit => "提交",
+        ActionKind::Approve => "批复",
+        ActionKind::Return => "退回",
+        ActionKind::Assign => "委托第三方审核",
+        ActionKind::Opinion => "提交第三方意见",
+        ActionKind::Adjust => "调整",
+        ActionKind::Delete => "删除",
+    }
+}
+
+/// The message of a refused monitoring or evaluation action ([`LifecycleError`]).
+pub fn lifecycle_refusal(e: &LifecycleError, locale: Locale) -> String {
+    match (e, locale) {
+        (_, Locale::En) => e.to_string(),
+        (LifecycleError::Hidden, Locale::ZhCn) => "未找到该记录".into(),
+        (LifecycleError::Forbidden(verb), Locale::ZhCn) => format!("当前角色无权{}", verb_zh(verb)),
+        (LifecycleError::WrongState(status, what), Locale::ZhCn) => {
+            format!("当前状态为“{}”，不能{}", status_zh(status), what_zh(what))
+        }
+    }
+}
+
+/// The verbs of [`LifecycleError::Forbidden`] in Chinese.
+fn verb_zh(verb: &str) -> &'static str {
+    match verb {
+        "write" => "填报",
+        "decide on" => "审核",
+        _ => "执行此操作",
+    }
+}
+
+/// The stored status names of reports and self-evaluations in Chinese.
+fn status_zh(status: &str) -> &'static str {
+    match status {
+        "draft" => "草稿",
+        "submitted" => "已提交",
+        "returned" => "已退回",
+        "accepted" => "已审核",
+        "filed" => "已备案",
+        "zero_scored" => "已按零分处理",
+        _ => "其他",
+    }
+}
+
+/// What [`LifecycleError::WrongState`] says cannot be done, in Chinese.
+fn what_zh(what: &str) -> &'static str {
+    match what {
+        "created again" => "重复创建",
+        "edited" => "修改",
+        "submitted" => "提交",
+        "accepted" => "审核通过",
+        "returned" => "退回",
+        "flagged for rectification" => "提出整改",
+        "zero-scored" => "按零分处理",
+        "filed" => "备案",
+        "re-evaluated" => "复评",
+        "given a rectification task" => "下达整改任务",
+        "assigned for re-evaluation" => "委托第三方复评",
+        "given more evidence" => "添加佐证材料",
+        "stripped of evidence" => "删除佐证材料",
+        _ => "执行此操作",
+    }
+}
+
+/// The message of a refused evidence file ([`EvidenceError`]).
+pub fn evidence_refusal(e: &EvidenceError, locale: Locale) -> String {
+    if locale == crate::Locale::En {
+        return e.to_string();
+    }
+    match e {
+        EvidenceError::BadName => {
+            format!("文件名须为 1–{MAX_NAME_CHARS} 个字符，且不得包含路径分隔符或控制字符")
+        }
+        EvidenceError::TypeNotAllowed(allowed) => format!("不接受此类文件作为佐证材料（可接受：{allowed}）"),
+        EvidenceError::ContentMismatch(kind) => format!("文件内容不是 {kind} 文件（文件开头的字节与文件名不符）"),
+        EvidenceError::Empty => "文件为空".into(),
+        EvidenceError::TooLarge(n) => format!("文件大小为 {n} 字节，超过 {MAX_FILE_BYTES} 字节（20 MiB）的上限"),
+    }
 }
 
 #[cfg(test)]

@@ -239,6 +239,13 @@ fn session_counts_follow_the_document() {
     let c: Value = serde_json::from_str(&s.counts().unwrap()).unwrap();
     let n = fx["document"]["indicators"].as_array().unwrap().len();
     assert_eq!(c["level3"], n);
+    // The share the meters show is the rules' (the figure TREE_QUANT_RATIO_MIN would state).
+    let q = c["quantitative"].as_u64().unwrap() as usize;
+    let counts = jixiao_rules::TreeCounts { level1: 0, level2: 0, level3: n, quantitative: q };
+    assert_eq!(c["quantitative_percent"], counts.quantitative_percent().unwrap().as_str());
+    let third = jixiao_rules::TreeCounts { level1: 1, level2: 1, level3: 3, quantitative: 2 };
+    assert_eq!(third.quantitative_percent().as_deref(), Some("66.67"));
+    assert_eq!(jixiao_rules::TreeCounts::default().quantitative_percent(), None);
     s.set("/indicators/0/level1", json!("nope")).unwrap();
     let c: Value = serde_json::from_str(&s.counts().unwrap()).unwrap();
     assert_eq!(c["level3"], n - 1);

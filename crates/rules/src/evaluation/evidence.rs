@@ -127,20 +127,9 @@ pub enum EvidenceError {
 }
 
 impl EvidenceError {
-    /// A one-line message for users.
+    /// A one-line message for users (the text is in [`crate::messages`], the one catalogue).
     pub fn message(&self, locale: crate::Locale) -> String {
-        if locale == crate::Locale::En {
-            return self.to_string();
-        }
-        match self {
-            EvidenceError::BadName => {
-                format!("文件名须为 1–{MAX_NAME_CHARS} 个字符，且不得包含路径分隔符或控制字符")
-            }
-            EvidenceError::TypeNotAllowed(allowed) => format!("不接受此类文件作为佐证材料（可接受：{allowed}）"),
-            EvidenceError::ContentMismatch(kind) => format!("文件内容不是 {kind} 文件（文件开头的字节与文件名不符）"),
-            EvidenceError::Empty => "文件为空".into(),
-            EvidenceError::TooLarge(n) => format!("文件大小为 {n} 字节，超过 {MAX_FILE_BYTES} 字节（20 MiB）的上限"),
-        }
+        crate::messages::evidence_refusal(self, locale)
     }
 }
 

@@ -113,58 +113,9 @@ pub enum LifecycleError {
 }
 
 impl LifecycleError {
-    /// A one-line message for users (the refused verb and state in the locale's words).
+    /// A one-line message for users (the text is in [`crate::messages`], the one catalogue).
     pub fn message(&self, locale: Locale) -> String {
-        match (self, locale) {
-            (_, Locale::En) => self.to_string(),
-            (LifecycleError::Hidden, Locale::ZhCn) => "未找到该记录".into(),
-            (LifecycleError::Forbidden(verb), Locale::ZhCn) => format!("当前角色无权{}", verb_zh(verb)),
-            (LifecycleError::WrongState(status, what), Locale::ZhCn) => {
-                format!("当前状态为“{}”，不能{}", status_zh(status), what_zh(what))
-            }
-        }
-    }
-}
-
-/// The verbs of [`LifecycleError::Forbidden`] in Chinese.
-fn verb_zh(verb: &str) -> &'static str {
-    match verb {
-        "write" => "填报",
-        "decide on" => "审核",
-        _ => "执行此操作",
-    }
-}
-
-/// The stored status names of reports and self-evaluations in Chinese.
-fn status_zh(status: &str) -> &'static str {
-    match status {
-        "draft" => "草稿",
-        "submitted" => "已提交",
-        "returned" => "已退回",
-        "accepted" => "已审核",
-        "filed" => "已备案",
-        "zero_scored" => "已按零分处理",
-        _ => "其他",
-    }
-}
-
-/// What [`LifecycleError::WrongState`] says cannot be done, in Chinese.
-fn what_zh(what: &str) -> &'static str {
-    match what {
-        "created again" => "重复创建",
-        "edited" => "修改",
-        "submitted" => "提交",
-        "accepted" => "审核通过",
-        "returned" => "退回",
-        "flagged for rectification" => "提出整改",
-        "zero-scored" => "按零分处理",
-        "filed" => "备案",
-        "re-evaluated" => "复评",
-        "given a rectification task" => "下达整改任务",
-        "assigned for re-evaluation" => "委托第三方复评",
-        "given more evidence" => "添加佐证材料",
-        "stripped of evidence" => "删除佐证材料",
-        _ => "执行此操作",
+        crate::messages::lifecycle_refusal(self, locale)
     }
 }
 

@@ -109,20 +109,24 @@ impl Criterion {
 pub struct CriteriaNotes {
     /// 完整性.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 4000))]
     pub completeness: Option<String>,
     /// 相关性.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 4000))]
     pub relevance: Option<String>,
     /// 适当性.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 4000))]
     pub appropriateness: Option<String>,
     /// 可行性.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 4000))]
     pub feasibility: Option<String>,
 }
 
-/// The body of a review request as sent (`POST /targets/{id}/review`), after the JSON Schema
-/// [`REVIEW_DECISION_SCHEMA`] accepted its shape.
+/// The body of a review request as sent (`POST /targets/{id}/review`), after its JSON Schema
+/// (this type's, as published) accepted its shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -136,9 +140,11 @@ pub struct ReviewInput {
     pub criteria: CriteriaNotes,
     /// The reviewer's opinion (审核意见); required when returning.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 4000))]
     pub opinion: Option<String>,
     /// On approval, the approved amount in 万元 as a decimal string (同批复).
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(max_length = 32))]
     pub approved_amount: Option<String>,
 }
 

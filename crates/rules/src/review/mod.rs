@@ -14,7 +14,8 @@
 //!
 //! It must not do I/O, read a clock (timestamps are passed in by the caller) or invent
 //! violation codes: problems with review input are [`ReviewError`]s, which the API maps to
-//! 403/404/409/422 (shape errors are caught earlier by the JSON Schemas in `schema.rs` → 400).
+//! 403/404/409/422 (shape errors are caught earlier, by the server, against the JSON Schema of each `…Input`
+//! type — the schema the OpenAPI document publishes — → 400).
 
 mod decision;
 mod diff;
@@ -22,7 +23,6 @@ mod error;
 mod lifecycle;
 mod opinion;
 mod policy;
-mod schema;
 
 pub use decision::*;
 pub use diff::*;
@@ -30,7 +30,6 @@ pub use error::*;
 pub use lifecycle::*;
 pub use opinion::*;
 pub use policy::*;
-pub use schema::*;
 
 #[cfg(test)]
 mod tests;

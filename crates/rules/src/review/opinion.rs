@@ -23,8 +23,10 @@ pub enum Recommendation {
 #[serde(deny_unknown_fields)]
 pub struct CriterionInput {
     /// 0–100 as a decimal string with at most 2 decimals.
+    #[cfg_attr(feature = "utoipa", schema(max_length = 8))]
     pub score: String,
     /// 评审意见.
+    #[cfg_attr(feature = "utoipa", schema(max_length = 4000))]
     pub remarks: String,
 }
 
@@ -43,18 +45,31 @@ pub struct OpinionCriteriaInput {
     pub feasibility: CriterionInput,
 }
 
-/// The body of `POST .../opinions` as sent, after [`ASSESSOR_OPINION_SCHEMA`] accepted its shape.
+/// The body of `POST .../opinions` as sent, after its JSON Schema (this type's, as published)
+/// accepted its shape.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OpinionInput {
     /// Score and remarks per criterion.
     pub criteria: OpinionCriteriaInput,
-    /// Findings (发现的问题).
+    /// Findings (发现的问题), at most 100 of at most 4000 characters each.
     #[serde(default)]
+    #[cfg_attr(feature = "utoipa", schema(schema_with = findings_schema))]
     pub findings: Vec<String>,
     /// Approve or revise.
     pub recommendation: Recommendation,
+}
+
+/// `findings` as the server checks it: at most 100 strings of at most 4000 characters.
+#[cfg(feature = "utoipa")]
+fn findings_schema() -> utoipa::openapi::schema::Array {
+    use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
+    ArrayBuilder::new()
+        .items(ObjectBuilder::new().schema_type(Type::String).max_length(Some(4000)))
+        .max_items(Some(100))
+        .description(Some("Findings (发现的问题), at most 100 of at most 4000 characters each."))
+        .build()
 }
 
 /// A validated criterion opinion.

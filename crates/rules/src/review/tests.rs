@@ -201,11 +201,7 @@ fn assessor_opinion_validation() {
 }
 
 #[test]
-fn schemas_are_json_and_restore_checks_invariants() {
-    for s in [REVIEW_DECISION_SCHEMA, ASSESSOR_OPINION_SCHEMA, ASSIGNMENT_SCHEMA] {
-        let v: Value = serde_json::from_str(s).unwrap();
-        assert_eq!(v["type"], "object");
-    }
+fn restore_checks_invariants() {
     assert!(Lifecycle::restore(Status::Approved, 1, Some(1), false).is_ok());
     assert!(Lifecycle::restore(Status::Draft, 2, Some(1), false).is_ok());
     assert!(Lifecycle::restore(Status::Returned, 2, Some(1), true).is_ok());

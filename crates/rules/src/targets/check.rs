@@ -21,8 +21,10 @@ pub struct CheckReport {
     pub violations: Vec<Violation>,
 }
 
-/// Counts used by the tree checks (also shown as the form's live meters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+/// Counts used by the tree checks (also shown as the form's live meters). Serialized with
+/// [`TreeCounts::quantitative_percent`] beside the four counts, so the form shows the rules'
+/// share and never works it out itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TreeCounts {
     /// Distinct level-1 codes among counted indicators.
     pub level1: usize,
@@ -32,6 +34,30 @@ pub struct TreeCounts {
     pub level3: usize,
     /// Counted indicators whose nature is quantitative.
     pub quantitative: usize,
+}
+
+impl TreeCounts {
+    /// The quantitative share in percent, as `TREE_QUANT_RATIO_MIN` states it
+    /// (`actual_percent`: "75", "66.67"); `None` without level-3 indicators.
+    pub fn quantitative_percent(&self) -> Option<String> {
+        (self.level3 > 0).then(|| percent(Decimal::from(self.quantitative) / Decimal::from(self.level3)))
+    }
+}
+
+impl Serialize for TreeCounts {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let share = self.quantitative_percent();
+        let mut st = s.serialize_struct("TreeCounts", 4 + usize::from(share.is_some()))?;
+        st.serialize_field("level1", &self.level1)?;
+        st.serialize_field("level2", &self.level2)?;
+        st.serialize_field("level3", &self.level3)?;
+        st.serialize_field("quantitative", &self.quantitative)?;
+        if let Some(p) = share {
+            st.serialize_field("quantitative_percent", &p)?;
+        }
+        st.end()
+    }
 }
 
 /// Why an input could not be checked at all (the CLI's exit 2, the API's 400).
@@ -154,6 +180,7 @@ where
         let needed = min * Decimal::from(c.level3);
         if Decimal::from(c.quantitative) < needed {
             let share = Decimal::from(c.quantitative) / Decimal::from(c.level3);
+            // `actual_percent` is `c.quantitative_percent()`: the meter and the message agree.
             sink.push_with(
                 Code::TreeQuantRatioMin,
                 "/indicators",

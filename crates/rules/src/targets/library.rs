@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::document::{Nature, Operator};
 use crate::profile::{Framework, Labels};
 
-const DATA: &str = include_str!("../data/library/common-indicators.json");
+const DATA: &str = include_str!("../../data/library/common-indicators.json");
 
 /// The most suggestions one call returns.
 pub const MAX_SUGGESTIONS: usize = 50;
