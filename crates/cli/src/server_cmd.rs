@@ -7,10 +7,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand, ValueEnum};
+use jixiao_demo::dataset as demo;
+use jixiao_demo::{self as seed, DemoTokens, SeedReport};
 use jixiao_server::auth::{Role, generate_token};
 use jixiao_server::db::Database;
-use jixiao_server::seed::{DemoTokens, SeedReport};
-use jixiao_server::{Application, Config, demo, seed, store, telemetry};
+use jixiao_server::{Application, Config, store, telemetry};
 
 /// Where the configuration comes from (shared by every server subcommand).
 #[derive(Debug, Args)]

@@ -155,18 +155,19 @@ pub fn export(a: ExportArgs) -> Result<()> {
             );
             bar.set_message(format!("{year}年度工作簿"));
             bar.enable_steady_tick(std::time::Duration::from_millis(200));
-            let d = jixiao_server::service::sheets::workbook_with_progress(
+            let name = jixiao_server::service::sheets::workbook_to(
                 &mut conn,
                 &caller,
                 year,
                 through_month,
                 &profiles,
                 &mut |n| bar.set_position(n),
+                &output,
             )
             .map_err(|e| anyhow!("{e}"))?;
             bar.finish_with_message("done");
-            std::fs::write(&output, &d.bytes).with_context(|| format!("writing {}", output.display()))?;
-            eprintln!("{}: {} bytes ({})", output.display(), d.bytes.len(), d.file_name);
+            let len = std::fs::metadata(&output).with_context(|| format!("writing {}", output.display()))?.len();
+            eprintln!("{}: {len} bytes ({name})", output.display());
             Ok(())
         }
     }

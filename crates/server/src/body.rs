@@ -312,9 +312,38 @@ fn validator<T: BodySchema>() -> Result<Arc<jsonschema::Validator>, ApiError> {
     Ok(v)
 }
 
-/// `T`'s schema as a JSON Schema document (utoipa emits OpenAPI 3.1 = JSON Schema 2020-12).
+/// `T`'s schema as a JSON Schema document (utoipa emits OpenAPI 3.1 = JSON Schema 2020-12),
+/// with the schemas it refers to under `components/schemas`, where its
+/// `#/components/schemas/…` references point — the same schemas the OpenAPI document
+/// publishes, so the published body and the checked body are one.
 pub fn json_schema_of<T: utoipa::ToSchema>() -> Result<Value, ApiError> {
-    serde_json::to_value(T::schema()).map_err(ApiError::internal)
+    let mut root = serde_json::to_value(T::schema()).map_err(ApiError::internal)?;
+    let mut deps = Vec::new();
+    T::schemas(&mut deps);
+    if !deps.is_empty()
+        && let Value::Object(map) = &mut root
+    {
+        let mut schemas = Map::new();
+        for (name, schema) in deps {
+            schemas.insert(name, serde_json::to_value(schema).map_err(ApiError::internal)?);
+        }
+        map.insert("components".into(), serde_json::json!({ "schemas": schemas }));
+    }
+    Ok(root)
+}
+
+/// Takes a body the way [`Valid<T>`] does — NUL refused, `T`'s JSON Schema (every error with
+/// its instance path), then deserialized — for the use cases that must authorize the caller
+/// before they read the body (a 403 comes before a 400).
+pub fn parse<T: BodySchema>(mut value: Value) -> Result<T, ApiError> {
+    refuse_nul(&value)?;
+    validate::<T>(&value)?;
+    integral_numbers(&mut value);
+    serde_json::from_value(value).map_err(|e| {
+        // The schema and the struct should agree; if they do not, still answer 400.
+        tracing::warn!(error = %e, schema = T::name().as_ref(), "body passed its schema but not serde");
+        undeserializable(&e)
+    })
 }
 
 /// Validates `value` against `T`'s schema; every error with its instance path.
@@ -334,17 +363,48 @@ impl<T: BodySchema> FromRequest for Valid<T> {
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let fut = web::Json::<Value>::from_request(req, payload);
-        Box::pin(async move {
-            let value = fut.await?.into_inner();
-            refuse_nul(&value)?;
-            validate::<T>(&value)?;
-            let mut value = value;
-            integral_numbers(&mut value);
-            serde_json::from_value(value).map(Valid).map_err(|e| {
-                // The schema and the struct should agree; if they do not, still answer 400.
-                tracing::warn!(error = %e, schema = T::name().as_ref(), "body passed its schema but not serde");
-                undeserializable(&e).into()
-            })
-        })
+        Box::pin(async move { Ok(Valid(parse::<T>(fut.await?.into_inner())?)) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jixiao_rules::review::{OpinionInput, ReviewInput};
+    use serde_json::json;
+
+    fn pointers(e: ApiError) -> Vec<String> {
+        match e {
+            ApiError::InvalidBody(errors) => errors.iter().map(|f| f.path.clone()).collect(),
+            other => panic!("not a 400 invalid-body: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_body_is_checked_through_the_schemas_it_refers_to() {
+        // `grade` and `criteria` are `$ref`s into components: they must be checked, not skipped.
+        let e = parse::<ReviewInput>(json!({"decision": "approve", "grade": "best", "criteria": {"x": "y"}}));
+        let mut at = pointers(e.unwrap_err());
+        at.sort();
+        assert_eq!(at, ["/criteria", "/grade"]);
+        let long = "意".repeat(4001);
+        let e = parse::<ReviewInput>(json!({"decision": "return", "grade": "fair", "opinion": long}));
+        assert_eq!(pointers(e.unwrap_err()), ["/opinion"]);
+        let ok = parse::<ReviewInput>(json!({"decision": "return", "grade": "fair", "opinion": "补充成本指标"}));
+        assert_eq!(ok.unwrap().opinion.as_deref(), Some("补充成本指标"));
+
+        let criterion = json!({"score": "90", "remarks": "完整"});
+        let mut body = json!({
+            "criteria": {"completeness": criterion, "relevance": criterion, "appropriateness": criterion,
+                         "feasibility": {"score": 90, "remarks": "可行"}},
+            "recommendation": "approve",
+            "findings": vec!["x"; 101],
+        });
+        let mut at = pointers(parse::<OpinionInput>(body.clone()).unwrap_err());
+        at.sort();
+        assert_eq!(at, ["/criteria/feasibility/score", "/findings"]);
+        body["criteria"]["feasibility"]["score"] = json!("90");
+        body["findings"] = json!(["成本指标缺失"]);
+        assert!(parse::<OpinionInput>(body).is_ok());
     }
 }

@@ -67,5 +67,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         wb.save(std::path::Path::new(out), &summary)?;
     }
     eprintln!("{out}: {n} rows per table, {} bytes", std::fs::metadata(out)?.len());
+    // This process's own peak RSS (VmHWM starts afresh at exec, so no parent's memory is in
+    // it): what benches/xlsx.sh compares.
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kib) = status.lines().find_map(|l| l.strip_prefix("VmHWM:")) {
+        println!("peak_rss_kib {}", kib.trim().trim_end_matches("kB").trim());
+    }
     Ok(())
 }

@@ -48,8 +48,10 @@ pub fn inspect(bytes: &[u8], limits: &Limits) -> Result<(), SheetError> {
     if !bytes.starts_with(ZIP_MAGIC) {
         return Err(SheetError::NotASpreadsheet("not a zip package".into()));
     }
+    // It starts as a zip package does, so it was meant to be one: unreadable is damaged
+    // (truncated, cut off in a download), not another kind of file.
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| SheetError::NotASpreadsheet(format!("not a readable zip: {e}")))?;
+        .map_err(|e| SheetError::Corrupt(format!("not a readable zip: {e}")))?;
     if zip.len() > limits.max_entries {
         return Err(SheetError::ZipBomb(format!("{} entries, at most {}", zip.len(), limits.max_entries)));
     }

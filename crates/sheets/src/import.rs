@@ -186,21 +186,52 @@ impl Sheet {
         v
     }
 
-    /// How much this sheet looks like a 申报表: the indicator heading counts most.
+    /// How much this sheet looks like a 申报表: the indicator heading counts most. 0 — not a
+    /// 申报表 — without the indicator grid's heading and at least one header label, or when
+    /// it carries a heading only the other national tables have (the 执行监控表, the 自评表,
+    /// the bureau's workbook): those are refused, not read as a nonsense target.
     fn form_score(&self) -> usize {
-        let mut score = 0;
+        let (mut heading, mut labels) = (false, 0);
         for v in self.cells.values() {
             if let Cell::Text(s) = v {
                 let k = label_key(s);
+                if other_table(&k) {
+                    return 0;
+                }
                 if name_heading(&k) {
-                    score += 10;
+                    heading = true;
                 } else if field_of(&k).is_some() {
-                    score += 1;
+                    labels += 1;
                 }
             }
         }
-        score
+        if heading && labels > 0 { 10 + labels } else { 0 }
     }
+}
+
+/// A title or heading of a national table that is not a 申报表 (the 执行监控表, the 自评表
+/// and the workbook's sheets write these; a 申报表 never does).
+fn other_table(k: &str) -> bool {
+    k.contains("执行监控表")
+        || k.contains("自评表")
+        || (k.starts_with("1-") && k.contains("月执行"))
+        || (k.starts_with("1-") && k.contains("月实际完成值"))
+        || matches!(
+            k,
+            "全年执行数"
+                | "全年预计执行数"
+                | "执行灯"
+                | "执行偏差原因"
+                | "实际完成值"
+                | "实际完成情况"
+                | "按公式计算得分"
+                | "偏差原因分析"
+                | "偏差原因分析及改进措施"
+                | "自评得分"
+                | "复评得分"
+                | "最终得分"
+                | "审核状态"
+        )
 }
 
 fn number_text(n: f64) -> String {

@@ -55,8 +55,9 @@ fn truncated_xlsx() {
     )
     .unwrap()
     .bytes;
+    // A damaged xlsx (422 unreadable-file at the route), not "not a spreadsheet" (415).
     let e = import(&good[..good.len() / 2], &Limits::default()).unwrap_err();
-    assert!(matches!(e, SheetError::NotASpreadsheet(_) | SheetError::Corrupt(_)), "{e}");
+    assert!(matches!(e, SheetError::Corrupt(_)), "{e}");
 }
 
 #[test]
@@ -119,4 +120,49 @@ fn a_spreadsheet_without_a_form() {
     wb.add_worksheet().write(0, 0, "购物清单").unwrap();
     let e = import(&wb.save_to_buffer().unwrap(), &Limits::default()).unwrap_err();
     assert!(matches!(e, SheetError::NoForm(_)), "{e}");
+}
+
+/// A sheet is a 申报表 only with the indicator grid's heading and a header label, and never
+/// when it carries the headings of another national table: one label alone, a 执行监控表, a
+/// 自评表 or the bureau's workbook are refused (422 unreadable-file at the route), not read as
+/// a nonsense target.
+#[test]
+fn other_tables_are_not_read_as_a_target_form() {
+    let sheet = |cells: &[(u32, u16, &str)]| {
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet();
+        for (r, c, text) in cells {
+            ws.write(*r, *c, *text).unwrap();
+        }
+        wb.save_to_buffer().unwrap()
+    };
+    let cases: [&[(u32, u16, &str)]; 4] = [
+        // One label and its value: no indicator grid.
+        &[(0, 0, "项目名称"), (0, 1, "随便")],
+        // A 执行监控表: title, header labels and an indicator grid.
+        &[
+            (0, 0, "项目支出绩效目标执行监控表"),
+            (2, 0, "项目名称"),
+            (2, 1, "孤儿被装"),
+            (5, 2, "三级指标"),
+            (5, 7, "1-6月实际完成值"),
+        ],
+        // A 自评表.
+        &[
+            (0, 0, "项目支出绩效自评表"),
+            (2, 0, "项目名称"),
+            (2, 1, "孤儿被装"),
+            (5, 2, "三级指标"),
+            (5, 6, "实际完成值"),
+        ],
+        // The workbook's 运行监控 sheet: list headings.
+        &[(1, 0, "项目名称"), (1, 1, "主管部门"), (1, 2, "执行率"), (1, 3, "执行灯"), (1, 4, "三级指标")],
+    ];
+    for cells in cases {
+        let e = import(&sheet(cells), &Limits::default()).unwrap_err();
+        assert!(matches!(e, SheetError::NoForm(_)), "{cells:?}: {e}");
+    }
+    // The smallest 申报表 the reader takes: a header label and the indicator heading.
+    let ok = import(&sheet(&[(0, 0, "项目名称"), (0, 1, "孤儿被装"), (3, 2, "三级指标")]), &Limits::default());
+    assert!(ok.is_ok(), "{:?}", ok.err());
 }

@@ -14,7 +14,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api::monitoring::{IfMatch, Page, Rectification};
-use crate::api::{LocaleQuery, PROBLEM, issued_id, locale, paging};
+use crate::api::{IssuedId, LocaleQuery, PROBLEM, locale, paging};
 use crate::auth::{Caller, MaybeCaller};
 use crate::body::{JsonObject, Valid};
 use crate::error::{ApiError, Problem};
@@ -402,10 +402,10 @@ pub async fn list_evaluations(
 pub async fn get_evaluation(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let e = state
@@ -442,12 +442,12 @@ pub async fn get_evaluation(
 pub async fn update_evaluation(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let e = state
@@ -482,11 +482,11 @@ pub async fn update_evaluation(
 pub async fn submit_evaluation(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let e = state
@@ -522,12 +522,12 @@ pub async fn submit_evaluation(
 pub async fn decide_evaluation(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
     body: Valid<EvaluationDecision>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     let st = state.clone();
@@ -565,11 +565,11 @@ pub async fn decide_evaluation(
 pub async fn re_evaluate(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     body: Valid<NewReEvaluation>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     let st = state.clone();
@@ -604,10 +604,10 @@ pub async fn re_evaluate(
 pub async fn create_evaluation_rectification(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     body: Valid<NewEvaluationRectification>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let b = body.0;
     let row = state.db.run(move |c| svc::rectify(c, &caller, &id, &b.problem, &b.requirement, &b.due)).await?;
     Ok(HttpResponse::Created().json(Rectification::from(row)))
@@ -783,10 +783,10 @@ pub struct NewEvaluationAssignment {
 pub async fn assign_evaluation(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     body: Valid<NewEvaluationAssignment>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let org = body.0.organisation;
     let a = state.db.run(move |c| svc::assign(c, &caller, &id, &org)).await?;
     Ok(HttpResponse::Created().json(EvaluationAssignment::from(a)))

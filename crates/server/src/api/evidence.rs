@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::{PROBLEM, issued_id};
+use crate::api::{IssuedId, PROBLEM};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::service::evidence as svc;
@@ -72,7 +72,7 @@ pub struct UploadQuery {
 /// `{id}/evidence/{file_id}`: both ids this server issued, else 404.
 fn file_path(path: web::Path<(String, String)>) -> Result<(String, String), ApiError> {
     let (id, file_id) = path.into_inner();
-    Ok((issued_id(web::Path::from(id))?, issued_id(web::Path::from(file_id))?))
+    Ok((IssuedId::parse(id)?.0, IssuedId::parse(file_id)?.0))
 }
 
 /// Reads the body up to the limit, refusing a larger one as soon as it is seen (413).
@@ -119,12 +119,12 @@ async fn read_capped(req: &HttpRequest, mut payload: web::Payload) -> Result<Vec
 pub async fn upload_evidence(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<UploadQuery>,
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let bytes = read_capped(&req, payload).await?;
     let name = q.into_inner().name;
     let meta = state.db.run(move |c| svc::attach(c, &caller, &id, &name, &bytes)).await?;
@@ -148,9 +148,9 @@ pub async fn upload_evidence(
 pub async fn list_evidence(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<web::Json<Vec<Evidence>>, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let rows = state.db.run(move |c| svc::list(c, &caller, &id)).await?;
     Ok(web::Json(rows.into_iter().map(Evidence::from).collect()))
 }

@@ -90,10 +90,26 @@ pub fn locale(s: Option<&str>) -> Result<Locale, ApiError> {
 /// Media type of error responses, for `#[utoipa::path]` attributes.
 pub const PROBLEM: &str = "application/problem+json";
 
-/// A path id this server issued (a UUID), else 404 — so no other text reaches the database.
-pub fn issued_id(path: actix_web::web::Path<String>) -> Result<String, ApiError> {
-    let id = path.into_inner();
-    if uuid::Uuid::parse_str(&id).is_ok() { Ok(id) } else { Err(ApiError::NotFound) }
+/// The `{id}` of a route about one thing this server issued — a target, a monitoring report,
+/// a self-evaluation, an evidence file: a UUID, else 404 before the handler runs, so no other
+/// text reaches the database. The typed edge of every such route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedId(pub String);
+
+impl IssuedId {
+    /// Takes `id` if it is a UUID, else 404.
+    pub fn parse(id: String) -> Result<IssuedId, ApiError> {
+        if uuid::Uuid::parse_str(&id).is_ok() { Ok(IssuedId(id)) } else { Err(ApiError::NotFound) }
+    }
+}
+
+impl actix_web::FromRequest for IssuedId {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<IssuedId, ApiError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        std::future::ready(IssuedId::parse(req.match_info().get("id").unwrap_or_default().to_owned()))
+    }
 }
 
 /// `?fiscal_year=` checked (`crate::service::stage::fiscal_year`) when given.

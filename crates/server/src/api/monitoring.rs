@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::{LocaleQuery, PROBLEM, RulesQuery, issued_id, locale, paging};
+use crate::api::{IssuedId, LocaleQuery, PROBLEM, RulesQuery, locale, paging};
 use crate::auth::{Caller, MaybeCaller};
 use crate::body::{JsonObject, Valid};
 use crate::error::{ApiError, Problem};
@@ -493,12 +493,8 @@ pub async fn create_round(
     )
 )]
 #[get("/monitoring/rounds/{id}")]
-pub async fn get_round(
-    state: web::Data<AppState>,
-    caller: Caller,
-    id: web::Path<String>,
-) -> Result<web::Json<Round>, ApiError> {
-    let id = issued_id(id)?;
+pub async fn get_round(state: web::Data<AppState>, caller: Caller, id: IssuedId) -> Result<web::Json<Round>, ApiError> {
+    let IssuedId(id) = id;
     let info = state.db.run(move |c| svc::round(c, &caller, &id)).await?;
     Ok(web::Json(Round::from(info)))
 }
@@ -521,10 +517,10 @@ pub async fn get_round(
 pub async fn list_due_targets(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<DueTarget>>, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     let (items, next_cursor) = state.db.run(move |c| svc::due(c, &caller, &id, cursor.as_deref(), limit)).await?;
@@ -558,9 +554,9 @@ pub struct BoardView {
 pub async fn get_board(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<web::Json<BoardView>, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let (info, board) = state.db.run(move |c| svc::board(c, &caller, &id)).await?;
     Ok(web::Json(BoardView { round: Round::from(info), board }))
 }
@@ -583,10 +579,10 @@ pub async fn get_board(
 pub async fn list_deviations(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<PageQuery>,
 ) -> Result<web::Json<Page<Deviation>>, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let q = q.into_inner();
     let (cursor, limit) = paging(q.cursor, q.limit)?;
     let (items, next_cursor) =
@@ -774,10 +770,10 @@ pub async fn list_reports(
 pub async fn get_report(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let report = state.db.run(move |c| view(svc::get_report(c, &caller, &id, locale, &st.profiles)?)).await?;
@@ -811,12 +807,12 @@ pub async fn get_report(
 pub async fn update_report(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let report = state
@@ -852,11 +848,11 @@ pub async fn update_report(
 pub async fn submit_report(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let report = state
@@ -892,12 +888,12 @@ pub async fn submit_report(
 pub async fn decide_report(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     if_match: IfMatch,
     body: Valid<DecisionBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let b = body.0;
     let decision = match b.decision {
@@ -935,10 +931,10 @@ pub async fn decide_report(
 pub async fn create_rectification(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     body: Valid<NewRectification>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let b = body.0;
     let row = state.db.run(move |c| svc::flag(c, &caller, &id, &b.requirement, &b.due)).await?;
     Ok(HttpResponse::Created().json(Rectification::from(row)))
@@ -1021,10 +1017,10 @@ pub async fn list_rectifications(
 pub async fn resolve_rectification(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     body: Valid<RectificationResult>,
 ) -> Result<web::Json<Rectification>, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let b = body.0;
     let row = state.db.run(move |c| crate::service::rectifications::resolve(c, &caller, &id, &b.result)).await?;
     Ok(web::Json(Rectification::from(row)))

@@ -16,7 +16,7 @@ use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde_json::Value;
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::{LocaleQuery, PROBLEM, locale};
+use crate::api::{IssuedId, LocaleQuery, PROBLEM, locale};
 use crate::auth::Caller;
 use crate::body::JsonObject;
 use crate::error::{ApiError, Problem};
@@ -101,12 +101,12 @@ pub async fn submit_target(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let tags = crate::api::if_match(&req)?;
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let target = state
         .db
         .run(move |conn| -> Result<_, ApiError> { service::submit(conn, &caller, &id, tags.as_deref(), locale) })
@@ -142,12 +142,12 @@ pub async fn submit_target(
 pub async fn review_target(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let body = Value::Object(body.0);
     let result =
         state.db.run(move |conn| -> Result<_, ApiError> { service::review(conn, &caller, &id, body, locale) }).await?;
@@ -176,12 +176,12 @@ pub async fn adjust_target(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let locale = locale(q.locale.as_deref())?;
     let tags = crate::api::if_match(&req)?;
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let target = state
         .db
         .run(move |conn| -> Result<_, ApiError> { service::adjust(conn, &caller, &id, tags.as_deref(), locale) })
@@ -207,11 +207,11 @@ pub async fn adjust_target(
 pub async fn get_dossier(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<web::Json<Dossier>, ApiError> {
     let locale = locale(q.locale.as_deref())?;
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let out = state.db.run(move |conn| -> Result<_, ApiError> { service::dossier(conn, &caller, &id, locale) }).await?;
     Ok(web::Json(out))
 }
@@ -234,9 +234,9 @@ pub async fn get_dossier(
 pub async fn get_history(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<web::Json<Vec<AuditView>>, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let out = state.db.run(move |conn| -> Result<_, ApiError> { service::history(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
@@ -258,9 +258,9 @@ pub async fn get_history(
 pub async fn list_versions(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<web::Json<Vec<VersionView>>, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let out = state.db.run(move |conn| -> Result<_, ApiError> { service::versions(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
@@ -282,9 +282,9 @@ pub async fn list_versions(
 pub async fn get_changes(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<web::Json<Option<ChangesView>>, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let out = state.db.run(move |conn| -> Result<_, ApiError> { service::changes(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }
@@ -305,9 +305,9 @@ pub async fn get_changes(
 pub async fn list_reviews(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<web::Json<Vec<ReviewView>>, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     let out = state.db.run(move |conn| -> Result<_, ApiError> { service::reviews(conn, &caller, &id) }).await?;
     Ok(web::Json(out))
 }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_actix_web::service_config::ServiceConfig;
 
-use crate::api::{LocaleQuery, PROBLEM, RulesQuery, issued_id, locale};
+use crate::api::{IssuedId, LocaleQuery, PROBLEM, RulesQuery, locale};
 use crate::auth::Caller;
 use crate::error::{ApiError, Problem};
 use crate::service::sheets::{self as svc, Download, XLSX};
@@ -105,25 +105,58 @@ pub struct WorkbookQuery {
     pub through_month: Option<i32>,
 }
 
-/// An xlsx download: `Content-Disposition: attachment` with `filename*=UTF-8''…`.
-fn xlsx(d: Download) -> HttpResponse {
-    let disposition = ContentDisposition {
+/// `Content-Disposition: attachment` with `filename*=UTF-8''…`.
+fn attachment(file_name: String) -> ContentDisposition {
+    ContentDisposition {
         disposition: DispositionType::Attachment,
         parameters: vec![
             DispositionParam::Filename("jixiao.xlsx".into()),
             DispositionParam::FilenameExt(ExtendedValue {
                 charset: header::Charset::Ext("UTF-8".into()),
                 language_tag: None,
-                value: d.file_name.into_bytes(),
+                value: file_name.into_bytes(),
             }),
         ],
-    };
-    HttpResponse::Ok()
+    }
+}
+
+/// The headers of every xlsx download.
+fn xlsx_headers(mut builder: actix_web::HttpResponseBuilder, file_name: String) -> actix_web::HttpResponseBuilder {
+    builder
         .insert_header((header::CONTENT_TYPE, XLSX))
-        .insert_header(disposition)
+        .insert_header(attachment(file_name))
         .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(d.bytes)
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"));
+    builder
+}
+
+/// An xlsx download held in memory (one form).
+fn xlsx(d: Download) -> HttpResponse {
+    xlsx_headers(HttpResponse::Ok(), d.file_name).body(d.bytes)
+}
+
+/// An xlsx download streamed from its file in chunks (the bureau's workbook), with its length.
+fn xlsx_file(f: svc::WorkbookFile) -> Result<HttpResponse, ApiError> {
+    let len = f.file.metadata().map_err(ApiError::internal)?.len();
+    let chunks = futures_util::stream::unfold(Some(f.file), |file| async move {
+        let mut file = file?;
+        // Each chunk is read on the blocking pool, never on the HTTP worker.
+        let read = actix_web::web::block(move || {
+            use std::io::Read;
+            let mut buf = vec![0u8; 64 * 1024];
+            let n = file.read(&mut buf)?;
+            buf.truncate(n);
+            Ok::<_, std::io::Error>((buf, file))
+        })
+        .await;
+        match read {
+            Ok(Ok((buf, _))) if buf.is_empty() => None,
+            Ok(Ok((buf, file))) => Some((Ok(actix_web::web::Bytes::from(buf)), Some(file))),
+            Ok(Err(e)) => Some((Err(e), None)),
+            Err(e) => Some((Err(std::io::Error::other(e.to_string())), None)),
+        }
+    });
+    Ok(xlsx_headers(HttpResponse::Ok(), f.file_name).body(actix_web::body::SizedStream::new(len, Box::pin(chunks))))
 }
 
 /// The target's 项目支出绩效目标申报表 (or 部门整体 form) as xlsx, with its violations on a
@@ -145,10 +178,10 @@ fn xlsx(d: Download) -> HttpResponse {
 pub async fn export_target_xlsx(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let d = state.db.read(move |c| svc::target_form(c, &caller, &id, locale, &st.profiles)).await?;
@@ -173,10 +206,10 @@ pub async fn export_target_xlsx(
 pub async fn export_report_xlsx(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let d = state.db.read(move |c| svc::report_form(c, &caller, &id, locale, &st.profiles)).await?;
@@ -202,10 +235,10 @@ pub async fn export_report_xlsx(
 pub async fn export_evaluation_xlsx(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = issued_id(id)?;
+    let IssuedId(id) = id;
     let locale = locale(q.locale.as_deref())?;
     let st = state.clone();
     let d = state.db.read(move |c| svc::evaluation_form(c, &caller, &id, locale, &st.profiles)).await?;
@@ -246,8 +279,8 @@ pub async fn export_workbook(
         )));
     }
     let st = state.clone();
-    let d = state.db.read(move |c| svc::workbook(c, &caller, year, month, &st.profiles)).await?;
-    Ok(xlsx(d))
+    let f = state.db.read(move |c| svc::workbook(c, &caller, year, month, &st.profiles)).await?;
+    xlsx_file(f)
 }
 
 /// Reads the body up to `limit`, refusing a larger one as soon as it is seen (413).

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::{LocaleQuery, PROBLEM, RulesQuery, locale};
+use crate::api::{IssuedId, LocaleQuery, PROBLEM, RulesQuery, locale};
 use crate::auth::Caller;
 use crate::body::JsonObject;
 use crate::domain::TargetStatus;
@@ -154,6 +154,17 @@ fn status(s: &str) -> Result<TargetStatus, ApiError> {
 impl Target {
     fn from_row(row: TargetRow, violations: Vec<Violation>) -> Result<Target, ApiError> {
         let document = jixiao_rules::parse_object(&row.document).map_err(ApiError::internal)?;
+        Target::from_parts(row, document, violations)
+    }
+
+    /// The view of a row whose document the caller already holds as a map (the one it just
+    /// wrote), so it is not parsed again.
+    fn from_parts(
+        row: TargetRow,
+        document: Map<String, Value>,
+        violations: Vec<Violation>,
+    ) -> Result<Target, ApiError> {
+        let TargetRow { head: row, created_by, .. } = row;
         Ok(Target {
             status: status(&row.status)?,
             etag: quoted(&row.etag),
@@ -171,7 +182,7 @@ impl Target {
             version: row.version,
             created_at: row.created_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
-            created_by: row.created_by,
+            created_by,
             document,
             violations,
         })
@@ -249,9 +260,14 @@ pub async fn create_target(
     let target = state
         .db
         .run(move |conn| -> Result<Target, ApiError> {
-            let row = svc::create(conn, &caller, &body.0, &profile)?;
-            let violations = svc::violations_in(&row, locale, &st.profiles)?;
-            Target::from_row(row, violations)
+            let (row, stored) = svc::create_checked(conn, &caller, &body.0, &profile)?;
+            // The stored (zh-CN) violations as they are; another locale is rendered again.
+            let violations = if locale == jixiao_rules::Locale::ZhCn {
+                stored
+            } else {
+                svc::violations_in(&row, locale, &st.profiles)?
+            };
+            Target::from_parts(row, body.0, violations)
         })
         .await?;
     let mut builder = HttpResponse::Created();
@@ -328,10 +344,10 @@ pub async fn list_targets(
 pub async fn get_target(
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<LocaleQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     if !is_target_id(&id) {
         return Err(ApiError::NotFound);
     }
@@ -378,11 +394,11 @@ pub async fn update_target(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
     q: web::Query<RulesQuery>,
     body: JsonObject,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     if !is_target_id(&id) {
         return Err(ApiError::NotFound);
     }
@@ -428,9 +444,9 @@ pub async fn delete_target(
     req: HttpRequest,
     state: web::Data<AppState>,
     caller: Caller,
-    id: web::Path<String>,
+    id: IssuedId,
 ) -> Result<HttpResponse, ApiError> {
-    let id = id.into_inner();
+    let IssuedId(id) = id;
     if !is_target_id(&id) {
         return Err(ApiError::NotFound);
     }

@@ -281,7 +281,7 @@ pub(crate) fn context(
         .transpose()?;
     Ok(Context {
         target: doc,
-        project_name: target.project_name,
+        project_name: target.head.project_name,
         approved_amount: version.approved_amount.map(|m| m.0),
         profile,
         previous,

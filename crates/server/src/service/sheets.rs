@@ -158,28 +158,45 @@ pub fn import(
 /// Rows read from the database at a time while a workbook is written.
 const PAGE: i64 = 500;
 
+/// A finished workbook in a file, for the route to stream (its name is already unlinked:
+/// the open handle is all that is left, so nothing stays on disk after the download).
+#[derive(Debug)]
+pub struct WorkbookFile {
+    /// `2018年度预算绩效管理工作簿.xlsx`.
+    pub file_name: String,
+    /// The xlsx, open for reading from its start.
+    pub file: std::fs::File,
+}
+
 /// The bureau's workbook of a year (finance and administrators): `汇总` and the targets,
-/// monitoring and evaluation tables, read page by page and streamed into the workbook.
+/// monitoring and evaluation tables, read page by page and streamed into a temporary file
+/// (rust_xlsxwriter's constant-memory mode), which the route streams out: the memory does not
+/// grow with the year's size.
 pub fn workbook(
     conn: &mut AnyConnection,
     caller: &Caller,
     year: i32,
     through_month: Option<i32>,
     profiles: &Profiles,
-) -> Result<Download> {
-    workbook_with_progress(conn, caller, year, through_month, profiles, &mut |_| {})
+) -> Result<WorkbookFile> {
+    let tmp = tempfile::NamedTempFile::new().map_err(ApiError::internal)?;
+    let file_name = workbook_to(conn, caller, year, through_month, profiles, &mut |_| {}, tmp.path())?;
+    let file = tmp.reopen().map_err(ApiError::internal)?;
+    Ok(WorkbookFile { file_name, file })
 }
 
-/// [`workbook`], telling `progress` the rows written so far (targets + reports + evaluations)
-/// after each page (the command line's progress bar).
-pub fn workbook_with_progress(
+/// Writes the workbook of [`workbook`] to `path`, telling `progress` the rows written so far
+/// (targets + reports + evaluations) after each page (the command line's progress bar).
+/// Returns the workbook's file name.
+pub fn workbook_to(
     conn: &mut AnyConnection,
     caller: &Caller,
     year: i32,
     through_month: Option<i32>,
     profiles: &Profiles,
     progress: &mut dyn FnMut(u64),
-) -> Result<Download> {
+    path: &std::path::Path,
+) -> Result<String> {
     stage::require_finance(caller)?;
     stage::fiscal_year(year)?;
     let summary = evaluation::summary(conn, caller, year, profiles)?;
@@ -320,12 +337,11 @@ pub fn workbook_with_progress(
     }
     let (t, m, e) = wb.rows();
     progress(u64::from(t) + u64::from(m) + u64::from(e));
-    let bytes = wb.into_bytes(&year_summary).map_err(sheet_error)?;
-    let name = match through_month {
+    wb.save(path, &year_summary).map_err(sheet_error)?;
+    Ok(match through_month {
         Some(m) => format!("{year}年度预算绩效管理工作簿（1-{m}月）.xlsx"),
         None => format!("{year}年度预算绩效管理工作簿.xlsx"),
-    };
-    Ok(Download { file_name: name, bytes })
+    })
 }
 
 fn monitoring_line(r: &store::monitoring::ReportRow, project: Option<String>, department: String) -> MonitoringLine {

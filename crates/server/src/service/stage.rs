@@ -67,8 +67,7 @@ pub(crate) fn audit(
     audit_at(c, subject, caller, action, store::now(), old_etag, new_etag, detail)
 }
 
-/// The audit row of a caller's action at `at` (the time the write itself stores): the one
-/// place a use case builds an audit row.
+/// The audit row of a caller's action at `at` (the time the write itself stores).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn audit_at(
     c: &mut AnyConnection,
@@ -80,18 +79,26 @@ pub(crate) fn audit_at(
     new_etag: Option<&str>,
     detail: Value,
 ) -> Result<()> {
+    audit_as(c, subject, (&caller.name, caller.role.as_str()), action, at, old_etag, new_etag, detail)
+}
+
+/// The audit row of an action by `(actor, role)`: the one place a use case builds an audit
+/// row ([`audit`] and [`audit_at`] for a signed-in caller; sign-in itself, before there is
+/// a caller, names the account).
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn audit_as(
+    c: &mut AnyConnection,
+    subject: &str,
+    (actor, role): (&str, &str),
+    action: &str,
+    at: chrono::NaiveDateTime,
+    old_etag: Option<&str>,
+    new_etag: Option<&str>,
+    detail: Value,
+) -> Result<()> {
     store::audit::append(
         c,
-        &NewAuditEvent {
-            target_id: subject,
-            actor: &caller.name,
-            role: caller.role.as_str(),
-            action,
-            at,
-            old_etag,
-            new_etag,
-            detail,
-        },
+        &NewAuditEvent { target_id: subject, actor, role, action, at, old_etag, new_etag, detail },
     )?;
     Ok(())
 }

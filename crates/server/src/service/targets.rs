@@ -4,7 +4,7 @@
 
 use diesel::Connection;
 use jixiao_rules::review::{Action, Actor, Lifecycle, ReviewError};
-use jixiao_rules::{Locale, Profile, Registry, Violation, check_parsed};
+use jixiao_rules::{Locale, Profile, Violation, check_parsed};
 use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
@@ -51,7 +51,8 @@ impl Checked {
             project_code: project.and_then(|p| p.code.clone()),
             project_name: project.and_then(|p| p.name.clone()),
             annual_total: parsed.funds.annual_total.map(|a| a.value()).filter(|d| *d <= max_column_amount()).map(Money),
-            document: Value::Object(doc.clone()).to_string(),
+            // Serialized from the borrowed map (no deep copy of the document per write).
+            document: serde_json::to_string(doc).map_err(ApiError::internal)?,
             violations: report.violations,
         })
     }
@@ -69,16 +70,6 @@ impl Checked {
 
 fn clamp(n: usize) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
-}
-
-/// Resolves a built-in profile id (default: the default profile). Uploaded profiles
-/// are resolved through `AppState::profiles` instead.
-pub fn profile(id: Option<&str>) -> Result<&'static Profile, ApiError> {
-    let reg = Registry::builtin();
-    match id {
-        None => reg.default_profile().ok_or_else(|| ApiError::internal(std::io::Error::other("no default profile"))),
-        Some(id) => reg.profile(id).ok_or_else(|| ApiError::UnknownProfile(id.to_owned())),
-    }
 }
 
 /// The violations of a stored target in `locale` (re-rendered with its profile).
@@ -145,6 +136,17 @@ pub fn create(
     doc: &Map<String, Value>,
     profile: &Profile,
 ) -> Result<TargetRow, ApiError> {
+    create_checked(conn, caller, doc, profile).map(|(row, _)| row)
+}
+
+/// [`create`], also giving the violations the row stores (zh-CN), so the route answers with
+/// them without reading them back from the row's JSON.
+pub fn create_checked(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    doc: &Map<String, Value>,
+    profile: &Profile,
+) -> Result<(TargetRow, Vec<Violation>), ApiError> {
     let checked = Checked::run(doc, profile)?;
     // The department is the document's, else the caller's own.
     let department = checked.department_code.clone().or_else(|| caller.department.clone());
@@ -168,24 +170,26 @@ pub fn create(
     let (valid, error_count, warning_count) = checked.counts();
     let etag = domain::etag(&id, 1, TargetStatus::Draft, &checked.document);
     let row = TargetRow {
-        id,
-        department_code,
-        fiscal_year: checked.fiscal_year,
-        status: TargetStatus::Draft.as_str().into(),
-        classified: checked.classified,
-        profile: profile.id.clone(),
-        project_code: checked.project_code.clone(),
-        project_name: checked.project_name.clone(),
-        annual_total: checked.annual_total,
+        head: TargetSummaryRow {
+            id,
+            department_code,
+            fiscal_year: checked.fiscal_year,
+            status: TargetStatus::Draft.as_str().into(),
+            classified: checked.classified,
+            profile: profile.id.clone(),
+            project_code: checked.project_code.clone(),
+            project_name: checked.project_name.clone(),
+            annual_total: checked.annual_total,
+            valid,
+            error_count,
+            warning_count,
+            etag,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        },
         violations: checked.violations_json()?,
         document: checked.document.clone(),
-        valid,
-        error_count,
-        warning_count,
-        etag,
-        version: 1,
-        created_at: now,
-        updated_at: now,
         created_by: caller.name.clone(),
     };
     conn.transaction::<_, ApiError, _>(|c| {
@@ -205,7 +209,7 @@ pub fn create(
         )?;
         Ok(())
     })?;
-    Ok(row)
+    Ok((row, checked.violations))
 }
 
 /// Parses an `If-Match` header value: the listed strong ETags (without quotes). `*` and an

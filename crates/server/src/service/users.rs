@@ -165,20 +165,7 @@ fn audit(
     action: &str,
     detail: serde_json::Value,
 ) -> Result<()> {
-    store::audit::append(
-        conn,
-        &store::audit::NewAuditEvent {
-            target_id: subject,
-            actor,
-            role,
-            action,
-            at: store::now(),
-            old_etag: None,
-            new_etag: None,
-            detail,
-        },
-    )?;
-    Ok(())
+    crate::service::stage::audit_as(conn, subject, (actor, role), action, store::now(), None, None, detail)
 }
 
 /// Checks a new user and hashes its password: the row to store (blocking: the hash takes

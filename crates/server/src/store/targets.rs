@@ -8,10 +8,40 @@ use crate::db::schema::targets;
 use crate::db::{AnyConnection, Money};
 use crate::store::sort::{Order, Sort, Source, keyset};
 
-/// A stored target, document included.
+/// A stored target, document included: its header (what lists show) and the document, its
+/// violations and its author. Derefs to the header, so `row.id` reads through.
 #[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
 #[diesel(table_name = targets)]
 pub struct TargetRow {
+    /// The columns every view of a target shares.
+    #[diesel(embed)]
+    pub head: TargetSummaryRow,
+    /// The canonical document (JSON text, as received).
+    pub document: String,
+    /// Violations at the last write (JSON text, zh-CN messages).
+    pub violations: String,
+    /// Name of the token that created it.
+    pub created_by: String,
+}
+
+impl std::ops::Deref for TargetRow {
+    type Target = TargetSummaryRow;
+    fn deref(&self) -> &TargetSummaryRow {
+        &self.head
+    }
+}
+
+impl std::ops::DerefMut for TargetRow {
+    fn deref_mut(&mut self) -> &mut TargetSummaryRow {
+        &mut self.head
+    }
+}
+
+/// The header of a target: every column but the document, its violations and its author —
+/// one struct for the list rows, the stored row's head and every view built from them.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable)]
+#[diesel(table_name = targets)]
+pub struct TargetSummaryRow {
     /// Id (UUID v7 text: sorts by creation time).
     pub id: String,
     /// 主管部门 code; fixed at creation.
@@ -30,10 +60,6 @@ pub struct TargetRow {
     pub project_name: Option<String>,
     /// 年度资金总额 (万元), if valid.
     pub annual_total: Option<Money>,
-    /// The canonical document (JSON text, as received).
-    pub document: String,
-    /// Violations at the last write (JSON text, zh-CN messages).
-    pub violations: String,
     /// No error-level violation at the last write.
     pub valid: bool,
     /// Error-level violations at the last write.
@@ -47,46 +73,6 @@ pub struct TargetRow {
     /// Created (UTC).
     pub created_at: NaiveDateTime,
     /// Last written (UTC).
-    pub updated_at: NaiveDateTime,
-    /// Name of the token that created it.
-    pub created_by: String,
-}
-
-/// A row of the list (no document).
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
-#[diesel(table_name = targets)]
-pub struct TargetSummaryRow {
-    /// Id.
-    pub id: String,
-    /// Department code.
-    pub department_code: String,
-    /// Fiscal year.
-    pub fiscal_year: Option<i32>,
-    /// Status.
-    pub status: String,
-    /// 涉密.
-    pub classified: bool,
-    /// Profile.
-    pub profile: String,
-    /// Project code.
-    pub project_code: Option<String>,
-    /// Project name.
-    pub project_name: Option<String>,
-    /// Annual total.
-    pub annual_total: Option<Money>,
-    /// Valid at the last write.
-    pub valid: bool,
-    /// Errors at the last write.
-    pub error_count: i32,
-    /// Warnings at the last write.
-    pub warning_count: i32,
-    /// ETag.
-    pub etag: String,
-    /// Version.
-    pub version: i64,
-    /// Created.
-    pub created_at: NaiveDateTime,
-    /// Last written.
     pub updated_at: NaiveDateTime,
 }
 

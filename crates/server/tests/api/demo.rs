@@ -5,12 +5,12 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use jixiao_demo::dataset::DemoDataset;
+use jixiao_demo::{self as seed, dataset as demo};
+use jixiao_demo::{DemoReview, DemoTokens, SeedReport};
 use jixiao_rules::Registry;
 use jixiao_rules::review::{Recommendation, ReviewGrade, Status};
 use jixiao_server::auth::Role;
-use jixiao_server::demo::DemoDataset;
-use jixiao_server::seed::{DemoReview, DemoTokens, SeedReport};
-use jixiao_server::{demo, seed};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 

@@ -284,7 +284,7 @@ pub async fn evidence_assessors_deadline_and_as_of(app: &TestApp) {
     // --- Evidence on a draft: only the department attaches; kinds, sizes and duplicates checked.
     let r = call(app, Method::POST, "/evaluations", Some(&a), Some(&json!({ "target_id": t1 })), None).await;
     let id = r.body["id"].as_str().unwrap().to_owned();
-    let pdf = jixiao_server::seed::evaluation::evidence_pdf("acceptance report");
+    let pdf = jixiao_demo::evaluation::evidence_pdf("acceptance report");
     let r = upload(app, &a, &id, "验收报告.pdf", &pdf).await;
     assert_eq!(r.status, 201, "{}", r.body);
     assert_eq!(

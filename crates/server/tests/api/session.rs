@@ -258,7 +258,7 @@ async fn user_bodies_are_checked(app: &TestApp) {
 /// passwords and the old ones stop working.
 async fn the_demo_users_sign_in_with_the_printed_passwords(app: &TestApp) {
     let users = |db: jixiao_server::db::Database| async move {
-        actix_web::web::block(move || jixiao_server::seed::demo_users(&db, &jixiao_server::demo::demo_dataset()))
+        actix_web::web::block(move || jixiao_demo::demo_users(&db, &jixiao_demo::dataset::demo_dataset()))
             .await
             .expect("block")
             .expect("demo users")

@@ -4,7 +4,6 @@
 //! audit row in one transaction. No rule is decided here.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use chrono::NaiveDate;
 use diesel::Connection;
@@ -96,8 +95,8 @@ pub(crate) fn load(conn: &mut AnyConnection, id: &str) -> Result<(TargetRow, Lif
 /// How often [`load`] reads again while concurrent writes move the target.
 const LOAD_ATTEMPTS: usize = 5;
 
-fn lifecycle_of(row: impl Into<Base>, st: Option<&StateRow>) -> Result<Lifecycle> {
-    let status = Status::parse(&row.into().status).ok_or_else(|| internal("unknown stored status"))?;
+fn lifecycle_of(row: &TargetSummaryRow, st: Option<&StateRow>) -> Result<Lifecycle> {
+    let status = Status::parse(&row.status).ok_or_else(|| internal("unknown stored status"))?;
     let restored = match st {
         None => Lifecycle::restore(status, 1, None, false),
         Some(s) => Lifecycle::restore(
@@ -120,57 +119,16 @@ fn load_readable(conn: &mut AnyConnection, caller: &Caller, id: &str) -> Result<
     Ok((row, lc, actor))
 }
 
-/// The columns of a target that its review view shows (from a full or a summary row).
-struct Base {
-    id: String,
-    department_code: String,
-    fiscal_year: Option<i32>,
-    project_name: Option<String>,
-    annual_total: Option<Money>,
-    profile: String,
-    status: String,
-    classified: bool,
-    valid: bool,
-    error_count: i32,
-    etag: String,
-    updated_at: chrono::NaiveDateTime,
-}
-
-macro_rules! base_from {
-    ($t:ty) => {
-        impl From<&$t> for Base {
-            fn from(r: &$t) -> Base {
-                Base {
-                    id: r.id.clone(),
-                    department_code: r.department_code.clone(),
-                    fiscal_year: r.fiscal_year,
-                    project_name: r.project_name.clone(),
-                    annual_total: r.annual_total,
-                    profile: r.profile.clone(),
-                    status: r.status.clone(),
-                    classified: r.classified,
-                    valid: r.valid,
-                    error_count: r.error_count,
-                    etag: r.etag.clone(),
-                    updated_at: r.updated_at,
-                }
-            }
-        }
-    };
-}
-base_from!(TargetRow);
-base_from!(TargetSummaryRow);
-
-fn view(row: impl Into<Base>, lc: &Lifecycle, last_review: Option<ReviewView>) -> Result<ReviewTarget> {
-    let row = row.into();
+/// The review view of a target (its header: a list row, or a stored row through `Deref`).
+fn view(row: &TargetSummaryRow, lc: &Lifecycle, last_review: Option<ReviewView>) -> Result<ReviewTarget> {
     Ok(ReviewTarget {
-        id: row.id,
-        department_code: row.department_code,
+        id: row.id.clone(),
+        department_code: row.department_code.clone(),
         department_name: None,
         fiscal_year: row.fiscal_year,
-        project_name: row.project_name,
+        project_name: row.project_name.clone(),
         annual_total: row.annual_total.map(|m| m.0.to_string()),
-        profile: row.profile,
+        profile: row.profile.clone(),
         status: lc.status(),
         revision: to_i32(lc.version())?,
         in_force_revision: lc.in_force().map(to_i32).transpose()?,
@@ -295,38 +253,6 @@ fn refused(e: ReviewError) -> ApiError {
 }
 
 // ---------------------------------------------------------------------------------------------
-// JSON Schemas of request bodies (shape errors → 400 with each error's instance path)
-// ---------------------------------------------------------------------------------------------
-
-fn validator(
-    cell: &'static OnceLock<Option<jsonschema::Validator>>,
-    schema: &str,
-) -> Result<&'static jsonschema::Validator> {
-    cell.get_or_init(|| serde_json::from_str::<Value>(schema).ok().and_then(|s| jsonschema::validator_for(&s).ok()))
-        .as_ref()
-        .ok_or_else(|| internal("a review schema does not compile"))
-}
-
-fn check_shape(cell: &'static OnceLock<Option<jsonschema::Validator>>, schema: &str, body: &Value) -> Result<()> {
-    let v = validator(cell, schema)?;
-    let errors: Vec<FieldError> = v.iter_errors(body).map(|e| crate::body::field_error(&e)).collect();
-    if errors.is_empty() { Ok(()) } else { Err(ApiError::InvalidBody(errors)) }
-}
-
-fn parse_body<T: serde::de::DeserializeOwned>(
-    cell: &'static OnceLock<Option<jsonschema::Validator>>,
-    schema: &str,
-    body: Value,
-) -> Result<T> {
-    check_shape(cell, schema, &body)?;
-    serde_json::from_value(body).map_err(|e| crate::body::undeserializable(&e))
-}
-
-static REVIEW_SCHEMA: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-static OPINION_SCHEMA: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-static ASSIGNMENT_SCHEMA: OnceLock<Option<jsonschema::Validator>> = OnceLock::new();
-
-// ---------------------------------------------------------------------------------------------
 // Actions
 // ---------------------------------------------------------------------------------------------
 
@@ -381,7 +307,7 @@ pub fn review(
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
     review::authorize(actor, ActionKind::Approve).map_err(refused)?;
-    let input: ReviewInput = parse_body(&REVIEW_SCHEMA, review::REVIEW_DECISION_SCHEMA, body)?;
+    let input: ReviewInput = crate::body::parse(body)?;
     let requested = row.annual_total.and_then(|m| Amount::from_decimal(m.0));
     let decision = ReviewDecision::parse(input, requested).map_err(refused)?;
     let t = lc.apply(actor, Action::Review(&decision)).map_err(refused)?;
@@ -474,7 +400,7 @@ pub fn assign(conn: &mut AnyConnection, caller: &Caller, body: Value, locale: Lo
     if caller.role != Role::Finance {
         return Err(ApiError::Forbidden(Text::of(|l| ReviewError::Forbidden.message(l))));
     }
-    let req: AssignmentRequest = parse_body(&ASSIGNMENT_SCHEMA, review::ASSIGNMENT_SCHEMA, body)?;
+    let req: AssignmentRequest = crate::body::parse(body)?;
     if NaiveDate::parse_from_str(&req.due, "%Y-%m-%d").is_err() {
         let due = &req.due;
         return Err(ApiError::InvalidBody(vec![FieldError::new(
@@ -587,7 +513,7 @@ pub fn opinion(
     let (row, lc) = load(conn, id)?;
     let actor = actor_for(conn, caller, &row)?;
     review::authorize(actor, ActionKind::Opinion).map_err(refused)?;
-    let input: OpinionInput = parse_body(&OPINION_SCHEMA, review::ASSESSOR_OPINION_SCHEMA, body)?;
+    let input: OpinionInput = crate::body::parse(body)?;
     let parsed = AssessorOpinion::parse(input).map_err(refused)?;
     let t = lc.apply(actor, Action::Opinion).map_err(refused)?;
     let org = caller.org.clone().ok_or(ApiError::NotFound)?;

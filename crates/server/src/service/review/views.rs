@@ -221,7 +221,7 @@ pub struct ReviewResult {
     pub target: ReviewTarget,
 }
 
-/// Body of `POST /assignments` (JSON Schema `Assignment`).
+/// Body of `POST /assignments`.
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssignmentRequest {
@@ -236,8 +236,7 @@ pub struct AssignmentRequest {
     pub due: String,
 }
 
-/// `target_ids` as `jixiao_rules::review::ASSIGNMENT_SCHEMA` checks it, so the published
-/// schema is the one the server applies.
+/// `target_ids` as the server checks it (the published schema is the one applied).
 fn target_ids_schema() -> utoipa::openapi::schema::Array {
     use utoipa::openapi::schema::{ArrayBuilder, ObjectBuilder, Type};
     ArrayBuilder::new()

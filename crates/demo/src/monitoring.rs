@@ -19,12 +19,12 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::{DEMO_FINANCE_NAME, SeedError, caller};
-use crate::auth::{Caller, Role};
-use crate::db::{AnyConnection, Database};
-use crate::demo::DemoDataset;
-use crate::service::monitoring::{self as svc, Decision};
-use crate::service::profiles::Profiles;
-use crate::store;
+use crate::dataset::DemoDataset;
+use jixiao_server::auth::{Caller, Role};
+use jixiao_server::db::{AnyConnection, Database};
+use jixiao_server::service::monitoring::{self as svc, Decision};
+use jixiao_server::service::profiles::Profiles;
+use jixiao_server::store;
 
 /// How a generated quarter goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +161,7 @@ pub fn report_document(target: &Map<String, Value>, year: u16, month: u32, mood:
     })
 }
 
-fn err(step: impl Into<String>) -> impl FnOnce(crate::error::ApiError) -> SeedError {
+fn err(step: impl Into<String>) -> impl FnOnce(jixiao_server::error::ApiError) -> SeedError {
     let step = step.into();
     move |source| SeedError::Monitoring { step, source }
 }
@@ -377,7 +377,7 @@ mod tests {
     /// moods give lights of every colour.
     #[test]
     fn generated_reports_pass_the_rules_with_every_light() {
-        let data = crate::demo::closed_year_dataset();
+        let data = crate::dataset::closed_year_dataset();
         let profile = Registry::builtin().default_profile().unwrap();
         let mut lights = std::collections::BTreeSet::new();
         for (i, t) in data.targets.iter().enumerate() {

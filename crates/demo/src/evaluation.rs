@@ -15,12 +15,12 @@ use rust_decimal::Decimal;
 use serde_json::{Map, Value, json};
 
 use super::{DEMO_ASSESSOR_ORG, DEMO_FINANCE_NAME, SeedError, caller};
-use crate::auth::Role;
-use crate::db::Database;
-use crate::demo::DemoDataset;
-use crate::service::evaluation as svc;
-use crate::service::profiles::Profiles;
-use crate::store;
+use crate::dataset::DemoDataset;
+use jixiao_server::auth::Role;
+use jixiao_server::db::Database;
+use jixiao_server::service::evaluation as svc;
+use jixiao_server::service::profiles::Profiles;
+use jixiao_server::store;
 
 /// The projects of the source report that scored 0 (no self-evaluation filed).
 pub const ZERO_SCORED: [&str; 3] = ["乡镇管理及涉农资金整合经费", "新疆专项（第二批）中央基建投资", "孤儿被装购置费"];
@@ -242,7 +242,7 @@ fn closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<Evalu
             if i % 10 == 4 {
                 let code = doc.get("project").and_then(|p| p.get("code")).and_then(Value::as_str).unwrap_or_default();
                 let pdf = evidence_pdf(&format!("Evidence of {code}: acceptance report, {year}"));
-                crate::service::evidence::attach(c, &dept, &e.id, &format!("{code}-验收报告.pdf"), &pdf)
+                jixiao_server::service::evidence::attach(c, &dept, &e.id, &format!("{code}-验收报告.pdf"), &pdf)
                     .map_err(err("evidence"))?;
             }
             let e = svc::submit(c, &dept, &e.id, &[e.etag], Locale::ZhCn, &profiles).map_err(err(name))?;
@@ -313,7 +313,7 @@ mod tests {
     /// Every generated self-evaluation scores without an error, with a spread of grades.
     #[test]
     fn generated_evaluations_score_cleanly_with_a_spread_of_grades() {
-        let data = crate::demo::closed_year_dataset();
+        let data = crate::dataset::closed_year_dataset();
         let profile = Registry::builtin().default_profile().unwrap();
         let mut grades = std::collections::BTreeMap::new();
         for (i, t) in data.targets.iter().enumerate() {

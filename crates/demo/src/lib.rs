@@ -14,18 +14,19 @@ use jixiao_rules::review::{Recommendation, ReviewGrade, Status};
 use jixiao_rules::{Locale, Registry};
 use serde_json::{Value, json};
 
-use crate::auth::{Caller, NewToken, Role, generate_token};
-use crate::db::{AnyConnection, Database};
-use crate::demo::DemoDataset;
-use crate::domain::{self, TargetStatus};
-use crate::error::ApiError;
-use crate::service::review as service;
-use crate::store;
-use crate::store::audit::NewAuditEvent;
-use crate::store::targets::{TargetFilter, TargetRow};
+use jixiao_server::auth::{Caller, NewToken, Role, generate_token};
+use jixiao_server::db::{AnyConnection, Database};
 
+use jixiao_server::error::ApiError;
+use jixiao_server::service::review as service;
+use jixiao_server::store;
+use jixiao_server::store::targets::{TargetFilter, TargetRow};
+
+pub mod dataset;
 pub mod evaluation;
 pub mod monitoring;
+
+pub use dataset::{DemoDataset, closed_year_dataset, demo_dataset};
 
 /// `created_by` of demo targets.
 pub const DEMO_ACTOR: &str = "demo";
@@ -176,7 +177,7 @@ pub struct SeedReport {
 pub enum SeedError {
     /// Database failure.
     #[error(transparent)]
-    Db(#[from] crate::db::DbError),
+    Db(#[from] jixiao_server::db::DbError),
     /// Query failure.
     #[error("loading the demo data failed")]
     Query(#[from] diesel::result::Error),
@@ -185,7 +186,7 @@ pub enum SeedError {
     Document(usize, String),
     /// Token generation failed.
     #[error(transparent)]
-    Token(#[from] crate::auth::TokenError),
+    Token(#[from] jixiao_server::auth::TokenError),
     /// A demo user could not be created.
     #[error("demo user: {0}")]
     User(#[source] ApiError),
@@ -207,66 +208,34 @@ pub enum SeedError {
         step: String,
         /// The service's error.
         #[source]
-        source: crate::error::ApiError,
+        source: jixiao_server::error::ApiError,
     },
     /// Reading the public list for the counts failed.
     #[error("counting the published demo targets failed: {0}")]
     Count(#[source] ApiError),
 }
 
-/// One target to insert, with what the review walk needs.
+/// A stored target, with what the review walk needs.
 struct Prepared {
     row: TargetRow,
-    /// `funds.annual_total` as a decimal string (the amount approved).
-    amount: Option<String>,
 }
 
-/// The rows of a data set's targets, checked by the rules like any draft.
-fn prepare(
-    data: &DemoDataset,
-    profile: &jixiao_rules::Profile,
-    now: chrono::NaiveDateTime,
-) -> Result<(Vec<Prepared>, usize), SeedError> {
-    let mut prepared = Vec::with_capacity(data.targets.len());
-    let mut valid_count = 0;
+impl Prepared {
+    /// `funds.annual_total` as a decimal string (the amount approved).
+    fn amount(&self) -> Option<String> {
+        self.row.annual_total.map(|m| m.0.to_string())
+    }
+}
+
+/// How many of the data set's documents the rules find valid (reported when the year was
+/// loaded before and nothing is declared now).
+fn valid_documents(data: &DemoDataset, profile: &jixiao_rules::Profile) -> Result<usize, SeedError> {
+    let mut valid = 0;
     for (i, value) in data.targets.iter().enumerate() {
         let doc = value.as_object().ok_or_else(|| SeedError::Document(i, "not a JSON object".into()))?;
-        let (parsed, report) = jixiao_rules::check_parsed(doc, profile, Locale::ZhCn);
-        if report.valid {
-            valid_count += 1;
-        }
-        let department_code = parsed
-            .department
-            .as_ref()
-            .and_then(|d| d.code.clone())
-            .ok_or_else(|| SeedError::Document(i, "no /department/code".into()))?;
-        let document = serde_json::Value::Object(doc.clone()).to_string();
-        let id = uuid::Uuid::now_v7().to_string();
-        let errors = report.violations.iter().filter(|v| v.severity == jixiao_rules::Severity::Error).count();
-        let row = TargetRow {
-            etag: domain::etag(&id, 1, TargetStatus::Draft, &document),
-            id,
-            department_code,
-            fiscal_year: parsed.fiscal_year.map(i32::from),
-            status: TargetStatus::Draft.as_str().into(),
-            classified: parsed.classified,
-            profile: profile.id.clone(),
-            project_code: parsed.project.as_ref().and_then(|p| p.code.clone()),
-            project_name: parsed.project.as_ref().and_then(|p| p.name.clone()),
-            annual_total: parsed.funds.annual_total.map(|a| crate::db::Money(a.value())),
-            violations: serde_json::to_string(&report.violations).unwrap_or_else(|_| "[]".into()),
-            document,
-            valid: report.valid,
-            error_count: i32::try_from(errors).unwrap_or(i32::MAX),
-            warning_count: i32::try_from(report.violations.len() - errors).unwrap_or(i32::MAX),
-            version: 1,
-            created_at: now,
-            updated_at: now,
-            created_by: DEMO_ACTOR.into(),
-        };
-        prepared.push(Prepared { row, amount: parsed.funds.annual_total.map(|a| a.value().to_string()) });
+        valid += usize::from(jixiao_rules::check(doc, profile, Locale::ZhCn).valid);
     }
-    Ok((prepared, valid_count))
+    Ok(valid)
 }
 
 /// Whether the demo targets of `year` are already in the database.
@@ -287,22 +256,25 @@ fn load_now(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
         Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
     let now = store::now();
     let already = loaded(&mut conn, data.fiscal_year)?;
-    let (prepared, valid_count) = prepare(data, profile, now)?;
-    let inserted = if already { 0 } else { prepared.len() };
-    if !already {
-        let valid: Vec<bool> = prepared.iter().map(|p| p.row.valid).collect();
-        let classified: Vec<bool> = prepared.iter().map(|p| p.row.classified).collect();
-        let plan = review_plan(&valid, &classified);
+    let (inserted, valid_count) = if already {
+        (0, valid_documents(data, profile)?)
+    } else {
         conn.transaction::<_, SeedError, _>(|c| {
             for d in &data.departments {
                 store::departments::ensure(c, &d.code, &d.name, now)?;
             }
-            for p in &prepared {
-                insert_with_audit(c, &p.row)?;
+            let mut declared = Vec::with_capacity(data.targets.len());
+            for i in 0..data.targets.len() {
+                declared.push(declare(c, data, i, profile)?);
             }
-            walk_review(c, data, &prepared, &plan)
-        })?;
-    }
+            // The review plan follows what the rules said of each stored draft.
+            let valid: Vec<bool> = declared.iter().map(|p| p.row.valid).collect();
+            let classified: Vec<bool> = declared.iter().map(|p| p.row.classified).collect();
+            let plan = review_plan(&valid, &classified);
+            walk_review(c, data, &declared, &plan)?;
+            Ok((declared.len(), valid.iter().filter(|v| **v).count()))
+        })?
+    };
     let review = review_counts(&mut conn)?;
     Ok(SeedReport {
         departments: data.departments.len(),
@@ -329,15 +301,15 @@ fn load_closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<
         return Ok(0);
     }
     let now = store::now();
-    let (prepared, _) = prepare(data, profile, now)?;
     let names: HashMap<&str, &str> = data.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
     let finance = caller(DEMO_FINANCE_NAME.into(), Role::Finance, None, None);
     conn.transaction::<_, SeedError, _>(|c| {
         for d in &data.departments {
             store::departments::ensure(c, &d.code, &d.name, now)?;
         }
-        for (i, p) in prepared.iter().enumerate() {
-            insert_with_audit(c, &p.row)?;
+        let mut declared = Vec::with_capacity(data.targets.len());
+        for i in 0..data.targets.len() {
+            let p = declare(c, data, i, profile)?;
             let code = p.row.department_code.as_str();
             let dept = caller(
                 format!("demo {}", names.get(code).copied().unwrap_or(code)),
@@ -350,11 +322,12 @@ fn load_closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<
                 step: "submit",
                 source,
             })?;
+            declared.push(p);
         }
         store::clock::advance_to(store::clock::morning(year, 1, 10));
-        for (i, p) in prepared.iter().enumerate() {
+        for (i, p) in declared.iter().enumerate() {
             let grade = if i % 4 == 3 { ReviewGrade::Good } else { ReviewGrade::Excellent };
-            let body = review_body(i, Status::Approved, grade, p.amount.as_deref());
+            let body = review_body(i, Status::Approved, grade, p.amount().as_deref());
             service::review(c, &finance, &p.row.id, body, Locale::ZhCn).map_err(|source| SeedError::Review {
                 target: i,
                 step: "review",
@@ -363,24 +336,27 @@ fn load_closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<
         }
         Ok(())
     })?;
-    Ok(prepared.len())
+    Ok(data.targets.len())
 }
 
-fn insert_with_audit(c: &mut AnyConnection, row: &TargetRow) -> Result<(), diesel::result::Error> {
-    store::targets::insert(c, row)?;
-    store::audit::append(
-        c,
-        &NewAuditEvent {
-            target_id: &row.id,
-            actor: DEMO_ACTOR,
-            role: "admin",
-            action: "create",
-            at: row.created_at,
-            old_etag: None,
-            new_etag: Some(&row.etag),
-            detail: json!({ "version": 1, "profile": row.profile, "valid": row.valid, "demo": true }),
-        },
-    )
+/// Declares target `i` of the data set through the targets use case, as the demo's
+/// administrator (`DEMO_ACTOR`): the stored row and its `create` audit row are the ones a
+/// department's `POST /targets` makes.
+fn declare(
+    c: &mut AnyConnection,
+    data: &DemoDataset,
+    i: usize,
+    profile: &jixiao_rules::Profile,
+) -> Result<Prepared, SeedError> {
+    let doc = data
+        .targets
+        .get(i)
+        .and_then(|v| v.as_object())
+        .ok_or_else(|| SeedError::Document(i, "not a JSON object".into()))?;
+    let author = caller(DEMO_ACTOR.into(), Role::Admin, None, None);
+    let row = jixiao_server::service::targets::create(c, &author, doc, profile)
+        .map_err(|source| SeedError::Review { target: i, step: "create", source })?;
+    Ok(Prepared { row })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -442,7 +418,7 @@ fn walk_review(
     store::clock::advance_to(store::clock::morning(year, 1, 8));
     for &(i, t, p) in &todo {
         let Some(grade) = p.grade else { continue };
-        let body = review_body(i, p.status, grade, t.amount.as_deref());
+        let body = review_body(i, p.status, grade, t.amount().as_deref());
         service::review(c, &finance, &t.row.id, body, Locale::ZhCn).map_err(step(i, "review"))?;
     }
     Ok(())
@@ -587,7 +563,7 @@ fn demo_password() -> Result<String, SeedError> {
     // 12 characters from an alphabet without look-alikes, in three groups: easy to type.
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut raw = [0u8; 12];
-    getrandom::fill(&mut raw).map_err(|e| crate::auth::TokenError::Random(e.to_string()))?;
+    getrandom::fill(&mut raw).map_err(|e| jixiao_server::auth::TokenError::Random(e.to_string()))?;
     let chars: Vec<char> = raw.iter().map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char).collect();
     Ok(chars.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join("-"))
 }
@@ -620,7 +596,7 @@ pub fn demo_users(db: &Database, data: &DemoDataset) -> Result<Vec<DemoUser>, Se
     let mut out = Vec::new();
     for (username, who, role, department, org) in wanted {
         let password = demo_password()?;
-        let new = crate::service::users::NewUser {
+        let new = jixiao_server::service::users::NewUser {
             username: &username,
             display_name: Some(&who),
             password: &password,
@@ -628,8 +604,8 @@ pub fn demo_users(db: &Database, data: &DemoDataset) -> Result<Vec<DemoUser>, Se
             department: department.as_deref(),
             org: org.as_deref(),
         };
-        let row = crate::service::users::prepare(&new).map_err(SeedError::User)?;
-        crate::service::users::upsert(&mut conn, row, DEMO_ACTOR).map_err(SeedError::User)?;
+        let row = jixiao_server::service::users::prepare(&new).map_err(SeedError::User)?;
+        jixiao_server::service::users::upsert(&mut conn, row, DEMO_ACTOR).map_err(SeedError::User)?;
         out.push(DemoUser { username, password, role, who });
     }
     Ok(out)
@@ -640,7 +616,7 @@ mod tests {
     use super::*;
 
     fn plan_of_demo() -> (Vec<bool>, Vec<bool>, Vec<DemoReview>) {
-        let data = crate::demo::demo_dataset();
+        let data = crate::dataset::demo_dataset();
         let profile = Registry::builtin().default_profile().expect("default profile");
         let valid: Vec<bool> = data
             .targets
@@ -709,7 +685,7 @@ mod tests {
 
     #[test]
     fn the_first_two_departments_show_every_status() {
-        let data = crate::demo::demo_dataset();
+        let data = crate::dataset::demo_dataset();
         let (_, _, plan) = plan_of_demo();
         for d in data.departments.iter().take(2) {
             let statuses: std::collections::HashSet<&str> = data
