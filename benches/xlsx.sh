@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak memory (max RSS) of the bureau workbook export: 1,000 / 10,000 / 100,000 targets
 # (each with a monitoring and an evaluation row, so three tables of N rows), written in
-# rust_xlsxwriter's constant-memory mode, into a file and into bytes (as the server does).
+# rust_xlsxwriter's constant-memory mode, into a file (as the server and `jixiao export workbook` do) and into bytes.
 # Prints each run's RSS and its ratio to the 1,000-row floor; fails when the 100,000-row
 # file export needs more than MAX_RATIO (default 3) times the floor.
 # Usage: benches/xlsx.sh [MAX_RATIO]     (release build of crates/sheets/examples/bureau_workbook.rs)
@@ -14,18 +14,16 @@ BIN="$CARGO_TARGET_DIR/release/examples/bureau_workbook"
 OUT="$(mktemp -d)"
 trap 'rm -rf "$OUT"' EXIT
 python3 - "$BIN" "$OUT" "$MAX_RATIO" <<'PY'
-import resource, subprocess, sys, time, os
+import subprocess, sys, time, os
 binary, out, max_ratio = sys.argv[1], sys.argv[2], float(sys.argv[3])
 def run(n, *extra):
-    # A fresh child per run: ru_maxrss of RUSAGE_CHILDREN is the largest child so far, so
-    # each run is measured in its own short-lived Python process.
-    code = ("import resource,subprocess,sys;"
-            "subprocess.run(sys.argv[1:],check=True,stderr=subprocess.DEVNULL);"
-            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    # The exporter reports its own peak RSS (VmHWM from /proc/self/status, which starts afresh
+    # at exec). getrusage(RUSAGE_CHILDREN) would not do: a forked child's high-water mark
+    # includes the Python image it was forked from (about 14 MB, more than the exporter).
     path = os.path.join(out, f"wb-{n}{'-buf' if extra else ''}.xlsx")
     t = time.time()
-    kib = int(subprocess.run([sys.executable, "-c", code, binary, str(n), path, *extra],
-                             check=True, capture_output=True, text=True).stdout)
+    res = subprocess.run([binary, str(n), path, *extra], check=True, capture_output=True, text=True)
+    kib = next(int(l.split()[1]) for l in res.stdout.splitlines() if l.startswith("peak_rss_kib "))
     return kib, time.time() - t, os.path.getsize(path)
 rows = []
 floor = None

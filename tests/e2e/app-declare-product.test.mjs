@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DECLARE_ACCOUNTS, ROOT, axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
+import { fieldValue } from "./fields.mjs";
 
 const FIXTURE = fixture();
 const LIBRARY = JSON.parse(readFileSync(join(ROOT, "crates/rules/data/library/common-indicators.json"), "utf8"));
@@ -38,6 +39,8 @@ after(async () => {
 });
 
 const at = (p) => `.jx-form [data-pointer="${p}"]`;
+/** A field's value (tests/e2e/fields.mjs). */
+const valueAt = (page, p) => fieldValue(page.locator(at(p)));
 /** The field or cell of a pointer (inside :has(), a selector is relative to it). */
 const fieldOf = (p) => `.jx-form .field:has([data-pointer="${p}"])`;
 const cellOf = (p) => `.jx-form td:has([data-pointer="${p}"])`;
@@ -206,11 +209,11 @@ test("suggestions while typing a name: chosen with the keyboard (name, unit, ope
   await page.keyboard.press("Enter");
   await list.waitFor({ state: "hidden" });
   assert.equal(await focused(page), "/indicators/0/value", "the focus goes to the value");
-  assert.equal(await page.inputValue(at("/indicators/0/name")), chosen);
-  assert.equal(await page.inputValue(at("/indicators/0/unit")), entry.unit ?? "");
-  assert.equal(await page.inputValue(at("/indicators/0/operator")), entry.operator ?? "qualitative");
-  assert.equal(await page.inputValue(at("/indicators/0/explanation")), entry.explanation);
-  assert.equal(await page.inputValue(at("/indicators/0/value")), "", "the value is left to the user");
+  assert.equal(await valueAt(page, "/indicators/0/name"), chosen);
+  assert.equal(await valueAt(page, "/indicators/0/unit"), entry.unit ?? "");
+  assert.equal(await valueAt(page, "/indicators/0/operator"), entry.operator ?? "qualitative");
+  assert.equal(await valueAt(page, "/indicators/0/explanation"), entry.explanation);
+  assert.equal(await valueAt(page, "/indicators/0/value"), "", "the value is left to the user");
 
   // The rest of the row with the keyboard only: value, unit, points, explanation, 详情 (评分标准, 依据).
   await page.keyboard.type("365");
@@ -243,7 +246,7 @@ test("suggestions while typing a name: chosen with the keyboard (name, unit, ope
   await list.locator('[role="option"]').first().waitFor();
   await page.keyboard.press("Escape");
   await list.waitFor({ state: "hidden" });
-  assert.equal(await page.inputValue(at("/indicators/1/name")), "合格");
+  assert.equal(await valueAt(page, "/indicators/1/name"), "合格");
   // The mouse: the department's own indicator, with its 评分标准 and 依据 (never its value).
   await page.fill(at("/indicators/1/name"), "");
   await page.locator('.jx-form [data-add="output/quantity"]').click();
@@ -251,10 +254,10 @@ test("suggestions while typing a name: chosen with the keyboard (name, unit, ope
   await list.locator('[role="option"].own').first().waitFor();
   await list.locator('[role="option"].own').first().click();
   await list.waitFor({ state: "hidden" });
-  assert.equal(await page.inputValue(at("/indicators/1/name")), "保障孤儿人数");
-  assert.equal(await page.inputValue(at("/indicators/1/unit")), "人");
-  assert.equal(await page.inputValue(at("/indicators/1/operator")), "eq");
-  assert.equal(await page.inputValue(at("/indicators/1/value")), "");
+  assert.equal(await valueAt(page, "/indicators/1/name"), "保障孤儿人数");
+  assert.equal(await valueAt(page, "/indicators/1/unit"), "人");
+  assert.equal(await valueAt(page, "/indicators/1/operator"), "eq");
+  assert.equal(await valueAt(page, "/indicators/1/value"), "");
   assert.equal(await focused(page), "/indicators/1/value");
 
   await page.click("#save");

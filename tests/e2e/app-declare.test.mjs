@@ -11,6 +11,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { DECLARE_ACCOUNTS, axe, fixture, shot as fullShot, signIn, startServer, watchCsp } from "./harness.mjs";
+import { fieldValue, isReadOnly } from "./fields.mjs";
 
 const FIXTURE = fixture();
 const OPINION = "人均被装购置成本测算依据不足，请补充测算说明后重新报送。";
@@ -30,6 +31,13 @@ after(async () => {
 });
 
 const at = (p) => `.jx-form [data-pointer="${p}"]`;
+/** A field's value (tests/e2e/fields.mjs). */
+const valueAt = (page, p) => fieldValue(page.locator(at(p)));
+/** Chooses an option in a choice cell of the indicator table: focused, it is the select. */
+const choose = async (page, p, v) => {
+  await page.focus(at(p));
+  await page.selectOption(at(p), v);
+};
 /** The cell of a field (inside :has(), a selector is relative to the cell). */
 const cell = (p) => `.jx-form td:has([data-pointer="${p}"])`;
 const ready = ".jx-form[data-ready=true]";
@@ -113,7 +121,7 @@ test("a department declares a new target in #/declare: the department from the s
     await page.click(`.jx-form [data-add="${group}"]`);
     await page.locator(at(`/indicators/${i}/name`)).waitFor();
     await page.keyboard.type(name);
-    await page.selectOption(at(`/indicators/${i}/operator`), op);
+    await choose(page, `/indicators/${i}/operator`, op);
     await page.fill(at(`/indicators/${i}/value`), value);
     if (unit) await page.fill(at(`/indicators/${i}/unit`), unit);
     await page.fill(at(`/indicators/${i}/points`), points);
@@ -143,7 +151,7 @@ test("a department declares a new target in #/declare: the department from the s
   await page.keyboard.type("问卷调查");
   await page.keyboard.press("Tab");
   for (const [p, v] of [["name", "受助对象满意度"], ["operator", "ge"], ["value", "90"], ["unit", "%"], ["points", "10"], ["explanation", "问卷调查"]]) {
-    assert.equal(await page.inputValue(at(`/indicators/${n}/${p}`)), v, p);
+    assert.equal(await valueAt(page, `/indicators/${n}/${p}`), v, p);
   }
   for (const m of ["level1", "level2", "level3", "share"]) {
     assert.equal(await page.locator(`[data-meter="${m}"]`).getAttribute("data-state"), "ok", `meter ${m}`);
@@ -177,7 +185,7 @@ test("a department declares a new target in #/declare: the department from the s
   assert.ok(calls[0].ifMatch && calls[1].ifMatch && calls[0].ifMatch !== calls[1].ifMatch);
   assert.equal(await page.locator(".jx-form").getAttribute("data-locked"), "true");
   assert.equal(await page.locator('[data-test="status"]').innerText(), "已提交");
-  assert.equal(await page.locator(at("/indicators/0/unit")).evaluate((el) => el.readOnly), true);
+  assert.equal(await isReadOnly(page.locator(at("/indicators/0/unit"))), true);
   assert.equal(await page.locator("#locked-note a").getAttribute("href"), `./#/mine/${ids.target}`);
   const stored = await srv.api("GET", `/targets/${ids.target}`, srv.tokens.dept);
   assert.equal(stored.body.status, "submitted");

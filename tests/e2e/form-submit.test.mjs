@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch } from "./static-server.mjs";
+import { fieldValue, isReadOnly } from "./fields.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const BIN = process.env.JIXIAO_BIN ?? join(ROOT, "target/debug/jixiao");
@@ -66,6 +67,8 @@ async function api(method, path, body, headers = {}) {
 }
 
 const at = (p) => `[data-pointer="${p}"]`;
+/** A field's value (tests/e2e/fields.mjs). */
+const valueAt = (page, p) => fieldValue(page.locator(at(p)));
 
 /** The form as the department (token stored as the other pages store it), its API calls recorded. */
 async function openForm() {
@@ -179,7 +182,7 @@ test("提交审核 submits through the server: refused with its 422 violations a
     assert.equal(await page.locator("body").getAttribute("data-locked"), "true");
     assert.ok(await page.locator("#submit").isDisabled());
     assert.ok(await page.locator("#save").isDisabled());
-    assert.equal(await unit.evaluate((el) => el.readOnly), true);
+    assert.equal(await isReadOnly(unit), true);
     assert.ok(await page.locator(at("/project/attribute")).isDisabled());
     assert.ok(await page.locator('button[data-action="remove"][data-row="0"]').isDisabled());
     assert.match(await page.locator("#target-state").innerText(), /状态：已提交/);
@@ -187,7 +190,7 @@ test("提交审核 submits through the server: refused with its 422 violations a
     // The link leads to the department's view of the target in the app.
     assert.equal(await page.locator("#locked-note a").getAttribute("href"), `./#/mine/${id}`);
   }
-  assert.equal(await unit.inputValue(), "人");
+  assert.equal(await valueAt(page, "/indicators/0/unit"), "人");
 
   assert.deepEqual(errors, []);
   await context.close();

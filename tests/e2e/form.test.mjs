@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { launch, serve } from "./static-server.mjs";
+import { fieldValue } from "./fields.mjs";
 
 const DIST = fileURLToPath(new URL("../../web/dist/", import.meta.url));
 const SHOTS = fileURLToPath(new URL("./screenshots/", import.meta.url));
@@ -22,6 +23,13 @@ after(async () => {
 });
 
 const at = (p) => `[data-pointer="${p}"]`;
+/** A field's value (tests/e2e/fields.mjs). */
+const valueAt = (page, p) => fieldValue(page.locator(at(p)));
+/** Chooses an option in a choice cell of the indicator table: focused, it is the select. */
+const choose = async (page, p, v) => {
+  await page.focus(at(p));
+  await page.selectOption(at(p), v);
+};
 /** Whether 提交审核 is marked as blocked by errors. It stays usable: the server decides and
  * says why (tests/e2e/form-submit.test.mjs). */
 const blocked = async (page) => {
@@ -74,7 +82,7 @@ test("a department fills a valid target with live feedback, and the draft surviv
     await nameBox.waitFor();
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.pointer), `/indicators/${i}/name`);
     await page.keyboard.type(name);
-    await page.selectOption(at(`/indicators/${i}/operator`), op);
+    await choose(page, `/indicators/${i}/operator`, op);
     await page.fill(at(`/indicators/${i}/value`), value);
     if (unit) await page.fill(at(`/indicators/${i}/unit`), unit);
     await page.fill(at(`/indicators/${i}/points`), points);
@@ -115,9 +123,9 @@ test("a department fills a valid target with live feedback, and the draft surviv
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
   assert.equal(await page.inputValue(at("/project/name")), "2019年孤儿被装购置费");
-  assert.equal(await page.inputValue(at("/indicators/0/unit")), "人");
-  assert.equal(await page.inputValue(at("/indicators/6/value")), "90");
-  assert.equal(await page.inputValue(at("/indicators/5/operator")), "qualitative");
+  assert.equal(await valueAt(page, "/indicators/0/unit"), "人");
+  assert.equal(await valueAt(page, "/indicators/6/value"), "90");
+  assert.equal(await valueAt(page, "/indicators/5/operator"), "qualitative");
   assert.equal(await page.locator('[data-meter="share"]').getAttribute("data-state"), "ok");
   assert.equal(await blocked(page), false);
   const draft = JSON.parse(await page.evaluate(() => localStorage.getItem("jixiao.form.draft.v1")));
@@ -132,7 +140,7 @@ test("a department fills a valid target with live feedback, and the draft surviv
   await context.setOffline(true);
   await page.reload();
   await page.waitForSelector("body[data-ready=true]");
-  assert.equal(await page.inputValue(at("/indicators/6/value")), "90");
+  assert.equal(await valueAt(page, "/indicators/6/value"), "90");
   await page.fill(at("/indicators/0/unit"), "");
   await page.locator(`td:has(${at("/indicators/0/unit")}) li[data-code="IND_UNIT_REQUIRED"]`).waitFor();
   await page.fill(at("/indicators/0/unit"), "人");
@@ -170,7 +178,7 @@ test("standalone, with no server: the indicator name suggests from the offline l
   await page.keyboard.press("ArrowDown");
   const chosen = await page.locator("#suggest-0 .sg-name").innerText();
   await page.keyboard.press("Enter");
-  assert.equal(await page.inputValue(at("/indicators/0/name")), chosen);
+  assert.equal(await valueAt(page, "/indicators/0/name"), chosen);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.pointer), "/indicators/0/value");
   await page.waitForTimeout(400);
   assert.deepEqual(api, [], "no server call from the standalone page");
@@ -219,8 +227,8 @@ test("rows are reordered and removed from the keyboard; a profile switch re-chec
   // Move the first indicator down with the keyboard: the two swap in the document, focus follows.
   await page.locator('button[data-action="down"][data-row="0"]').focus();
   await page.keyboard.press("Enter");
-  assert.equal(await page.inputValue(at("/indicators/0/name")), second.name);
-  assert.equal(await page.inputValue(at("/indicators/1/name")), first.name);
+  assert.equal(await valueAt(page, "/indicators/0/name"), second.name);
+  assert.equal(await valueAt(page, "/indicators/1/name"), first.name);
   assert.equal(await page.evaluate(() => document.activeElement?.dataset.row), "1");
 
   // Remove a row with the keyboard.

@@ -1,8 +1,10 @@
-// The one client of the jixiao API for the app, generated from openapi/openapi.json
-// (`npm run gen:api` writes openapi.d.ts on every build, so a drift between the spec and
-// a page is a type error). It sends Accept-Language: zh-CN, the session cookie (same
-// origin), X-CSRF-Token on every write, and — only when no session cookie is signed in —
-// a developer's bearer token from localStorage (the key the older pages use).
+// The one client of the jixiao API, generated from openapi/openapi.json (`npm run gen:api`
+// writes openapi.d.ts on every build, so a drift between the spec and a page is a type
+// error): the app's, and the standalone form's (declare.html, through `form/backend.ts`).
+// It sends Accept-Language: zh-CN (unless a call names its own language), the session
+// cookie (same origin), X-CSRF-Token on every write, and — only when no session cookie is
+// signed in — a developer's bearer token from localStorage. The calls that `fetch` itself
+// (files in and out) take its headers and its errors from here too (`fetchApi`).
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./openapi";
 
@@ -22,7 +24,7 @@ const CSRF_KEY = "jixiao.csrf";
 /** How the app authenticates now: the CSRF token of the cookie session, or the bearer token. */
 export const auth = { csrf: sessionStorage.getItem(CSRF_KEY) ?? "", bearer: false };
 
-/** A developer's bearer token (the older pages' token box), or "". */
+/** A developer's bearer token (the standalone form's token box), or "". */
 export function devToken(): string {
   return localStorage.getItem(TOKEN_KEY) ?? "";
 }
@@ -33,7 +35,7 @@ export function setDevToken(t: string): void {
   else localStorage.removeItem(TOKEN_KEY);
 }
 
-/** Keeps the session's CSRF token (sessionStorage, so the older pages of this tab find it). */
+/** Keeps the session's CSRF token (sessionStorage, so the standalone form in this tab finds it). */
 export function setCsrf(t: string | null | undefined): void {
   auth.csrf = t ?? "";
   if (t) sessionStorage.setItem(CSRF_KEY, t);
@@ -44,7 +46,8 @@ const WRITES = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 const headers: Middleware = {
   onRequest({ request }) {
-    request.headers.set("Accept-Language", "zh-CN");
+    // The standalone form asks for its page's language; everything else is in Chinese.
+    if (!request.headers.has("Accept-Language")) request.headers.set("Accept-Language", "zh-CN");
     if (auth.bearer && devToken()) request.headers.set("Authorization", `Bearer ${devToken()}`);
     else if (WRITES.has(request.method) && auth.csrf) request.headers.set("X-CSRF-Token", auth.csrf);
     return request;
@@ -147,4 +150,63 @@ export function requestHeaders(method = "GET"): Record<string, string> {
   if (auth.bearer && devToken()) h.Authorization = `Bearer ${devToken()}`;
   else if (WRITES.has(method.toUpperCase()) && auth.csrf) h["X-CSRF-Token"] = auth.csrf;
   return h;
+}
+
+/** A query string's values; `undefined`, `null` and "" leave the parameter out. */
+export type Query = Record<string, string | number | undefined | null>;
+
+/** The absolute URL of `path` under the API, with a query string. */
+export function apiUrl(path: string, query: Query = {}): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return `${apiBase()}${path}${s ? `?${s}` : ""}`;
+}
+
+/** A refused answer of a call made with `fetch` itself as an ApiError: the problem+json body
+ * ({} when it is not JSON) and, for 429, Retry-After. */
+export async function problemOf(res: Response): Promise<ApiError> {
+  let problem: Record<string, unknown> = {};
+  try {
+    const body: unknown = await res.json();
+    if (body && typeof body === "object") problem = body as Record<string, unknown>;
+  } catch {
+    // not JSON: the status's own message
+  }
+  const retry = Number(res.headers.get("Retry-After"));
+  return new ApiError(res.status, problem, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+}
+
+/** A call made with `fetch` itself (a file in or out, which the typed client does not carry):
+ * `GET /api/v1{path}?{query}` or `init.method`, with the client's headers plus `extra`.
+ * Resolves to the answer when it is 2xx; no connection throws `ApiError(0)`, a refusal its
+ * problem (a 401 also tells the app the session ended, as the client does). */
+export async function fetchApi(path: string, query: Query, init: { method?: string; headers?: Record<string, string>; body?: BodyInit } = {}): Promise<Response> {
+  const method = init.method ?? "GET";
+  let res: Response;
+  try {
+    res = await fetch(apiUrl(path, query), { method, headers: { ...requestHeaders(method), ...init.headers }, body: init.body, credentials: "same-origin" });
+  } catch {
+    throw new ApiError(0, {});
+  }
+  if (res.ok) return res;
+  if (res.status === 401) window.dispatchEvent(new CustomEvent("jixiao:unauthorized"));
+  throw await problemOf(res);
+}
+
+/** The file name of a Content-Disposition header: RFC 5987 `filename*` first, then `filename`. */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*\s*=\s*([^']*)'[^']*'([^;]+)/i.exec(disposition);
+  if (star) {
+    try {
+      const name = decodeURIComponent(star[2].trim().replace(/^"|"$/g, ""));
+      if (name) return name;
+    } catch {
+      // a malformed escape: the plain name below
+    }
+  }
+  const plain = /filename\s*=\s*("([^"]*)"|[^;]+)/i.exec(disposition);
+  const name = (plain?.[2] ?? plain?.[1] ?? "").trim();
+  return name || fallback;
 }

@@ -1,6 +1,7 @@
 // Exact arithmetic for what the form shows next to the rules' own checks: sums of 万元
-// amounts (decimal strings, as BigInt hundredths) and percentages of two counts. Never a
-// float: 0.1 + 0.2 must read 0.30. No rule lives here — the sums are display only.
+// amounts (decimal strings, as BigInt hundredths) and a profile's share as a percentage.
+// Never a float: 0.1 + 0.2 must read 0.30. No rule lives here — the sums are display only
+// (the quantitative share is the rules', meters.ts).
 
 /** An amount string as FORMATS §3 reads it (digits, at most 2 decimals, matched whole), in
  * hundredths; undefined when it is not one. */
@@ -17,18 +18,6 @@ export function formatHundredths(n: bigint): string {
   return `${neg ? "-" : ""}${a / 100n}.${String(a % 100n).padStart(2, "0")}`;
 }
 
-/** part / whole as a percentage rounded to 2 decimals, half to even (the rules' rounding),
- * without trailing zeros: (9, 12) → "75", (2, 3) → "66.67", (1, 32) → "3.12". */
-export function percent(part: number, whole: number): string {
-  if (whole <= 0) return "0";
-  const num = BigInt(part) * 10000n;
-  const den = BigInt(whole);
-  let q = num / den;
-  const r2 = (num % den) * 2n;
-  if (r2 > den || (r2 === den && q % 2n === 1n)) q += 1n;
-  return trimDecimal(formatHundredths(q));
-}
-
 /** A decimal string share ("0.7") as a percentage ("70"), exactly. */
 export function sharePercent(s: string): string {
   const m = /^(\d+)(?:\.(\d+))?$/.exec(s.trim());
@@ -39,6 +28,7 @@ export function sharePercent(s: string): string {
   return trimDecimal(rest ? `${whole}.${rest}` : whole);
 }
 
-function trimDecimal(s: string): string {
+/** A decimal string without trailing zeros: "75.00" → "75", "3.10" → "3.1". */
+export function trimDecimal(s: string): string {
   return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
 }

@@ -3,7 +3,7 @@
 // that keeps the page usable with no network. Department staff use the same form inside
 // the app (#/declare, web/src/app/views/declare/Declare.vue).
 import { mountForm } from "./form";
-import { legacyBackend } from "./backend";
+import { standaloneBackend } from "./backend";
 
 /** The cache `public/sw.js` serves from when the network is gone. */
 const OFFLINE_CACHE = "jixiao-form-v1";
@@ -29,7 +29,7 @@ function keepOffline(): void {
 
 document.body.classList.add("jx-standalone");
 const root = document.getElementById("declare") as HTMLElement;
-mountForm(root, { mode: "standalone", backend: legacyBackend });
+mountForm(root, { mode: "standalone", backend: standaloneBackend() });
 // Once the form is up every file it needs has been loaded: keep them for offline reloads.
 new MutationObserver((_, obs) => {
   if (document.body.dataset.ready !== "true") return;

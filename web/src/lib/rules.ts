@@ -29,6 +29,8 @@ export interface TreeCounts {
   level2: number;
   level3: number;
   quantitative: number;
+  /** The quantitative share in percent, as the rules state it ("75", "66.67"); absent without level-3 indicators. */
+  quantitative_percent?: string;
 }
 
 /** Labels in both locales. */

@@ -3,7 +3,8 @@
 // from the WASM module's `score` (the same code the server and `jixiao score` run) or from the
 // server. Violations carry JSON Pointers into the evaluation document; a clerk is shown the
 // field's name instead (`fieldName`).
-import { auth, devToken, type Schemas } from "../../api";
+import { apiBase, requestHeaders, type Schemas } from "../../api";
+import { saveBlob } from "../../../lib/dom";
 
 export type Evaluation = Schemas["Evaluation"];
 export type EvaluationSummary = Schemas["EvaluationSummary"];
@@ -280,18 +281,6 @@ export class FileError extends Error {
   }
 }
 
-/** The headers the app's client would send (the session's CSRF token on writes, or the developer's bearer token). */
-function authHeaders(method: string): Record<string, string> {
-  const h: Record<string, string> = { "Accept-Language": "zh-CN" };
-  if (auth.bearer && devToken()) h.Authorization = `Bearer ${devToken()}`;
-  else if (method !== "GET" && auth.csrf) h["X-CSRF-Token"] = auth.csrf;
-  return h;
-}
-
-function apiBase(): string {
-  return `${new URL(".", location.href).href.replace(/\/$/, "")}/api/v1`;
-}
-
 function detailOf(text: string): string {
   try {
     const p = JSON.parse(text) as { detail?: string; title?: string };
@@ -309,7 +298,7 @@ export function uploadEvidence(evaluationId: string, file: File, progress: (frac
     xhr.withCredentials = true;
     xhr.setRequestHeader("Accept", "application/json, application/problem+json");
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
-    for (const [k, v] of Object.entries(authHeaders("POST"))) xhr.setRequestHeader(k, v);
+    for (const [k, v] of Object.entries(requestHeaders("POST"))) xhr.setRequestHeader(k, v);
     xhr.upload.addEventListener("progress", (ev) => {
       if (ev.lengthComputable && ev.total > 0) progress(ev.loaded / ev.total);
     });
@@ -335,22 +324,14 @@ export async function downloadEvidence(evaluationId: string, ev: Evidence): Prom
   let res: Response;
   try {
     res = await fetch(`${apiBase()}/evaluations/${encodeURIComponent(evaluationId)}/evidence/${encodeURIComponent(ev.id)}`, {
-      headers: authHeaders("GET"),
+      headers: requestHeaders("GET"),
       credentials: "same-origin",
     });
   } catch {
     throw new FileError(0, "");
   }
   if (!res.ok) throw new FileError(res.status, detailOf(await res.text()));
-  const url = URL.createObjectURL(await res.blob());
-  const a = document.createElement("a");
-  a.href = url;
-  a.download = ev.file_name;
-  a.className = "sr-only";
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  saveBlob(await res.blob(), ev.file_name);
 }
 
 /** Why the server refused a file, in Chinese, followed by the server's own detail. */
