@@ -252,6 +252,7 @@ pub fn load(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> 
 
 fn load_now(db: &Database, data: &DemoDataset) -> Result<SeedReport, SeedError> {
     let mut conn = db.conn()?;
+    jixiao_server::db::year_partitions(&mut conn, i32::from(data.fiscal_year))?;
     let profile =
         Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
     let now = store::now();
@@ -295,6 +296,7 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<usize, Seed
 
 fn load_closed_year_now(db: &Database, data: &DemoDataset, year: i32) -> Result<usize, SeedError> {
     let mut conn = db.conn()?;
+    jixiao_server::db::year_partitions(&mut conn, year)?;
     let profile =
         Registry::builtin().default_profile().ok_or_else(|| SeedError::Document(0, "no default profile".into()))?;
     if loaded(&mut conn, data.fiscal_year)? {

@@ -213,6 +213,13 @@ impl Database {
             c.batch_execute("PRAGMA journal_mode = WAL;")?;
         }
         run_migrations(&mut first)?;
+        // This year's and next year's partitions (PostgreSQL), so the year's rows do not
+        // land in the default partition; two servers starting at once are serialized by
+        // the function's advisory lock.
+        let year = chrono::Datelike::year(&crate::store::now());
+        for y in [year, year + 1] {
+            year_partitions(&mut first, y)?;
+        }
         drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(pool_size.max(1))
@@ -303,6 +310,29 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
         tracing::info!(applied, "database migrations applied");
     }
     Ok(())
+}
+
+/// Makes the partitions of fiscal year `year` — `targets`, `monitoring_reports`,
+/// `evaluations`, `budget_decisions` — unless they exist or the year's rows already went to the
+/// default partition (PostgreSQL, migration `2026-12-03-000003_partition_by_year`); returns how
+/// many were made. SQLite has no partitions: 0. Years outside 2000–2100 (FORMATS §1) are left
+/// to the default partition.
+pub fn year_partitions(conn: &mut AnyConnection, year: i32) -> Result<usize, DbError> {
+    #[derive(diesel::QueryableByName)]
+    struct Made {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        made: i32,
+    }
+    match conn {
+        AnyConnection::Postgresql(c) if (2000..=2100).contains(&year) => {
+            use diesel::RunQueryDsl;
+            let made: Made = diesel::sql_query("SELECT jixiao_year_partitions($1) AS made")
+                .bind::<diesel::sql_types::Integer, _>(year)
+                .get_result(c)?;
+            Ok(usize::try_from(made.made).unwrap_or(0))
+        }
+        _ => Ok(0),
+    }
 }
 
 #[cfg(test)]

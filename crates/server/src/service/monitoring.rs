@@ -119,6 +119,8 @@ pub fn open_round(
             "the round {year} months 1–{month} is already open"
         )));
     }
+    // The year's partitions (PostgreSQL) before its reports are written; a no-op once made.
+    crate::db::year_partitions(conn, year)?;
     let row = RoundRow {
         id: uuid::Uuid::now_v7().to_string(),
         fiscal_year: year,

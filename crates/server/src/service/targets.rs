@@ -238,11 +238,16 @@ pub fn parse_if_match(value: &str) -> Result<Vec<String>, ApiError> {
 /// A stored target the caller may `action` (edit or delete) in its current state, as the
 /// rules' lifecycle decides: 404 for a target the caller does not see, 403 for a role that
 /// may not, 409 for a state that does not allow it.
-fn writable(conn: &mut AnyConnection, caller: &Caller, id: &str, action: Action<'_>) -> Result<TargetRow, ApiError> {
+fn writable(
+    conn: &mut AnyConnection,
+    caller: &Caller,
+    id: &str,
+    action: Action<'_>,
+) -> Result<(TargetRow, Lifecycle), ApiError> {
     let (row, lc) = crate::service::review::load(conn, id)?;
     let actor = crate::service::review::actor_for(conn, caller, &row)?;
     lc.apply(actor, action).map_err(|e| write_refused(caller, Some(&row.department_code), e))?;
-    Ok(row)
+    Ok((row, lc))
 }
 
 /// Replaces the document of a draft or returned target; `if_match` must name its
@@ -256,7 +261,7 @@ pub fn update(
     profile_id: Option<&str>,
     profiles: &Profiles,
 ) -> Result<TargetRow, ApiError> {
-    let row = writable(conn, caller, id, Action::Edit)?;
+    let (row, lc) = writable(conn, caller, id, Action::Edit)?;
     let status =
         TargetStatus::parse(&row.status).ok_or_else(|| ApiError::internal(std::io::Error::other("stored status")))?;
     if !if_match.contains(&row.etag) {
@@ -271,6 +276,18 @@ pub fn update(
         return Err(ApiError::Conflict(text!(
             "绩效目标归属部门 {own}，部门代码（/department/code）不能改为 {code}",
             "a target stays with its department ({own}); /department/code cannot change to {code}"
+        )));
+    }
+    // An adjustment (调整) changes an approved target within its budget year: its monitoring
+    // reports, evaluation and next year's budget belong to that year (and, on PostgreSQL,
+    // to that year's partitions).
+    if lc.is_adjustment()
+        && let (Some(year), Some(new_year)) = (row.fiscal_year, checked.fiscal_year)
+        && new_year != year
+    {
+        return Err(ApiError::Conflict(text!(
+            "已批复的绩效目标属于 {year} 年度，调整时年度（/fiscal_year）不能改为 {new_year}",
+            "an approved target belongs to fiscal year {year}; an adjustment cannot change /fiscal_year to {new_year}"
         )));
     }
     let (valid, error_count, warning_count) = checked.counts();
@@ -322,7 +339,7 @@ pub fn delete(
 ) -> Result<(), ApiError> {
     // An adjustment (a draft with a version in force) is refused by the lifecycle: the
     // approved version and its history stay.
-    let row = writable(conn, caller, id, Action::Delete)?;
+    let (row, _) = writable(conn, caller, id, Action::Delete)?;
     if let Some(tags) = if_match
         && !tags.contains(&row.etag)
     {

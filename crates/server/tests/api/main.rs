@@ -13,6 +13,7 @@ mod listing;
 mod locale;
 mod monitoring;
 mod openapi;
+mod partitions;
 mod profiles;
 mod review;
 mod score;

@@ -1,0 +1,68 @@
+-- Back to unpartitioned tables with single-column keys (the schema of 2026-12-03-000002).
+ALTER TABLE evaluation_assignments DROP CONSTRAINT evaluation_assignments_evaluation_fkey;
+ALTER TABLE evidence_files DROP CONSTRAINT evidence_files_evaluation_fkey;
+ALTER TABLE re_evaluations DROP CONSTRAINT re_evaluations_evaluation_fkey;
+ALTER TABLE rectifications DROP CONSTRAINT rectifications_report_fkey;
+ALTER TABLE monitoring_snapshots DROP CONSTRAINT monitoring_snapshots_report_fkey;
+DROP TRIGGER evaluation_assignments_year ON evaluation_assignments;
+DROP TRIGGER evidence_files_year ON evidence_files;
+DROP TRIGGER re_evaluations_year ON re_evaluations;
+DROP TRIGGER rectifications_year ON rectifications;
+DROP TRIGGER monitoring_snapshots_year ON monitoring_snapshots;
+ALTER TABLE evaluation_assignments DROP COLUMN fiscal_year;
+ALTER TABLE evidence_files DROP COLUMN fiscal_year;
+ALTER TABLE re_evaluations DROP COLUMN fiscal_year;
+ALTER TABLE rectifications DROP COLUMN fiscal_year;
+ALTER TABLE monitoring_snapshots DROP COLUMN fiscal_year;
+DROP FUNCTION jixiao_year_of_evaluation();
+DROP FUNCTION jixiao_year_of_report();
+
+ALTER TABLE budget_decisions RENAME TO budget_decisions_partitioned;
+ALTER TABLE evaluations RENAME TO evaluations_partitioned;
+ALTER TABLE monitoring_reports RENAME TO monitoring_reports_partitioned;
+ALTER TABLE targets RENAME TO targets_partitioned;
+CREATE TABLE targets (LIKE targets_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+CREATE TABLE monitoring_reports (LIKE monitoring_reports_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+CREATE TABLE evaluations (LIKE evaluations_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+CREATE TABLE budget_decisions (LIKE budget_decisions_partitioned INCLUDING DEFAULTS INCLUDING CONSTRAINTS);
+INSERT INTO targets SELECT * FROM targets_partitioned;
+INSERT INTO monitoring_reports SELECT * FROM monitoring_reports_partitioned;
+INSERT INTO evaluations SELECT * FROM evaluations_partitioned;
+INSERT INTO budget_decisions SELECT * FROM budget_decisions_partitioned;
+DROP TABLE budget_decisions_partitioned, evaluations_partitioned, monitoring_reports_partitioned,
+    targets_partitioned CASCADE;
+DROP FUNCTION jixiao_year_partitions(INTEGER);
+
+ALTER TABLE targets ADD PRIMARY KEY (id);
+ALTER TABLE monitoring_reports ADD PRIMARY KEY (id);
+ALTER TABLE monitoring_reports ADD UNIQUE (round_id, target_id);
+ALTER TABLE monitoring_reports ADD FOREIGN KEY (round_id) REFERENCES monitoring_rounds (id);
+ALTER TABLE monitoring_reports ADD FOREIGN KEY (target_id) REFERENCES targets (id);
+ALTER TABLE evaluations ADD PRIMARY KEY (id);
+ALTER TABLE evaluations ADD UNIQUE (target_id);
+ALTER TABLE evaluations ADD FOREIGN KEY (target_id) REFERENCES targets (id);
+ALTER TABLE budget_decisions ADD PRIMARY KEY (target_id);
+ALTER TABLE budget_decisions ADD FOREIGN KEY (target_id) REFERENCES targets (id);
+ALTER TABLE monitoring_snapshots ADD FOREIGN KEY (report_id) REFERENCES monitoring_reports (id);
+ALTER TABLE rectifications ADD FOREIGN KEY (report_id) REFERENCES monitoring_reports (id);
+ALTER TABLE re_evaluations ADD FOREIGN KEY (evaluation_id) REFERENCES evaluations (id);
+ALTER TABLE evidence_files ADD FOREIGN KEY (evaluation_id) REFERENCES evaluations (id);
+ALTER TABLE evaluation_assignments ADD FOREIGN KEY (evaluation_id) REFERENCES evaluations (id);
+
+CREATE INDEX targets_department_year ON targets (department_code, fiscal_year);
+CREATE INDEX targets_status ON targets (status);
+CREATE INDEX targets_department_id ON targets (department_code, id);
+CREATE INDEX targets_change ON targets (updated_at, id);
+CREATE INDEX targets_year_change ON targets (fiscal_year, updated_at, id);
+CREATE INDEX targets_year_status ON targets (fiscal_year, status);
+CREATE INDEX targets_sort_name ON targets ((COALESCE(project_name, '')), id);
+CREATE INDEX targets_sort_amount ON targets ((COALESCE(annual_total, 0)), id);
+CREATE INDEX targets_sort_status ON targets ((CASE status WHEN 'draft' THEN 0 WHEN 'submitted' THEN 1 WHEN 'returned' THEN 2 WHEN 'approved' THEN 3 ELSE 4 END), id);
+CREATE INDEX targets_sort_year ON targets ((COALESCE(fiscal_year, 0)), id);
+CREATE INDEX monitoring_reports_round_department ON monitoring_reports (round_id, department_code, id);
+CREATE INDEX monitoring_reports_round_light ON monitoring_reports (round_id, light, id);
+CREATE INDEX monitoring_reports_year_target ON monitoring_reports (fiscal_year, target_id, through_month);
+CREATE INDEX evaluations_year_department ON evaluations (fiscal_year, department_code, id);
+CREATE INDEX evaluations_year_status ON evaluations (fiscal_year, status, id);
+CREATE INDEX evaluations_department_id ON evaluations (department_code, id);
+CREATE INDEX budget_decisions_year ON budget_decisions (fiscal_year);
