@@ -8,6 +8,10 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
+/// The fiscal years a document may name (FORMATS.md §1: `fiscal_year`, 2000–2100); the server's
+/// `?fiscal_year=` parameters and its per-year partitions use the same range.
+pub const FISCAL_YEARS: std::ops::RangeInclusive<u16> = 2000..=2100;
+
 /// An amount of money in 万元: digits with at most 2 decimals, ≥ 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Amount(Decimal);

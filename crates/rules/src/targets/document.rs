@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use crate::messages::Locale;
 use crate::profile::Framework;
-use crate::values::{Amount, Date, is_blank, is_placeholder, parse_points, parse_signed_decimal};
+use crate::values::{Amount, Date, FISCAL_YEARS, is_blank, is_placeholder, parse_points, parse_signed_decimal};
 use crate::violation::{Code, Sink, Violation, params};
 
 /// Kind of target (FORMATS.md `kind`).
@@ -770,7 +770,9 @@ pub(crate) fn read_header(doc: &Map<String, Value>, sink: &mut Sink) -> TargetDo
 
     match doc.get("fiscal_year") {
         v if is_blank(v) => sink.push(Code::DocFieldRequired, "/fiscal_year"),
-        Some(Value::Number(n)) if n.as_u64().is_some_and(|y| (2000..=2100).contains(&y)) => {
+        Some(Value::Number(n))
+            if n.as_u64().and_then(|y| u16::try_from(y).ok()).is_some_and(|y| FISCAL_YEARS.contains(&y)) =>
+        {
             out.fiscal_year = n.as_u64().and_then(|y| u16::try_from(y).ok());
         }
         _ => sink.push(Code::DocFieldInvalid, "/fiscal_year"),

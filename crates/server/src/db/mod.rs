@@ -315,8 +315,8 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
 /// Makes the partitions of fiscal year `year` — `targets`, `monitoring_reports`,
 /// `evaluations`, `budget_decisions` — unless they exist or the year's rows already went to the
 /// default partition (PostgreSQL, migration `2026-12-03-000003_partition_by_year`); returns how
-/// many were made. SQLite has no partitions: 0. Years outside 2000–2100 (FORMATS §1) are left
-/// to the default partition.
+/// many were made. SQLite has no partitions: 0. Years outside `FISCAL_YEARS` (FORMATS §1) are
+/// left to the default partition.
 pub fn year_partitions(conn: &mut AnyConnection, year: i32) -> Result<usize, DbError> {
     #[derive(diesel::QueryableByName)]
     struct Made {
@@ -324,7 +324,7 @@ pub fn year_partitions(conn: &mut AnyConnection, year: i32) -> Result<usize, DbE
         made: i32,
     }
     match conn {
-        AnyConnection::Postgresql(c) if (2000..=2100).contains(&year) => {
+        AnyConnection::Postgresql(c) if crate::domain::in_fiscal_years(year) => {
             use diesel::RunQueryDsl;
             let made: Made = diesel::sql_query("SELECT jixiao_year_partitions($1) AS made")
                 .bind::<diesel::sql_types::Integer, _>(year)

@@ -6,6 +6,12 @@ pub use jixiao_rules::review::Status as TargetStatus;
 
 use sha2::{Digest, Sha256};
 
+/// Whether `y` is a year a document may name ([`jixiao_rules::values::FISCAL_YEARS`]): the
+/// range of every `fiscal_year` parameter and of the per-year partitions.
+pub fn in_fiscal_years(y: i32) -> bool {
+    u16::try_from(y).is_ok_and(|y| jixiao_rules::values::FISCAL_YEARS.contains(&y))
+}
+
 /// The entity tag of a target state (without quotes): changes whenever the id, version,
 /// status or document changes.
 pub fn etag(id: &str, version: i64, status: TargetStatus, document: &str) -> String {

@@ -106,7 +106,7 @@ pub(crate) fn audit_as(
 /// A fiscal year is 2000–2100 (what every document's year may be), else 400. The one check
 /// of a year in a path, a query or a body.
 pub fn fiscal_year(y: i32) -> Result<i32> {
-    if (2000..=2100).contains(&y) {
+    if crate::domain::in_fiscal_years(y) {
         Ok(y)
     } else {
         Err(ApiError::InvalidParameter(text!(
