@@ -19,6 +19,7 @@ pub mod review;
 pub mod targets;
 
 // Shared by the stages: rule profiles, typed values, violations and the message catalogue.
+mod execution;
 pub mod messages;
 pub mod profile;
 pub mod values;

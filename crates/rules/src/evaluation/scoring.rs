@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::document::{self, Nature, Operator, TargetDocument, TargetValue};
+use crate::execution::amount;
 use crate::messages::Locale;
 use crate::profile::{ExecutionMethod, Profile, ReverseRule, ScoringParams};
-use crate::values::{Amount, Date, is_blank, parse_signed_decimal};
+use crate::values::{Date, is_blank, parse_signed_decimal};
 use crate::violation::{Code, Sink, Violation, params};
 
 /// Grade of a total (half-open bands).
@@ -145,25 +146,6 @@ pub struct ScoreReport {
 
 fn reason_given(o: &Map<String, Value>, key: &str) -> bool {
     matches!(o.get(key), Some(Value::String(s)) if !s.trim().is_empty())
-}
-
-fn amount(o: &Map<String, Value>, key: &str, sink: &mut Sink, required: bool) -> Option<Amount> {
-    let v = o.get(key);
-    let path = format!("/execution/{key}");
-    if is_blank(v) {
-        if required {
-            sink.push(Code::DocFieldRequired, path);
-        }
-        return None;
-    }
-    let a = match v {
-        Some(Value::String(s)) => Amount::parse(s),
-        _ => None,
-    };
-    if a.is_none() {
-        sink.push(Code::AmountInvalid, path);
-    }
-    a
 }
 
 fn execution(eval: &Map<String, Value>, p: &ScoringParams, sink: &mut Sink) -> ExecutionScore {

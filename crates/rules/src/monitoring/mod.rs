@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::document::{self, Nature, Operator, TargetDocument, TargetValue};
+use crate::execution::amount;
 use crate::messages::Locale;
 use crate::profile::{MonitoringParams, Profile, Rounding};
 use crate::values::{Amount, Date, is_blank, parse_signed_decimal};
@@ -327,25 +328,6 @@ fn period(report: &Map<String, Value>, doc: &TargetDocument, sink: &mut Sink) ->
         (Some(year), Some(month)) if year_ok => Some(Period { year, month }),
         _ => None,
     }
-}
-
-fn amount(o: &Map<String, Value>, key: &str, sink: &mut Sink, required: bool) -> Option<Amount> {
-    let v = o.get(key);
-    let path = format!("/execution/{key}");
-    if is_blank(v) {
-        if required {
-            sink.push(Code::DocFieldRequired, path);
-        }
-        return None;
-    }
-    let a = match v {
-        Some(Value::String(s)) => Amount::parse(s),
-        _ => None,
-    };
-    if a.is_none() {
-        sink.push(Code::AmountInvalid, path);
-    }
-    a
 }
 
 /// The `executed` of a previous report, when it is a valid amount.
