@@ -13,15 +13,7 @@ async fn approved(app: &TestApp, dept_token: &str, finance: &str, code: &str, na
     let mut doc = fixture("evaluations/orphan-clothing-2019.json")["target"].clone();
     doc["department"]["code"] = json!(code);
     doc["project"]["name"] = json!(name);
-    let r = call(app, Method::POST, "/targets", Some(dept_token), Some(&doc), None).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let r = call(app, Method::POST, &format!("/targets/{id}/submit"), Some(dept_token), None, None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
-    let r = call(app, Method::POST, &format!("/targets/{id}/review"), Some(finance), Some(&d), None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    id
+    crate::helpers::approved(app, dept_token, finance, &doc).await
 }
 
 /// The whole cycle: draft → 422 → fixed → submitted → returned → resubmitted → filed →
@@ -395,14 +387,7 @@ pub async fn evidence_assessors_deadline_and_as_of(app: &TestApp) {
     whole["kind"] = json!("department");
     whole.as_object_mut().unwrap().remove("project");
     whole["department"]["code"] = json!("102");
-    let r = call(app, Method::POST, "/targets", Some(&b), Some(&whole), None).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let tw = r.body["id"].as_str().unwrap().to_owned();
-    let r = call(app, Method::POST, &format!("/targets/{tw}/submit"), Some(&b), None, None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
-    let r = call(app, Method::POST, &format!("/targets/{tw}/review"), Some(&finance), Some(&d), None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
+    let tw = crate::helpers::approved(app, &b, &finance, &whole).await;
     let ew = filed(app, &b, &finance, &tw).await;
     let r = call(app, Method::GET, &format!("/evaluations/{ew}"), Some(&b), None, None).await;
     assert_eq!(

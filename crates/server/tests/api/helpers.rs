@@ -10,7 +10,7 @@ use diesel::{Connection, PgConnection, RunQueryDsl};
 use jixiao_server::auth::{Role, generate_token};
 use jixiao_server::db::Database;
 use jixiao_server::{Application, Config, store};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 /// Which database a test runs on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -292,4 +292,18 @@ pub async fn call(
     let (status, headers, body) = send(req, bytes.as_deref()).await;
     let etag = headers.get("etag").and_then(|v| v.to_str().ok()).map(str::to_owned);
     Reply { status, etag, body, headers }
+}
+
+/// `doc` declared by `dept`, submitted, and approved by `finance` (良, 86.40 万元): the
+/// approved target every later stage starts from. Its id.
+pub async fn approved(app: &TestApp, dept: &str, finance: &str, doc: &Value) -> String {
+    let r = call(app, awc::http::Method::POST, "/targets", Some(dept), Some(doc), None).await;
+    assert_eq!(r.status, 201, "create target: {}", r.body);
+    let id = r.body["id"].as_str().unwrap().to_owned();
+    let r = call(app, awc::http::Method::POST, &format!("/targets/{id}/submit"), Some(dept), None, None).await;
+    assert_eq!(r.status, 200, "submit target: {}", r.body);
+    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
+    let r = call(app, awc::http::Method::POST, &format!("/targets/{id}/review"), Some(finance), Some(&d), None).await;
+    assert_eq!(r.status, 200, "approve target: {}", r.body);
+    id
 }

@@ -99,15 +99,7 @@ fn header<'h>(headers: &'h awc::http::header::HeaderMap, name: &str) -> &'h str 
 /// A target of department 101 through review to approval; its id.
 async fn approved_target(app: &TestApp, dept: &str, finance: &str) -> String {
     let doc = fixture("evaluations/orphan-clothing-2019.json")["target"].clone();
-    let r = call(app, Method::POST, "/targets", Some(dept), Some(&doc), None).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let r = call(app, Method::POST, &format!("/targets/{id}/submit"), Some(dept), None, None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
-    let r = call(app, Method::POST, &format!("/targets/{id}/review"), Some(finance), Some(&d), None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    id
+    crate::helpers::approved(app, dept, finance, &doc).await
 }
 
 /// Every kind of problem, in Chinese, in English, and with `?locale=en` over Chinese.

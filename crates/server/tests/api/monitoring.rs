@@ -25,15 +25,7 @@ async fn world(app: &TestApp) -> World {
     let finance = app.token(Role::Finance, None, None).await;
     let assessor = app.token(Role::Assessor, None, Some("甲会计师事务所")).await;
     let doc = fixture("monitoring/missing-rows.json")["target"].clone();
-    let r = call(app, Method::POST, "/targets", Some(&dept_a), Some(&doc), None).await;
-    assert_eq!(r.status, 201, "create target: {}", r.body);
-    let target_id = r.body["id"].as_str().unwrap().to_owned();
-    let r = call(app, Method::POST, &format!("/targets/{target_id}/submit"), Some(&dept_a), None, None).await;
-    assert_eq!(r.status, 200, "submit target: {}", r.body);
-    let decision = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
-    let r =
-        call(app, Method::POST, &format!("/targets/{target_id}/review"), Some(&finance), Some(&decision), None).await;
-    assert_eq!(r.status, 200, "approve target: {}", r.body);
+    let target_id = crate::helpers::approved(app, &dept_a, &finance, &doc).await;
     let round = json!({ "fiscal_year": 2019, "through_month": 9, "deadline": "2019-10-10" });
     let r = call(app, Method::POST, "/monitoring/rounds", Some(&finance), Some(&round), None).await;
     assert_eq!(r.status, 201, "open round: {}", r.body);

@@ -21,14 +21,7 @@ async fn approved_2019(app: &TestApp) -> (String, String, String) {
     let finance = app.token(Role::Finance, None, None).await;
     let doc = fixture("monitoring/missing-rows.json")["target"].clone();
     assert_eq!(doc["fiscal_year"], 2019);
-    let r = call(app, Method::POST, "/targets", Some(&dept), Some(&doc), None).await;
-    assert_eq!(r.status, 201, "create: {}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let r = call(app, Method::POST, &format!("/targets/{id}/submit"), Some(&dept), None, None).await;
-    assert_eq!(r.status, 200, "submit: {}", r.body);
-    let decision = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
-    let r = call(app, Method::POST, &format!("/targets/{id}/review"), Some(&finance), Some(&decision), None).await;
-    assert_eq!(r.status, 200, "approve: {}", r.body);
+    let id = crate::helpers::approved(app, &dept, &finance, &doc).await;
     (dept, finance, id)
 }
 

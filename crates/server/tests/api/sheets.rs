@@ -10,7 +10,7 @@ use calamine::Reader;
 use jixiao_server::auth::Role;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem, call, fixture};
+use crate::helpers::{TestApp, approved, assert_problem, call, fixture};
 
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
@@ -74,18 +74,6 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
-}
-
-async fn approve(app: &TestApp, dept: &str, finance: &str, doc: &Value) -> String {
-    let r = call(app, Method::POST, "/targets", Some(dept), Some(doc), None).await;
-    assert_eq!(r.status, 201, "{}", r.body);
-    let id = r.body["id"].as_str().unwrap().to_owned();
-    let r = call(app, Method::POST, &format!("/targets/{id}/submit"), Some(dept), None, None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    let d = json!({ "decision": "approve", "grade": "good", "approved_amount": "86.40" });
-    let r = call(app, Method::POST, &format!("/targets/{id}/review"), Some(finance), Some(&d), None).await;
-    assert_eq!(r.status, 200, "{}", r.body);
-    id
 }
 
 /// The 申报表 downloads for who may read the target, and reads back to the same document.
@@ -198,7 +186,7 @@ pub async fn report_evaluation_and_workbook(app: &TestApp) {
     let b = app.token(Role::Department, Some("102"), None).await;
     let finance = app.token(Role::Finance, None, None).await;
     let doc = fixture("evaluations/orphan-clothing-2019.json")["target"].clone();
-    let target = approve(app, &a, &finance, &doc).await;
+    let target = approved(app, &a, &finance, &doc).await;
 
     let round = json!({ "fiscal_year": 2019, "through_month": 9, "deadline": "2019-10-10" });
     let r = call(app, Method::POST, "/monitoring/rounds", Some(&finance), Some(&round), None).await;
