@@ -11,6 +11,8 @@
 //! Report documents are generated deterministically from each approved target and checked
 //! by the rules on the way in (a submission with an error is refused, as for anyone).
 
+use std::collections::HashMap;
+
 use diesel::Connection;
 use jixiao_rules::Locale;
 use jixiao_rules::profile::Rounding;
@@ -21,7 +23,7 @@ use serde_json::{Map, Value, json};
 use super::{DEMO_FINANCE_NAME, SeedError, caller};
 use crate::dataset::DemoDataset;
 use jixiao_server::auth::{Caller, Role};
-use jixiao_server::db::{AnyConnection, Database};
+use jixiao_server::db::{AnyConnection, Database, PooledConnection};
 use jixiao_server::service::monitoring::{self as svc, Decision};
 use jixiao_server::service::profiles::Profiles;
 use jixiao_server::store;
@@ -255,6 +257,27 @@ fn approved_targets(c: &mut AnyConnection, year: u16) -> Result<Vec<Approved>, S
     Ok(out)
 }
 
+/// What loading a year's monitoring starts from: a connection, the profiles, the department
+/// names and the finance actor.
+struct Start<'a> {
+    conn: PooledConnection,
+    profiles: Profiles,
+    names: HashMap<&'a str, &'a str>,
+    a: Actors,
+}
+
+/// [`Start`], or `None` when the year's first round (1–3月) is already there: loaded before.
+fn start<'a>(db: &Database, data: &'a DemoDataset) -> Result<Option<Start<'a>>, SeedError> {
+    let mut conn = db.conn()?;
+    if store::monitoring::round_of(&mut conn, i32::from(data.fiscal_year), 3)?.is_some() {
+        return Ok(None);
+    }
+    let profiles = Profiles::load(&mut conn)?;
+    let names = data.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
+    let a = Actors { finance: caller(DEMO_FINANCE_NAME.into(), Role::Finance, None, None) };
+    Ok(Some(Start { conn, profiles, names, a }))
+}
+
 /// The closed year's four quarterly rounds, every approved target accepted each quarter.
 pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
     // Each quarter is reported in the days after it ends (the trail reads as the year went).
@@ -262,15 +285,10 @@ pub fn load_closed_year(db: &Database, data: &DemoDataset) -> Result<MonitoringR
 }
 
 fn closed_year_now(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
-    let mut conn = db.conn()?;
     let year = data.fiscal_year;
-    if store::monitoring::round_of(&mut conn, i32::from(year), 3)?.is_some() {
+    let Some(Start { mut conn, profiles, names, a }) = start(db, data)? else {
         return Ok(MonitoringReport::default());
-    }
-    let profiles = Profiles::load(&mut conn)?;
-    let names: std::collections::HashMap<&str, &str> =
-        data.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
-    let a = Actors { finance: caller(DEMO_FINANCE_NAME.into(), Role::Finance, None, None) };
+    };
     conn.transaction::<_, SeedError, _>(|c| {
         let targets = approved_targets(c, year)?;
         let mut out = MonitoringReport::default();
@@ -300,15 +318,10 @@ pub fn load_current_year(db: &Database, data: &DemoDataset) -> Result<Monitoring
 }
 
 fn current_year_now(db: &Database, data: &DemoDataset) -> Result<MonitoringReport, SeedError> {
-    let mut conn = db.conn()?;
     let year = data.fiscal_year;
-    if store::monitoring::round_of(&mut conn, i32::from(year), 3)?.is_some() {
+    let Some(Start { mut conn, profiles, names, a }) = start(db, data)? else {
         return Ok(MonitoringReport::default());
-    }
-    let profiles = Profiles::load(&mut conn)?;
-    let names: std::collections::HashMap<&str, &str> =
-        data.departments.iter().map(|d| (d.code.as_str(), d.name.as_str())).collect();
-    let a = Actors { finance: caller(DEMO_FINANCE_NAME.into(), Role::Finance, None, None) };
+    };
     // The late department: the third one with approved targets (the first two have printed tokens).
     conn.transaction::<_, SeedError, _>(|c| {
         let targets = approved_targets(c, year)?;
