@@ -199,26 +199,26 @@ export function createImportExport(ctx: FormContext) {
     }
   }
 
+  /** A button that opens its hidden file input; the chosen file goes to `read`, and the input
+   *  is cleared so the same file can be chosen again. */
+  function picker(buttonId: string, inputId: string, read: (f: File) => Promise<void>): void {
+    const input = ctx.$<HTMLInputElement>(inputId);
+    ctx.$(buttonId).addEventListener("click", () => input.click());
+    input.addEventListener("change", () => {
+      const f = input.files?.[0];
+      if (f) void read(f);
+      input.value = "";
+    });
+  }
+
   /** The tools' buttons: 导入/导出 JSON (standalone), 从Excel导入 and 下载Excel (app). */
   function bind(): void {
     if (!ctx.app) {
       ctx.$("export").addEventListener("click", exportJson);
-      const fileInput = ctx.$<HTMLInputElement>("import");
-      ctx.$("import-btn").addEventListener("click", () => fileInput.click());
-      fileInput.addEventListener("change", () => {
-        const f = fileInput.files?.[0];
-        if (f) void importJson(f);
-        fileInput.value = "";
-      });
+      picker("import-btn", "import", importJson);
       return;
     }
-    const xlsxInput = ctx.$<HTMLInputElement>("import-xlsx");
-    ctx.$("import-xlsx-btn").addEventListener("click", () => xlsxInput.click());
-    xlsxInput.addEventListener("change", () => {
-      const f = xlsxInput.files?.[0];
-      if (f) void importXlsx(f);
-      xlsxInput.value = "";
-    });
+    picker("import-xlsx-btn", "import-xlsx", importXlsx);
     ctx.$("export-xlsx").addEventListener("click", () => void downloadXlsx());
   }
 
