@@ -106,6 +106,12 @@ export function problemMessage(e: unknown): string {
   return FALLBACK[0];
 }
 
+/** A refusal's `Retry-After` in seconds (429), when it names a positive number. */
+function retryAfter(res: Response): number | undefined {
+  const retry = Number(res.headers.get("Retry-After"));
+  return Number.isFinite(retry) && retry > 0 ? retry : undefined;
+}
+
 /** Awaits an openapi-fetch call: its data, or an ApiError with the problem. */
 export async function must<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
   let r: { data?: T; error?: unknown; response: Response };
@@ -115,9 +121,8 @@ export async function must<T>(call: Promise<{ data?: T; error?: unknown; respons
     throw new ApiError(0, {});
   }
   if (!r.response.ok) {
-    const retry = Number(r.response.headers.get("Retry-After"));
     const problem = (r.error && typeof r.error === "object" ? r.error : {}) as Partial<Problem>;
-    throw new ApiError(r.response.status, problem, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+    throw new ApiError(r.response.status, problem, retryAfter(r.response));
   }
   return r.data as T;
 }
@@ -173,8 +178,7 @@ export async function problemOf(res: Response): Promise<ApiError> {
   } catch {
     // not JSON: the status's own message
   }
-  const retry = Number(res.headers.get("Retry-After"));
-  return new ApiError(res.status, problem, Number.isFinite(retry) && retry > 0 ? retry : undefined);
+  return new ApiError(res.status, problem, retryAfter(res));
 }
 
 /** A call made with `fetch` itself (a file in or out, which the typed client does not carry):
