@@ -13,8 +13,12 @@ BIN=${JIXIAO_BIN:-$(realpath -m "${CARGO_TARGET_DIR:-target}")/debug/jixiao}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 [ -x "$PGBIN/initdb" ] || { echo "replica-test: no PostgreSQL binaries under /usr/lib/postgresql" >&2; exit 1; }
 [ -x "$BIN" ] || { echo "replica-test: $BIN is missing (cargo build -p jixiao)" >&2; exit 1; }
-PRIMARY_PORT=${PRIMARY_PORT:-55432}
-REPLICA_PORT=${REPLICA_PORT:-55433}
+# Free ports unless given: a fixed port can be held at that moment by another process (or be
+# an outgoing connection's local port), and then the primary does not start.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PRIMARY_PORT=${PRIMARY_PORT:-$(free_port)}
+REPLICA_PORT=${REPLICA_PORT:-$(free_port)}
+[ "$PRIMARY_PORT" != "$REPLICA_PORT" ] || REPLICA_PORT=$(free_port)
 
 as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 step() { printf '\n== %s\n' "$*"; }
@@ -42,14 +46,16 @@ wal_level = replica
 max_wal_senders = 4
 fsync = off
 EOF
-as_pg "$PGBIN/pg_ctl" -D "$WORK/primary" -l "$WORK/primary.log" -w start >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$WORK/primary" -l "$WORK/primary.log" -w start >/dev/null ||
+  { cat "$WORK/primary.log" >&2; fail "the primary did not start on port $PRIMARY_PORT"; }
 PRIMARY="postgres://postgres@127.0.0.1:$PRIMARY_PORT/jixiao"
 as_pg "$PGBIN/psql" -q -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -d postgres -c "CREATE DATABASE jixiao" >/dev/null
 
 step "streaming replica on 127.0.0.1:$REPLICA_PORT (pg_basebackup -R)"
 as_pg "$PGBIN/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$WORK/replica" -R -X stream >/dev/null
 sed -i "s/^port = .*/port = $REPLICA_PORT/" "$WORK/replica/postgresql.conf"
-as_pg "$PGBIN/pg_ctl" -D "$WORK/replica" -l "$WORK/replica.log" -w start >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$WORK/replica" -l "$WORK/replica.log" -w start >/dev/null ||
+  { cat "$WORK/replica.log" >&2; fail "the replica did not start on port $REPLICA_PORT"; }
 REPLICA="postgres://postgres@127.0.0.1:$REPLICA_PORT/jixiao"
 in_recovery=$(as_pg "$PGBIN/psql" -tAq -h 127.0.0.1 -p "$REPLICA_PORT" -U postgres -d jixiao -c "SELECT pg_is_in_recovery()")
 [ "$in_recovery" = t ] || fail "the replica is not a standby"
@@ -59,19 +65,26 @@ step "two servers on the primary, both reading lists from the replica"
 token=$("$BIN" token create --database "$PRIMARY" --role department --department 101 --name "民政局 replica test" 2>/dev/null)
 finance=$("$BIN" token create --database "$PRIMARY" --role finance --name "财政局 replica test" 2>/dev/null)
 admin=$("$BIN" token create --database "$PRIMARY" --role admin --name "admin replica test" 2>/dev/null)
+# Starts a server logging to $1 and sets URL to its address. Not called in $(…): its PID must
+# reach PIDS in this shell, or the cleanup would leave the server running after the test.
 start_server() {
   local out=$1
   RUST_LOG=warn "$BIN" serve --database "$PRIMARY" --read-database "$REPLICA" --port 0 --web-dir "$WORK/none" >"$out" 2>&1 &
   PIDS+=($!)
   for _ in $(seq 1 100); do
-    if grep -q "listening on" "$out"; then sed -n 's/.*listening on \(http:\/\/[^/]*\)\/.*/\1/p' "$out" | head -1; return; fi
+    if grep -q "listening on" "$out"; then
+      URL=$(sed -n 's/.*listening on \(http:\/\/[^/]*\)\/.*/\1/p' "$out" | head -1)
+      return
+    fi
     sleep 0.1
   done
   cat "$out" >&2
   fail "a server did not start"
 }
-A=$(start_server "$WORK/a.log")
-B=$(start_server "$WORK/b.log")
+start_server "$WORK/a.log"
+A=$URL
+start_server "$WORK/b.log"
+B=$URL
 echo "server A $A, server B $B"
 
 step "a write through A, read back through B"
